@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The pipeline, stage by stage: LogInput → LogParsing → (Sessions → Analysis) → Reports,
+/// composed by UXChurn and driven by the thin `uxchurn` executable.
+let package = Package(
+    name: "uxchurn",
+    products: [
+        .executable(name: "uxchurn", targets: ["uxchurn"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "LogInput", dependencies: ["CZlib"]),
+        .target(name: "LogParsing", dependencies: []),
+        .target(name: "Reports", dependencies: []),
+        .target(
+            name: "UXChurn",
+            dependencies: [
+                "LogInput", "LogParsing", "Reports",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "uxchurn",
+            dependencies: [
+                "UXChurn",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LogInputTests", dependencies: ["LogInput"]),
+        .testTarget(name: "LogParsingTests", dependencies: ["LogParsing"]),
+        .testTarget(name: "UXChurnTests", dependencies: ["UXChurn", "LogInput", "LogParsing", "Reports"]),
+        .testTarget(name: "CLITests", dependencies: []),
+    ]
+)

@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A line longer than the limit: skipped (SPEC.md §4.1), kept only as a short prefix for samples.
+public struct OverlongLine: Sendable, Equatable {
+    /// The first bytes of the line, for the skipped-line sample.
+    public var prefix: [UInt8]
+    /// The line's full length in bytes, without its `\n`.
+    public var length: Int
+}
+
+/// A run of whole lines read from one input.
+///
+/// `bytes[0..<count]` ends with `\n`, except in an input's last chunk when its last line has
+/// none. `overlongBefore` is a line, longer than the limit, that stood just before these bytes
+/// and was not kept whole.
+public struct LineChunk: Sendable {
+    public var bytes: [UInt8]
+    public var count: Int
+    public var overlongBefore: OverlongLine?
+}
+
+/// Cuts an input into line-aligned chunks of reused buffers, without holding any line longer
+/// than `maxLineLength` whole.
+///
+/// - Complexity: each byte is scanned for `\n` once (by `memrchr`/`memchr`), except the
+///   incomplete tail of a chunk, which is copied once to the next buffer.
+public final class LineChunker {
+    /// The longest line kept: 1 MiB (SPEC.md §4.1).
+    public static let defaultMaxLineLength = 1 << 20
+    public static let defaultChunkSize = 4 << 20
+    public static let samplePrefixLength = 512
+
+    private let reader: LogReader
+    private let chunkSize: Int
+    private let maxLineLength: Int
+
+    /// `buffer[0..<filled]` is the start of a line not yet emitted: it holds no complete line
+    /// and is never longer than `maxLineLength`.
+    private var buffer: [UInt8]
+    private var filled = 0
+    /// The overlong line being discarded, when the reader is inside one.
+    private var skipping: OverlongLine?
+    private var ended = false
+    private var deferredError: InputError?
+    private var spare: [[UInt8]] = []
+
+    /// - Parameters:
+    ///   - chunkSize: bytes per buffer; must exceed `maxLineLength`.
+    ///   - maxLineLength: longer lines are skipped, reported as `OverlongLine`.
+    public init(reader: LogReader, chunkSize: Int = LineChunker.defaultChunkSize,
+                maxLineLength: Int = LineChunker.defaultMaxLineLength) {
+        precondition(chunkSize > maxLineLength, "a chunk must hold the longest kept line")
+        self.reader = reader
+        self.chunkSize = chunkSize
+        self.maxLineLength = maxLineLength
+        self.buffer = [UInt8](repeating: 0, count: chunkSize)
+    }
+
+    /// Hands a buffer back for reuse once its lines are processed.
+    public func recycle(_ chunk: LineChunk) {
+        if spare.count < 2, chunk.bytes.count == chunkSize { spare.append(chunk.bytes) }
+    }
+
+    /// The next chunk, or nil at the end of the input.
+    ///
+    /// An overlong line comes as a chunk of its own (`count` 0, `overlongBefore` set), in its
+    /// place among the lines.
+    ///
+    /// - Throws: the input's fault (truncated or corrupt gzip, read error) after every line
+    ///   before it has been returned.
+    public func next() throws(InputError) -> LineChunk? {
+        while true {
+            if ended {
+                if let error = deferredError {
+                    deferredError = nil
+                    throw error
+                }
+                return nil
+            }
+            let n = readMore()
+            if n == 0 {
+                ended = true
+                if let long = skipping {
+                    skipping = nil
+                    return LineChunk(bytes: [], count: 0, overlongBefore: long)
+                }
+                if filled > 0 { return emit(count: filled) }
+                continue
+            }
+            if skipping != nil {
+                guard let newline = firstNewline(in: 0..<n) else {
+                    skipping?.length += n
+                    continue
+                }
+                skipping?.length += newline
+                let long = skipping
+                skipping = nil
+                let tail = n - newline - 1
+                if tail > 0 {
+                    buffer.withUnsafeMutableBytes { raw in
+                        // tail > 0, so the buffer is not empty
+                        raw.baseAddress!.copyMemory(from: raw.baseAddress! + newline + 1, byteCount: tail)
+                    }
+                }
+                filled = tail
+                return LineChunk(bytes: [], count: 0, overlongBefore: long)
+            }
+            filled += n
+            if let lastNewline = lastNewline(in: 0..<filled) {
+                return emit(count: lastNewline + 1)
+            }
+            if filled > maxLineLength {
+                skipping = overlong(length: filled)
+                filled = 0
+            }
+        }
+    }
+
+    /// Reads into the free part of the buffer (or its start, while skipping); 0 at the end.
+    private func readMore() -> Int {
+        let from = skipping == nil ? filled : 0
+        let result = buffer.withUnsafeMutableBytes { raw in
+            Result { () throws(InputError) in
+                try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[from...]))
+            }
+        }
+        switch result {
+        case let .success(count):
+            return count
+        case let .failure(error):
+            deferredError = error
+            return 0
+        }
+    }
+
+    private func overlong(length: Int) -> OverlongLine {
+        OverlongLine(prefix: Array(buffer[0..<min(length, Self.samplePrefixLength)]), length: length)
+    }
+
+    /// Emits `buffer[0..<count]`, moving the incomplete line after it into a fresh buffer.
+    private func emit(count: Int) -> LineChunk {
+        var next = spare.popLast() ?? [UInt8](repeating: 0, count: chunkSize)
+        let tail = filled - count
+        if tail > maxLineLength {
+            // The incomplete line after the last newline is already too long to keep.
+            skipping = OverlongLine(
+                prefix: Array(buffer[count..<(count + min(tail, Self.samplePrefixLength))]), length: tail)
+            filled = 0
+        } else {
+            if tail > 0 {
+                buffer.withUnsafeBytes { src in
+                    next.withUnsafeMutableBytes { dst in
+                        // tail > 0, so neither buffer is empty
+                        dst.baseAddress!.copyMemory(from: src.baseAddress! + count, byteCount: tail)
+                    }
+                }
+            }
+            filled = tail
+        }
+        let chunk = LineChunk(bytes: buffer, count: count, overlongBefore: nil)
+        buffer = next
+        return chunk
+    }
+
+    private func firstNewline(in range: Range<Int>) -> Int? {
+        buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, !range.isEmpty,
+                  let hit = memchr(base + range.lowerBound, 0x0A, range.count) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
+        }
+    }
+
+    /// The last `\n` in `range`: a backward scan, which usually stops within the last line.
+    private func lastNewline(in range: Range<Int>) -> Int? {
+        buffer.withUnsafeBytes { raw in
+            var index = range.upperBound
+            while index > range.lowerBound {
+                index -= 1
+                if raw[index] == 0x0A { return index }
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Gives each distinct byte string a dense id (0, 1, 2, …), so that per-value work (regexes,
+/// bot tokens, page groups) runs once per distinct value rather than once per line.
+///
+/// Open addressing with linear probing over a power-of-two table; the bytes live in one arena.
+/// - Complexity: `intern` is O(length) expected; memory is O(total distinct bytes).
+public struct ByteInterner: Sendable {
+    private var arena: [UInt8] = []
+    private var offsets: [Int] = [0]
+    private var hashes: [UInt64] = []
+    /// Slot → id + 1; 0 is empty.
+    private var table: [Int32]
+    private var mask: Int
+
+    public init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        table = [Int32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// The number of distinct values.
+    public var count: Int { offsets.count - 1 }
+
+    /// The id of these bytes, adding them when new; `isNew` tells which.
+    @inline(__always)
+    public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> (id: Int32, isNew: Bool) {
+        let hash = Self.hash(bytes)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = table[slot]
+            if entry == 0 { break }
+            let id = Int(entry - 1)
+            if hashes[id] == hash, equals(id, bytes) { return (Int32(id), false) }
+            slot = (slot + 1) & mask
+        }
+        let id = count
+        arena.append(contentsOf: bytes)
+        offsets.append(arena.count)
+        hashes.append(hash)
+        table[slot] = Int32(id + 1)
+        if count * 2 > table.count { grow() }
+        return (Int32(id), true)
+    }
+
+    /// The id of these bytes, if they were interned.
+    public func lookup(_ bytes: UnsafeRawBufferPointer) -> Int32? {
+        let hash = Self.hash(bytes)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = table[slot]
+            if entry == 0 { return nil }
+            let id = Int(entry - 1)
+            if hashes[id] == hash, equals(id, bytes) { return Int32(id) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The bytes of `id`.
+    public func bytes(of id: Int32) -> ArraySlice<UInt8> {
+        arena[offsets[Int(id)]..<offsets[Int(id) + 1]]
+    }
+
+    /// The value of `id` as text (invalid UTF-8 replaced).
+    public func string(of id: Int32) -> String {
+        String(decoding: bytes(of: id), as: UTF8.self)
+    }
+
+    @inline(__always)
+    private func equals(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let start = offsets[id], end = offsets[id + 1]
+        guard end - start == bytes.count else { return false }
+        if bytes.isEmpty { return true }
+        return arena.withUnsafeBytes { raw in
+            memcmp(raw.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0  // both non-empty
+        }
+    }
+
+    private mutating func grow() {
+        let size = table.count * 2
+        var bigger = [Int32](repeating: 0, count: size)
+        let newMask = size - 1
+        for id in 0..<count {
+            var slot = Int(truncatingIfNeeded: hashes[id]) & newMask
+            while bigger[slot] != 0 { slot = (slot + 1) & newMask }
+            bigger[slot] = Int32(id + 1)
+        }
+        table = bigger
+        mask = newMask
+    }
+
+    /// A fast 64-bit hash over 8-byte words (multiply–xorshift mixing).
+    @inline(__always)
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return h }
+        var i = 0
+        let n = bytes.count
+        while i + 8 <= n {
+            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 29
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 32
+        return h
+    }
+}

@@ -1,0 +1,260 @@
+/// Sorts parsed lines into `HitClass`es (SPEC.md §4.2), caching every per-value decision:
+/// a user agent is tested against the bot tokens once, a path against the asset extensions and
+/// the `ignore` regexes once.
+///
+/// After `classify`, `pathID`, `methodID` and `agentID` name the line's interned values, for
+/// the stages that follow.
+public final class Classifier {
+    /// Built-in bot tokens, matched case-insensitively anywhere in the user agent.
+    public static let builtInBotTokens = [
+        "bot", "crawl", "spider", "slurp", "bingpreview", "facebookexternalhit", "python-requests",
+        "curl/", "wget/", "go-http-client", "headlesschrome", "httpclient", "java/", "libwww",
+        "okhttp", "scrapy", "phantomjs", "wordpress/", "feed",
+    ]
+
+    /// Extensions that make a path an asset (the last segment's text after its last `.`).
+    public static let assetExtensions: Set<String> = [
+        "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "svg", "ico", "webp", "avif", "bmp",
+        "woff", "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wav",
+    ]
+
+    private struct PathFacts {
+        var isAsset: Bool
+        var isIgnored: Bool
+    }
+
+    private let botTokens: [[UInt8]]
+    private let ignore: [Regex<AnyRegexOutput>]
+    private let formatHasUserAgent: Bool
+
+    public private(set) var paths = ByteInterner(capacity: 4096)
+    public private(set) var agents = ByteInterner(capacity: 1024)
+    public private(set) var methods = ByteInterner(capacity: 16)
+    private var pathFacts: [PathFacts] = []
+    private var agentIsBot: [Bool] = []
+
+    /// A lone `/`, the path of an absolute target without one.
+    private let rootPath: UnsafeMutableRawPointer
+    private let getID: Int32, headID: Int32, optionsID: Int32, connectID: Int32, traceID: Int32
+
+    /// The interned path of the last hit classified, or -1.
+    public private(set) var pathID: Int32 = -1
+    /// The interned method of the last valid request classified, or -1.
+    public private(set) var methodID: Int32 = -1
+    /// The interned user agent of the last line classified, or -1 when the format has none.
+    public private(set) var agentID: Int32 = -1
+
+    /// - Parameters:
+    ///   - ignorePatterns: path regexes that are not pages (SPEC.md §3 `ignore`).
+    ///   - extraBotTokens: the config's `bots`, added to the built-in tokens.
+    /// - Throws: the regex error of the first pattern that does not compile.
+    public init(format: LogFormat, ignorePatterns: [String], extraBotTokens: [String]) throws {
+        formatHasUserAgent = format.hasUserAgent
+        botTokens = (Self.builtInBotTokens + extraBotTokens).map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
+        ignore = try ignorePatterns.map { try Regex($0) }
+        var methods = ByteInterner(capacity: 16)
+        func id(_ name: String) -> Int32 {
+            var bytes = Array(name.utf8)
+            return bytes.withUnsafeMutableBytes { methods.intern(UnsafeRawBufferPointer($0)).id }
+        }
+        getID = id("GET")
+        headID = id("HEAD")
+        optionsID = id("OPTIONS")
+        connectID = id("CONNECT")
+        traceID = id("TRACE")
+        self.methods = methods
+        rootPath = .allocate(byteCount: 1, alignment: 1)
+        rootPath.storeBytes(of: ASCII.slash, as: UInt8.self)
+    }
+
+    deinit { rootPath.deallocate() }
+
+    /// The class of a parsed line whose fields lie in `line`.
+    @inline(__always)
+    public func classify(_ line: UnsafeRawBufferPointer, _ fields: ParsedLine) -> HitClass {
+        pathID = -1
+        methodID = -1
+        agentID = -1
+        guard let base = line.baseAddress,
+              let request = RequestTarget.parse(base, fields) else { return .invalidRequest }
+        if formatHasUserAgent {
+            let agent = UnsafeRawBufferPointer(start: base + Int(fields.userAgent.start), count: fields.userAgent.count)
+            let (id, isNew) = agents.intern(agent)
+            if isNew { agentIsBot.append(isBotAgent(agent)) }
+            agentID = id
+            if agentIsBot[Int(id)] { return .bot }
+        }
+        let path = request.path(in: base, root: rootPath)
+        let (pid, isNewPath) = paths.intern(path)
+        if isNewPath { pathFacts.append(facts(of: path)) }
+        pathID = pid
+        let facts = pathFacts[Int(pid)]
+        if facts.isAsset { return .asset }
+        if facts.isIgnored { return .ignored }
+        let method = methods.intern(UnsafeRawBufferPointer(start: base + request.methodStart, count: request.methodCount)).id
+        methodID = method
+        if method == headID || method == optionsID || method == connectID || method == traceID { return .dropped }
+        if method == getID {
+            switch fields.status {
+            case 301, 302, 303, 307, 308: return .dropped
+            default: return .pageView
+            }
+        }
+        return .action
+    }
+
+    /// Empty, `-`, or containing a bot token case-insensitively.
+    private func isBotAgent(_ agent: UnsafeRawBufferPointer) -> Bool {
+        if agent.isEmpty || (agent.count == 1 && agent[0] == ASCII.minus) { return true }
+        let lower = agent.map(ASCII.lowercased)
+        return botTokens.contains { token in Self.contains(lower, token) }
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        let first = needle[0]
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first {
+                var j = 1
+                while j < needle.count, haystack[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    private func facts(of path: UnsafeRawBufferPointer) -> PathFacts {
+        PathFacts(isAsset: Self.isAssetPath(path), isIgnored: matchesIgnore(path))
+    }
+
+    private func matchesIgnore(_ path: UnsafeRawBufferPointer) -> Bool {
+        guard !ignore.isEmpty else { return false }
+        let text = String(decoding: path, as: UTF8.self)
+        return ignore.contains { text.contains($0) }
+    }
+
+    /// Whether the last segment has a `.` and its text after the last `.` is an asset extension.
+    static func isAssetPath(_ path: UnsafeRawBufferPointer) -> Bool {
+        var dot = -1
+        var index = path.count - 1
+        while index >= 0 {
+            let byte = path[index]
+            if byte == ASCII.slash { break }
+            if byte == ASCII.dot { dot = index; break }
+            index -= 1
+        }
+        guard dot >= 0 else { return false }
+        let ext = path[(dot + 1)...]
+        guard ext.count >= 2, ext.count <= 5 else { return false }
+        return assetExtensions.contains(String(decoding: ext.map(ASCII.lowercased), as: UTF8.self))
+    }
+}
+
+/// A valid request line, `^[A-Z]+ \S+ HTTP/[0-9](\.[0-9])?$` (SPEC.md §4.2), as offsets.
+struct RequestTarget {
+    var methodStart: Int
+    var methodCount: Int
+    var targetStart: Int
+    var targetEnd: Int
+
+    /// Reads the request from `%r`, or from `%m` with `%U%q` / `$request_uri`.
+    @inline(__always)
+    static func parse(_ base: UnsafeRawPointer, _ fields: ParsedLine) -> RequestTarget? {
+        if !fields.request.isEmpty || (fields.method.isEmpty && fields.urlPath.isEmpty && fields.requestURI.isEmpty) {
+            return parseRequestLine(base, start: Int(fields.request.start), end: Int(fields.request.end))
+        }
+        let methodStart = Int(fields.method.start), methodEnd = Int(fields.method.end)
+        guard methodEnd > methodStart else { return nil }
+        for i in methodStart..<methodEnd where !ASCII.isUpper(base.load(fromByteOffset: i, as: UInt8.self)) { return nil }
+        let target = fields.requestURI.isEmpty ? fields.urlPath : fields.requestURI
+        guard !target.isEmpty else { return nil }
+        for i in Int(target.start)..<Int(target.end) where ASCII.isWhitespace(base.load(fromByteOffset: i, as: UInt8.self)) {
+            return nil
+        }
+        if !fields.protocolVersion.isEmpty {
+            guard isProtocol(base, start: Int(fields.protocolVersion.start), end: Int(fields.protocolVersion.end)) else { return nil }
+        }
+        return RequestTarget(methodStart: methodStart, methodCount: methodEnd - methodStart,
+                             targetStart: Int(target.start), targetEnd: Int(target.end))
+    }
+
+    @inline(__always)
+    static func parseRequestLine(_ base: UnsafeRawPointer, start: Int, end: Int) -> RequestTarget? {
+        var i = start
+        while i < end, ASCII.isUpper(base.load(fromByteOffset: i, as: UInt8.self)) { i += 1 }
+        guard i > start, i < end, base.load(fromByteOffset: i, as: UInt8.self) == ASCII.space else { return nil }
+        let methodEnd = i
+        i += 1
+        let targetStart = i
+        while i < end, !ASCII.isWhitespace(base.load(fromByteOffset: i, as: UInt8.self)) { i += 1 }
+        guard i > targetStart, i < end, base.load(fromByteOffset: i, as: UInt8.self) == ASCII.space else { return nil }
+        let targetEnd = i
+        guard isProtocol(base, start: i + 1, end: end) else { return nil }
+        return RequestTarget(methodStart: start, methodCount: methodEnd - start, targetStart: targetStart, targetEnd: targetEnd)
+    }
+
+    /// `HTTP/` digit, optionally `.` digit, and nothing more.
+    @inline(__always)
+    static func isProtocol(_ base: UnsafeRawPointer, start: Int, end: Int) -> Bool {
+        let count = end - start
+        guard count == 6 || count == 8 else { return false }
+        let p = base + start
+        guard p.load(as: UInt8.self) == 0x48, p.load(fromByteOffset: 1, as: UInt8.self) == 0x54,  // H T
+              p.load(fromByteOffset: 2, as: UInt8.self) == 0x54, p.load(fromByteOffset: 3, as: UInt8.self) == 0x50,  // T P
+              p.load(fromByteOffset: 4, as: UInt8.self) == ASCII.slash,
+              ASCII.isDigit(p.load(fromByteOffset: 5, as: UInt8.self))
+        else { return false }
+        if count == 8 {
+            return p.load(fromByteOffset: 6, as: UInt8.self) == ASCII.dot && ASCII.isDigit(p.load(fromByteOffset: 7, as: UInt8.self))
+        }
+        return true
+    }
+
+    /// The path: the target up to `?` or `#`; for an absolute target, from the first `/` after
+    /// the host (`/` when there is none). Not percent-decoded.
+    @inline(__always)
+    func path(in base: UnsafeRawPointer, root: UnsafeRawPointer) -> UnsafeRawBufferPointer {
+        var start = targetStart
+        if base.load(fromByteOffset: start, as: UInt8.self) != ASCII.slash,
+           let hostStart = Self.afterScheme(base, start: start, end: targetEnd) {
+            var i = hostStart
+            while i < targetEnd {
+                let byte = base.load(fromByteOffset: i, as: UInt8.self)
+                if byte == ASCII.slash || byte == ASCII.questionMark || byte == ASCII.hash { break }
+                i += 1
+            }
+            if i == targetEnd || base.load(fromByteOffset: i, as: UInt8.self) != ASCII.slash {
+                return UnsafeRawBufferPointer(start: root, count: 1)
+            }
+            start = i
+        }
+        var end = start
+        while end < targetEnd {
+            let byte = base.load(fromByteOffset: end, as: UInt8.self)
+            if byte == ASCII.questionMark || byte == ASCII.hash { break }
+            end += 1
+        }
+        return UnsafeRawBufferPointer(start: base + start, count: end - start)
+    }
+
+    /// For `scheme://…`, the offset after `://`.
+    private static func afterScheme(_ base: UnsafeRawPointer, start: Int, end: Int) -> Int? {
+        var i = start
+        while i < end {
+            let byte = base.load(fromByteOffset: i, as: UInt8.self)
+            let isSchemeByte = ASCII.isUpper(byte) || (byte >= ASCII.lowerA && byte <= ASCII.lowerZ)
+                || (i > start && (ASCII.isDigit(byte) || byte == ASCII.plus || byte == ASCII.minus || byte == ASCII.dot))
+            if !isSchemeByte { break }
+            i += 1
+        }
+        guard i > start, i + 3 <= end,
+              base.load(fromByteOffset: i, as: UInt8.self) == ASCII.colon,
+              base.load(fromByteOffset: i + 1, as: UInt8.self) == ASCII.slash,
+              base.load(fromByteOffset: i + 2, as: UInt8.self) == ASCII.slash
+        else { return nil }
+        return i + 3
+    }
+}

@@ -1,0 +1,53 @@
+/// The one class each parsed line lands in (SPEC.md §4.2), in the order they are tested.
+public enum HitClass: UInt8, Sendable, CaseIterable {
+    case invalidRequest
+    case bot
+    case asset
+    case ignored
+    case dropped
+    case pageView
+    case action
+
+    /// Page views and actions are hits; the other classes are counted and set aside.
+    public var isHit: Bool { self == .pageView || self == .action }
+}
+
+/// How many parsed lines landed in each class.
+public struct ClassCounts: Sendable, Equatable {
+    public var invalidRequests = 0
+    public var botRequests = 0
+    public var assetRequests = 0
+    public var ignoredRequests = 0
+    public var droppedRequests = 0
+    public var pageViews = 0
+    public var actions = 0
+
+    public init() {}
+
+    @inline(__always)
+    public mutating func add(_ hitClass: HitClass) {
+        switch hitClass {
+        case .invalidRequest: invalidRequests += 1
+        case .bot: botRequests += 1
+        case .asset: assetRequests += 1
+        case .ignored: ignoredRequests += 1
+        case .dropped: droppedRequests += 1
+        case .pageView: pageViews += 1
+        case .action: actions += 1
+        }
+    }
+
+    public mutating func merge(_ other: ClassCounts) {
+        invalidRequests += other.invalidRequests
+        botRequests += other.botRequests
+        assetRequests += other.assetRequests
+        ignoredRequests += other.ignoredRequests
+        droppedRequests += other.droppedRequests
+        pageViews += other.pageViews
+        actions += other.actions
+    }
+
+    public var total: Int {
+        invalidRequests + botRequests + assetRequests + ignoredRequests + droppedRequests + pageViews + actions
+    }
+}

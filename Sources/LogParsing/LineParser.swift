@@ -1,0 +1,282 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Extracts the fields of lines of one format, from bytes, without allocating.
+///
+/// Built once per input from a compiled `LogFormat`. The walk follows SPEC.md §2: literals
+/// must match exactly; an unquoted field ends at the first byte of the literal after it (a
+/// space, or `]` for `$time_local`), or at a space or the end of the line when it is last; a
+/// quoted field ends at the first `"` not escaped by a backslash. Fields after the last one the
+/// format names are ignored. Quoted fields that uxchurn keeps are decoded in place (`\"`, `\\`,
+/// `\xHH`), so the ranges point at the bytes the server meant.
+public final class LineParser {
+    public let format: LogFormat
+
+    private enum Slot: UInt8 {
+        case address, user, request, method, urlPath, query, requestURI, protocolVersion
+        case referrer, userAgent, cookie, host
+        case status, bytes, timeLocal, timeISO8601
+        case durationMicroseconds, durationSeconds, requestTime, upstreamTime, opaque
+    }
+
+    private struct Step {
+        var isLiteral: Bool
+        var literalStart: Int
+        var literalCount: Int
+        var slot: Slot
+        var quoted: Bool
+        /// The byte that ends an unquoted field.
+        var terminator: UInt8
+    }
+
+    private let steps: UnsafeMutableBufferPointer<Step>
+    private let literals: UnsafeMutableBufferPointer<UInt8>
+    private var dayCache = DayCache()
+
+    /// - Parameter cookieName: the cookie the session key uses (`cookie:NAME`), if any.
+    public init(format: LogFormat, cookieName: String? = nil) {
+        self.format = format
+        var steps: [Step] = []
+        var literalBytes: [UInt8] = []
+        let elements = format.elements
+        let lastField = elements.lastIndex { if case .field = $0 { return true }; return false } ?? -1
+        for (index, element) in elements.enumerated() where index <= lastField {
+            switch element {
+            case let .literal(text):
+                steps.append(Step(isLiteral: true, literalStart: literalBytes.count, literalCount: text.count,
+                                  slot: .opaque, quoted: false, terminator: 0))
+                literalBytes.append(contentsOf: text)
+            case let .field(kind, quoted):
+                var terminator = ASCII.space
+                if index + 1 < elements.count, case let .literal(next) = elements[index + 1], let first = next.first {
+                    terminator = first
+                }
+                steps.append(Step(isLiteral: false, literalStart: 0, literalCount: 0,
+                                  slot: Self.slot(for: kind, cookieName: cookieName), quoted: quoted,
+                                  terminator: terminator))
+            }
+        }
+        self.steps = .allocate(capacity: steps.count)
+        _ = self.steps.initialize(from: steps)
+        self.literals = .allocate(capacity: max(literalBytes.count, 1))
+        _ = self.literals.initialize(from: literalBytes)
+    }
+
+    deinit {
+        steps.deallocate()
+        literals.deallocate()
+    }
+
+    private static func slot(for kind: FieldKind, cookieName: String?) -> Slot {
+        switch kind {
+        case .clientAddress: return .address
+        case .remoteUser: return .user
+        case .timeLocal: return .timeLocal
+        case .timeISO8601: return .timeISO8601
+        case .request: return .request
+        case .method: return .method
+        case .urlPath: return .urlPath
+        case .query: return .query
+        case .requestURI: return .requestURI
+        case .protocolVersion: return .protocolVersion
+        case .status: return .status
+        case .bytes: return .bytes
+        case .referrer: return .referrer
+        case .userAgent: return .userAgent
+        case let .cookie(name): return name == cookieName ? .cookie : .opaque
+        case .host: return .host
+        case .durationMicroseconds: return .durationMicroseconds
+        case .durationSeconds: return .durationSeconds
+        case .requestTime: return .requestTime
+        case .upstreamTime: return .upstreamTime
+        case .opaque: return .opaque
+        }
+    }
+
+    /// Parses one line (without its `\n` and `\r`), decoding escapes of kept fields in place.
+    ///
+    /// - Returns: false when the line does not match the format; `fields` is then unspecified.
+    @inline(__always)
+    public func parse(_ line: UnsafeMutableRawBufferPointer, into fields: inout ParsedLine) -> Bool {
+        guard let base = line.baseAddress else { return false }
+        let n = line.count
+        var pos = 0
+        var micros: Int64 = -1, requestTime: Int64 = -1, seconds: Int64 = -1, upstream: Int64 = -1
+        var hasTime = false
+        for step in steps {
+            if step.isLiteral {
+                guard pos + step.literalCount <= n,
+                      memcmp(base + pos, literals.baseAddress! + step.literalStart, step.literalCount) == 0  // non-empty
+                else { return false }
+                pos += step.literalCount
+                continue
+            }
+            let start = pos
+            var end: Int
+            if step.quoted {
+                var from = pos
+                while true {
+                    guard from < n, let hit = memchr(base + from, Int32(ASCII.quote), n - from) else { return false }
+                    let quote = base.distance(to: UnsafeMutableRawPointer(hit))
+                    var backslashes = 0
+                    while quote - backslashes - 1 >= start,
+                          base.load(fromByteOffset: quote - backslashes - 1, as: UInt8.self) == ASCII.backslash {
+                        backslashes += 1
+                    }
+                    if backslashes & 1 == 0 { end = quote; break }
+                    from = quote + 1
+                }
+            } else if pos < n, let hit = memchr(base + pos, Int32(step.terminator), n - pos) {
+                end = base.distance(to: UnsafeMutableRawPointer(hit))
+            } else {
+                end = n
+            }
+            pos = end
+            let range = FieldRange(start: Int32(start), end: Int32(end))
+            let p = UnsafeRawPointer(base + start)
+            let count = end - start
+            switch step.slot {
+            case .address: fields.address = range
+            case .user: fields.user = range
+            case .request: fields.request = range
+            case .method: fields.method = range
+            case .urlPath: fields.urlPath = range
+            case .query: fields.query = range
+            case .requestURI: fields.requestURI = range
+            case .protocolVersion: fields.protocolVersion = range
+            case .referrer: fields.referrer = range
+            case .userAgent: fields.userAgent = range
+            case .cookie: fields.cookie = range
+            case .host: fields.host = range
+            case .status:
+                guard count == 3 else { return false }
+                let a = p.load(as: UInt8.self) &- ASCII.zero
+                let b = p.load(fromByteOffset: 1, as: UInt8.self) &- ASCII.zero
+                let c = p.load(fromByteOffset: 2, as: UInt8.self) &- ASCII.zero
+                guard a < 10, b < 10, c < 10 else { return false }
+                fields.status = Int(a) * 100 + Int(b) * 10 + Int(c)
+            case .bytes:
+                guard count > 0 else { return false }
+                if !(count == 1 && p.load(as: UInt8.self) == ASCII.minus) {
+                    guard Self.parseDigits(p, count) != nil else { return false }
+                }
+            case .timeLocal:
+                guard let time = TimestampParser.parseCommonLog(p, count: count, cache: &dayCache) else { return false }
+                fields.timestamp = time
+                hasTime = true
+            case .timeISO8601:
+                guard let time = TimestampParser.parseISO8601(p, count: count) else { return false }
+                fields.timestamp = time
+                hasTime = true
+            case .durationMicroseconds:
+                guard let value = Self.parseDigits(p, count) else { return false }
+                micros = value
+            case .durationSeconds:
+                guard let value = Self.parseDigits(p, count) else { return false }
+                seconds = value
+            case .requestTime:
+                guard let value = Self.parseMilliDecimal(p, count) else { return false }
+                requestTime = value * 1000
+            case .upstreamTime:
+                upstream = Self.parseUpstream(p, count)
+            case .opaque:
+                break
+            }
+        }
+        guard hasTime else { return false }
+        fields.responseMicroseconds = micros >= 0 ? micros
+            : requestTime >= 0 ? requestTime
+            : seconds >= 0 ? seconds * 1_000_000
+            : upstream
+        decodeEscapes(base, &fields.request)
+        decodeEscapes(base, &fields.referrer)
+        decodeEscapes(base, &fields.userAgent)
+        decodeEscapes(base, &fields.user)
+        decodeEscapes(base, &fields.cookie)
+        return true
+    }
+
+    /// `\"` → `"`, `\\` → `\`, `\xHH` → the byte; done in place, shortening the range.
+    @inline(__always)
+    private func decodeEscapes(_ base: UnsafeMutableRawPointer, _ range: inout FieldRange) {
+        let start = Int(range.start), end = Int(range.end)
+        guard end > start, let first = memchr(base + start, Int32(ASCII.backslash), end - start) else { return }
+        var read = base.distance(to: UnsafeMutableRawPointer(first))
+        var write = read
+        while read < end {
+            let byte = base.load(fromByteOffset: read, as: UInt8.self)
+            if byte == ASCII.backslash, read + 1 < end {
+                let next = base.load(fromByteOffset: read + 1, as: UInt8.self)
+                if next == ASCII.lowerX, read + 3 < end,
+                   let high = ASCII.hexValue(base.load(fromByteOffset: read + 2, as: UInt8.self)),
+                   let low = ASCII.hexValue(base.load(fromByteOffset: read + 3, as: UInt8.self)) {
+                    base.storeBytes(of: high << 4 | low, toByteOffset: write, as: UInt8.self)
+                    read += 4
+                    write += 1
+                    continue
+                }
+                if next == ASCII.quote || next == ASCII.backslash {
+                    base.storeBytes(of: next, toByteOffset: write, as: UInt8.self)
+                    read += 2
+                    write += 1
+                    continue
+                }
+            }
+            base.storeBytes(of: byte, toByteOffset: write, as: UInt8.self)
+            read += 1
+            write += 1
+        }
+        range.end = Int32(write)
+    }
+
+    /// One or more digits (at most 18).
+    @inline(__always)
+    static func parseDigits(_ p: UnsafeRawPointer, _ count: Int) -> Int64? {
+        guard count > 0, count <= 18 else { return nil }
+        var value: Int64 = 0
+        for i in 0..<count {
+            let digit = p.load(fromByteOffset: i, as: UInt8.self) &- ASCII.zero
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+        }
+        return value
+    }
+
+    /// Digits, `.`, three digits (`$request_time`): milliseconds.
+    @inline(__always)
+    static func parseMilliDecimal(_ p: UnsafeRawPointer, _ count: Int) -> Int64? {
+        guard count >= 5, p.load(fromByteOffset: count - 4, as: UInt8.self) == ASCII.dot,
+              let whole = parseDigits(p, count - 4), let fraction = parseDigits(p + (count - 3), 3)
+        else { return nil }
+        return whole * 1000 + fraction
+    }
+
+    /// The last number of `$upstream_response_time` (`0.012, 0.340` or `0.012 : 0.340`), in µs; -1 for `-`.
+    static func parseUpstream(_ p: UnsafeRawPointer, _ count: Int) -> Int64 {
+        var start = count
+        while start > 0 {
+            let byte = p.load(fromByteOffset: start - 1, as: UInt8.self)
+            if byte == ASCII.comma || byte == ASCII.space || byte == ASCII.colon { break }
+            start -= 1
+        }
+        let length = count - start
+        guard length > 0 else { return -1 }
+        let q = p + start
+        var dot = -1
+        for i in 0..<length where q.load(fromByteOffset: i, as: UInt8.self) == ASCII.dot { dot = i; break }
+        if dot < 0 { return parseDigits(q, length).map { $0 * 1_000_000 } ?? -1 }
+        guard let whole = parseDigits(q, dot) else { return -1 }
+        var micros: Int64 = 0
+        var scale: Int64 = 100_000
+        for i in (dot + 1)..<length {
+            let digit = q.load(fromByteOffset: i, as: UInt8.self) &- ASCII.zero
+            guard digit < 10 else { return -1 }
+            micros += Int64(digit) * scale
+            scale /= 10
+        }
+        return whole * 1_000_000 + micros
+    }
+}

@@ -1,0 +1,299 @@
+/// What a field of a log line holds, for the fields uxchurn reads; the rest are opaque.
+public enum FieldKind: Sendable, Hashable {
+    case clientAddress          // %h %a $remote_addr
+    case remoteUser             // %u $remote_user
+    case timeLocal              // %t (inside its brackets) $time_local
+    case timeISO8601            // $time_iso8601
+    case request                // %r $request
+    case method                 // %m $request_method
+    case urlPath                // %U $uri
+    case query                  // %q $args
+    case requestURI             // $request_uri (path and query)
+    case protocolVersion        // %H $server_protocol
+    case status                 // %s %>s $status
+    case bytes                  // %b %B $body_bytes_sent $bytes_sent
+    case referrer               // %{Referer}i $http_referer
+    case userAgent              // %{User-Agent}i $http_user_agent
+    case cookie(String)         // %{NAME}C $cookie_NAME
+    case host                   // %v $host
+    case durationMicroseconds   // %D
+    case durationSeconds        // %T
+    case requestTime            // $request_time
+    case upstreamTime           // $upstream_response_time
+    case opaque                 // anything else: present, any text
+}
+
+/// One piece of a compiled format: fixed text, or a field.
+public enum FormatElement: Sendable, Hashable {
+    case literal([UInt8])
+    /// `quoted`: the field stands between `"` and ends at the first unescaped `"`.
+    case field(FieldKind, quoted: Bool)
+}
+
+/// Why a format string could not be compiled.
+public struct FormatError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var format: String
+    public var message: String
+    public var description: String { "log format \"\(format)\": \(message)" }
+}
+
+/// A log format compiled once into the sequence of literals and fields that `LineParser` walks.
+public struct LogFormat: Sendable, Hashable {
+    /// The preset's name, or `custom`.
+    public let name: String
+    /// The format as written (Apache `LogFormat` or nginx `log_format` syntax).
+    public let source: String
+    public let elements: [FormatElement]
+
+    /// The number of fields, which `auto` prefers more of.
+    public var fieldCount: Int {
+        elements.reduce(0) { count, element in
+            if case .field = element { return count + 1 }
+            return count
+        }
+    }
+
+    public func has(_ kind: FieldKind) -> Bool {
+        elements.contains { if case .field(kind, _) = $0 { return true }; return false }
+    }
+
+    /// Whether the format carries a user agent (bots are recognised by it, SPEC.md §4.2).
+    public var hasUserAgent: Bool { has(.userAgent) }
+
+    /// Whether the format carries a response time (`%D`, `$request_time`, `%T`, upstream).
+    public var hasTiming: Bool {
+        has(.durationMicroseconds) || has(.requestTime) || has(.durationSeconds) || has(.upstreamTime)
+    }
+
+    init(name: String, source: String, elements: [FormatElement]) {
+        self.name = name
+        self.source = source
+        self.elements = elements
+    }
+
+    // MARK: Presets
+
+    public static let common = preset(apache: #"%h %l %u %t "%r" %>s %b"#, name: "common")
+    public static let combined = preset(
+        apache: #"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#, name: "combined")
+    public static let combinedTimed = preset(
+        apache: #"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D"#, name: "combined-timed")
+    public static let nginxTimed = preset(
+        nginx: #"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time"#,
+        name: "nginx-timed")
+
+    /// Compiles a built-in format string; the tests compile every preset, so failing is a bug here.
+    private static func preset(apache: String? = nil, nginx: String? = nil, name: String) -> LogFormat {
+        do {
+            if let apache { return try LogFormat.apache(apache, name: name) }
+            return try LogFormat.nginx(nginx ?? "", name: name)
+        } catch {
+            preconditionFailure("built-in format \(name) does not compile: \(error)")
+        }
+    }
+
+    /// The presets in the order `auto` breaks ties by (SPEC.md §2).
+    public static let presets: [LogFormat] = [common, combined, combinedTimed, nginxTimed]
+
+    /// An example line of each preset, for `uxchurn formats`.
+    public static let presetExamples: [String: String] = [
+        "common": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120"#,
+        "combined": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148""#,
+        "combined-timed": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" 183412"#,
+        "nginx-timed": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" 0.183"#,
+    ]
+
+    /// A preset by name, or a format string: Apache when it has `%`, nginx when it has `$`.
+    ///
+    /// - Returns: nil for `auto`.
+    /// - Throws: `FormatError` for an unknown name or a string that compiles to no fields.
+    public static func named(_ text: String) throws(FormatError) -> LogFormat? {
+        if text == "auto" { return nil }
+        if let preset = presets.first(where: { $0.name == text }) { return preset }
+        if text.contains("%") { return try apache(text, name: "custom") }
+        if text.contains("$") { return try nginx(text, name: "custom") }
+        throw FormatError(
+            format: text,
+            message: "not a preset (auto, common, combined, combined-timed, nginx-timed) and not a format string with % or $ fields")
+    }
+
+    // MARK: Apache LogFormat
+
+    /// Compiles an Apache `LogFormat` string (`\"` in it is read as `"`).
+    public static func apache(_ format: String, name: String = "custom") throws(FormatError) -> LogFormat {
+        var builder = ElementBuilder()
+        let bytes = Array(format.utf8)
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == ASCII.backslash, i + 1 < bytes.count {
+                let next = bytes[i + 1]
+                builder.literal(next == 0x74 ? ASCII.tab : next == 0x6E ? ASCII.newline : next)  // \t \n
+                i += 2
+                continue
+            }
+            guard byte == ASCII.percent else {
+                builder.literal(byte)
+                i += 1
+                continue
+            }
+            i += 1
+            guard i < bytes.count else { throw FormatError(format: format, message: "ends with a lone %") }
+            if bytes[i] == ASCII.percent {
+                builder.literal(ASCII.percent)
+                i += 1
+                continue
+            }
+            // Modifiers: `<`, `>`, status lists like `!200,304`.
+            while i < bytes.count, bytes[i] == 0x3C || bytes[i] == 0x3E || bytes[i] == 0x21
+                    || ASCII.isDigit(bytes[i]) || bytes[i] == ASCII.comma {
+                i += 1
+            }
+            var argument: String?
+            if i < bytes.count, bytes[i] == ASCII.leftBrace {
+                guard let close = bytes[i...].firstIndex(of: ASCII.rightBrace) else {
+                    throw FormatError(format: format, message: "a %{ has no closing }")
+                }
+                argument = String(decoding: bytes[(i + 1)..<close], as: UTF8.self)
+                i = close + 1
+            }
+            guard i < bytes.count else { throw FormatError(format: format, message: "ends inside a % directive") }
+            let directive = bytes[i]
+            i += 1
+            switch (directive, argument?.lowercased()) {
+            case (0x68, _), (0x61, _): builder.field(.clientAddress)        // h a
+            case (0x75, _): builder.field(.remoteUser)                       // u
+            case (0x74, nil):                                                // t
+                builder.literal(ASCII.leftBracket)
+                builder.field(.timeLocal)
+                builder.literal(ASCII.rightBracket)
+            case (0x72, _): builder.field(.request)                          // r
+            case (0x73, _): builder.field(.status)                           // s
+            case (0x62, _), (0x42, _): builder.field(.bytes)                 // b B
+            case (0x44, _): builder.field(.durationMicroseconds)             // D
+            case (0x54, nil), (0x54, "s"): builder.field(.durationSeconds)   // T
+            case (0x69, "referer"), (0x69, "referrer"): builder.field(.referrer)
+            case (0x69, "user-agent"): builder.field(.userAgent)
+            case (0x43, _): builder.field(argument.map { .cookie($0) } ?? .opaque)  // C
+            case (0x6D, _): builder.field(.method)                           // m
+            case (0x55, _): builder.field(.urlPath)                          // U
+            case (0x71, _): builder.field(.query)                            // q
+            case (0x48, _): builder.field(.protocolVersion)                  // H
+            case (0x76, _), (0x56, _): builder.field(.host)                  // v V
+            default: builder.field(.opaque)
+            }
+        }
+        return try builder.finish(format: format, name: name)
+    }
+
+    // MARK: nginx log_format
+
+    /// Compiles an nginx `log_format` string (`$name` or `${name}` variables).
+    public static func nginx(_ format: String, name: String = "custom") throws(FormatError) -> LogFormat {
+        var builder = ElementBuilder()
+        let bytes = Array(format.utf8)
+        var i = 0
+        func isNameByte(_ b: UInt8) -> Bool {
+            ASCII.isDigit(b) || ASCII.isUpper(b) || (b >= ASCII.lowerA && b <= ASCII.lowerZ) || b == 0x5F
+        }
+        while i < bytes.count {
+            let byte = bytes[i]
+            guard byte == ASCII.dollar else {
+                builder.literal(byte)
+                i += 1
+                continue
+            }
+            i += 1
+            var variable: String
+            if i < bytes.count, bytes[i] == ASCII.leftBrace {
+                guard let close = bytes[i...].firstIndex(of: ASCII.rightBrace) else {
+                    throw FormatError(format: format, message: "a ${ has no closing }")
+                }
+                variable = String(decoding: bytes[(i + 1)..<close], as: UTF8.self)
+                i = close + 1
+            } else {
+                let start = i
+                while i < bytes.count, isNameByte(bytes[i]) { i += 1 }
+                variable = String(decoding: bytes[start..<i], as: UTF8.self)
+            }
+            guard !variable.isEmpty else { throw FormatError(format: format, message: "a $ is not followed by a variable name") }
+            variable = variable.lowercased()
+            switch variable {
+            case "remote_addr", "realip_remote_addr", "binary_remote_addr": builder.field(.clientAddress)
+            case "remote_user": builder.field(.remoteUser)
+            case "time_local": builder.field(.timeLocal)
+            case "time_iso8601": builder.field(.timeISO8601)
+            case "request": builder.field(.request)
+            case "request_method": builder.field(.method)
+            case "uri", "document_uri": builder.field(.urlPath)
+            case "args", "query_string": builder.field(.query)
+            case "request_uri": builder.field(.requestURI)
+            case "server_protocol": builder.field(.protocolVersion)
+            case "status": builder.field(.status)
+            case "body_bytes_sent", "bytes_sent": builder.field(.bytes)
+            case "http_referer": builder.field(.referrer)
+            case "http_user_agent": builder.field(.userAgent)
+            case "request_time": builder.field(.requestTime)
+            case "upstream_response_time": builder.field(.upstreamTime)
+            case "host", "server_name", "http_host": builder.field(.host)
+            default:
+                if variable.hasPrefix("cookie_") {
+                    builder.field(.cookie(String(variable.dropFirst("cookie_".count))))
+                } else {
+                    builder.field(.opaque)
+                }
+            }
+        }
+        return try builder.finish(format: format, name: name)
+    }
+}
+
+/// Collects literals and fields, merging adjacent literal bytes and marking quoted fields.
+private struct ElementBuilder {
+    var elements: [FormatElement] = []
+    var pendingLiteral: [UInt8] = []
+
+    mutating func literal(_ byte: UInt8) { pendingLiteral.append(byte) }
+
+    mutating func field(_ kind: FieldKind) {
+        flushLiteral()
+        elements.append(.field(kind, quoted: false))
+    }
+
+    mutating func flushLiteral() {
+        if !pendingLiteral.isEmpty {
+            elements.append(.literal(pendingLiteral))
+            pendingLiteral = []
+        }
+    }
+
+    mutating func finish(format: String, name: String) throws(FormatError) -> LogFormat {
+        flushLiteral()
+        guard elements.contains(where: { if case .field = $0 { return true }; return false }) else {
+            throw FormatError(format: format, message: "has no fields")
+        }
+        // A field is quoted when the text before it ends with `"` and the text after starts with one.
+        for index in elements.indices {
+            guard case let .field(kind, _) = elements[index] else { continue }
+            let before: Bool
+            if index > 0, case let .literal(text) = elements[index - 1] { before = text.last == ASCII.quote } else { before = false }
+            let after: Bool
+            if index + 1 < elements.count, case let .literal(text) = elements[index + 1] { after = text.first == ASCII.quote } else { after = false }
+            if before && after { elements[index] = .field(kind, quoted: true) }
+        }
+        for index in elements.indices.dropFirst() {
+            if case .field = elements[index], case .field = elements[index - 1] {
+                throw FormatError(format: format, message: "two fields with nothing between them cannot be told apart")
+            }
+        }
+        let hasTime = elements.contains { element in
+            if case .field(.timeLocal, _) = element { return true }
+            if case .field(.timeISO8601, _) = element { return true }
+            return false
+        }
+        guard hasTime else {
+            throw FormatError(format: format, message: "has no time field (%t, $time_local or $time_iso8601)")
+        }
+        return LogFormat(name: name, source: format, elements: elements)
+    }
+}

@@ -1,0 +1,383 @@
+import Yams
+
+/// A part of the session key (SPEC.md §3 `session.key`).
+public enum SessionKeyPart: Sendable, Equatable {
+    case ip
+    case userAgent
+    case user
+    case cookie(String)
+}
+
+/// Which hits a rule matches: page views whose path matches, or, with `method`, hits of that
+/// method whose path matches (SPEC.md §4.2, "Regexes and matchers").
+public struct HitMatcher: Sendable, Equatable {
+    /// Upper-cased; nil matches page views only.
+    public var method: String?
+    /// A Swift `Regex`, searched unanchored in the path.
+    public var path: String
+}
+
+public struct PageRule: Sendable, Equatable {
+    public var name: String
+    public var path: String
+}
+
+public struct FunnelStep: Sendable, Equatable {
+    public var name: String
+    public var matcher: HitMatcher
+}
+
+public struct FunnelDefinition: Sendable, Equatable {
+    public var name: String
+    public var steps: [FunnelStep]
+}
+
+public struct CartRules: Sendable, Equatable {
+    public var add: HitMatcher
+    public var purchase: HitMatcher
+}
+
+public struct ThresholdRule: Sendable, Equatable {
+    public enum Metric: String, Sendable, CaseIterable {
+        case funnelConversion = "funnel_conversion"
+        case stepConversion = "step_conversion"
+        case cartAbandonment = "cart_abandonment"
+        case loadP95 = "load_p95_ms"
+        case exitRate = "exit_rate"
+        case bounceRate = "bounce_rate"
+        case errorExitRate = "error_exit_rate"
+    }
+    public var metric: Metric
+    public var funnel: String?
+    public var step: String?
+    public var page: String?
+    public var min: Double?
+    public var max: Double?
+    /// Where the rule stands in the configuration file, for messages.
+    public var line: Int
+}
+
+/// The configuration file (SPEC.md §3), validated strictly.
+public struct Configuration: Sendable, Equatable {
+    public var sessionTimeoutSeconds: Double = 1800
+    public var sessionKey: [SessionKeyPart] = [.ip, .userAgent]
+    public var siteHost: String?
+    /// A preset name or format string; nil means `auto`.
+    public var format: String?
+    public var ignore: [String] = ["^/api/"]
+    public var bots: [String] = []
+    public var pages: [PageRule] = []
+    public var cart: CartRules?
+    public var funnels: [FunnelDefinition] = []
+    public var apdexThresholdMilliseconds: Double = 500
+    public var thresholds: [ThresholdRule] = []
+    public var churnInactiveDays: Int = 30
+    /// Where it came from: a path, or `built-in generic preset`.
+    public var source: String = "built-in defaults"
+
+    public init() {}
+}
+
+/// A configuration mistake, located in its file.
+public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    public var description: String {
+        line > 0 ? "\(file):\(line):\(column): \(message)" : "\(file): \(message)"
+    }
+}
+
+extension Configuration {
+    /// Reads and validates a configuration file.
+    ///
+    /// - Throws: `ConfigurationError` naming the line and column and what was expected.
+    public static func load(path: String) throws(ConfigurationError) -> Configuration {
+        let text: String
+        do {
+            text = try readTextFile(path)
+        } catch {
+            throw ConfigurationError(file: path, line: 0, column: 0, message: "cannot read: \(error)")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses and validates configuration text; `file` names it in messages.
+    public static func parse(yaml text: String, file: String) throws(ConfigurationError) -> Configuration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigurationError(file: file, line: 0, column: 0, message: "not valid YAML: \(error)")
+        } catch {
+            throw ConfigurationError(file: file, line: 0, column: 0, message: "not valid YAML: \(error)")
+        }
+        var config = Configuration()
+        config.source = file
+        guard let root else { return config }
+        let reader = ConfigReader(file: file)
+        try reader.read(root, into: &config)
+        return config
+    }
+}
+
+/// Walks the YAML node tree, so every message can name the node's line and column.
+private struct ConfigReader {
+    let file: String
+
+    func fail(_ node: Node?, _ message: String) -> ConfigurationError {
+        ConfigurationError(file: file, line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0, message: message)
+    }
+
+    func mapping(_ node: Node, _ what: String, allowed: [String]) throws(ConfigurationError) -> [(String, Node, Node)] {
+        guard case let .mapping(mapping) = node else { throw fail(node, "\(what) must be a mapping (key: value)") }
+        var entries: [(String, Node, Node)] = []
+        var seen = Set<String>()
+        for (key, value) in mapping {
+            guard let name = key.string else { throw fail(key, "\(what): keys must be text") }
+            guard allowed.contains(name) else {
+                throw fail(key, "unknown key '\(name)' in \(what); expected one of: \(allowed.joined(separator: ", "))")
+            }
+            guard seen.insert(name).inserted else { throw fail(key, "'\(name)' appears twice in \(what)") }
+            entries.append((name, key, value))
+        }
+        return entries
+    }
+
+    func sequence(_ node: Node, _ what: String) throws(ConfigurationError) -> [Node] {
+        guard case let .sequence(sequence) = node else { throw fail(node, "\(what) must be a list") }
+        return Array(sequence)
+    }
+
+    func string(_ node: Node, _ what: String) throws(ConfigurationError) -> String {
+        guard case let .scalar(scalar) = node, !scalar.string.isEmpty else { throw fail(node, "\(what) must be non-empty text") }
+        return scalar.string
+    }
+
+    func number(_ node: Node, _ what: String) throws(ConfigurationError) -> Double {
+        guard case let .scalar(scalar) = node, let value = Double(scalar.string), value.isFinite else {
+            throw fail(node, "\(what) must be a number")
+        }
+        return value
+    }
+
+    func regex(_ node: Node, _ what: String) throws(ConfigurationError) -> String {
+        let pattern = try string(node, what)
+        do {
+            _ = try Regex(pattern)
+        } catch {
+            throw fail(node, "\(what) '\(pattern)' is not a valid regex: \(error)")
+        }
+        return pattern
+    }
+
+    /// `30m`, `500ms`, `1.5h`: seconds. A bare number is an error (SPEC.md §3).
+    func duration(_ node: Node, _ what: String) throws(ConfigurationError) -> Double {
+        let text = try string(node, what)
+        guard let seconds = parseDuration(text) else {
+            throw fail(node, "\(what) '\(text)' is not a duration: expected a number followed by ms, s, m, h or d (e.g. 30m)")
+        }
+        return seconds
+    }
+
+    func matcher(_ node: Node, _ what: String, requireMethod: Bool = false) throws(ConfigurationError) -> HitMatcher {
+        var method: String?
+        var path: String?
+        for (key, keyNode, value) in try mapping(node, what, allowed: ["method", "path"]) {
+            _ = keyNode
+            switch key {
+            case "method": method = try string(value, "\(what).method").uppercased()
+            default: path = try regex(value, "\(what).path")
+            }
+        }
+        guard let path else { throw fail(node, "\(what) needs a 'path' regex") }
+        return HitMatcher(method: method, path: path)
+    }
+
+    func read(_ root: Node, into config: inout Configuration) throws(ConfigurationError) {
+        let top = ["session", "site", "format", "ignore", "bots", "pages", "cart", "funnels", "load", "thresholds", "churn"]
+        for (key, _, value) in try mapping(root, "the configuration", allowed: top) {
+            switch key {
+            case "session":
+                for (name, _, item) in try mapping(value, "session", allowed: ["timeout", "key"]) {
+                    if name == "timeout" {
+                        let seconds = try duration(item, "session.timeout")
+                        guard seconds > 0 else { throw fail(item, "session.timeout must be more than zero") }
+                        config.sessionTimeoutSeconds = seconds
+                    } else {
+                        config.sessionKey = try sessionKey(item)
+                    }
+                }
+            case "site":
+                for (_, _, item) in try mapping(value, "site", allowed: ["host"]) {
+                    config.siteHost = try string(item, "site.host").lowercased()
+                }
+            case "format":
+                config.format = try string(value, "format")
+            case "ignore":
+                config.ignore = []
+                for item in try sequence(value, "ignore") { config.ignore.append(try regex(item, "an ignore entry")) }
+            case "bots":
+                for item in try sequence(value, "bots") { config.bots.append(try string(item, "a bots entry")) }
+            case "pages":
+                config.pages = []
+                for item in try sequence(value, "pages") {
+                    var name: String?, path: String?
+                    for (field, _, v) in try mapping(item, "a pages entry", allowed: ["name", "path"]) {
+                        if field == "name" { name = try string(v, "pages.name") } else { path = try regex(v, "pages.path") }
+                    }
+                    guard let name, let path else { throw fail(item, "a pages entry needs 'name' and 'path'") }
+                    guard !config.pages.contains(where: { $0.name == name }) else { throw fail(item, "page group '\(name)' is defined twice") }
+                    config.pages.append(PageRule(name: name, path: path))
+                }
+            case "cart":
+                var add: HitMatcher?, purchase: HitMatcher?
+                for (field, _, v) in try mapping(value, "cart", allowed: ["add", "purchase"]) {
+                    if field == "add" { add = try matcher(v, "cart.add") } else { purchase = try matcher(v, "cart.purchase") }
+                }
+                guard let add, let purchase else { throw fail(value, "cart needs both 'add' and 'purchase'") }
+                config.cart = CartRules(add: add, purchase: purchase)
+            case "funnels":
+                config.funnels = []
+                for item in try sequence(value, "funnels") {
+                    var name: String?
+                    var steps: [FunnelStep] = []
+                    var stepsNode: Node?
+                    for (field, _, v) in try mapping(item, "a funnel", allowed: ["name", "steps"]) {
+                        if field == "name" {
+                            name = try string(v, "funnel name")
+                        } else {
+                            stepsNode = v
+                            for stepNode in try sequence(v, "funnel steps") {
+                                var stepName: String?
+                                var method: String?
+                                var path: String?
+                                for (f, _, sv) in try mapping(stepNode, "a funnel step", allowed: ["name", "method", "path"]) {
+                                    switch f {
+                                    case "name": stepName = try string(sv, "step name")
+                                    case "method": method = try string(sv, "step method").uppercased()
+                                    default: path = try regex(sv, "step path")
+                                    }
+                                }
+                                guard let stepName, let path else { throw fail(stepNode, "a funnel step needs 'name' and 'path'") }
+                                steps.append(FunnelStep(name: stepName, matcher: HitMatcher(method: method, path: path)))
+                            }
+                        }
+                    }
+                    guard let name else { throw fail(item, "a funnel needs a 'name'") }
+                    guard steps.count >= 2 else { throw fail(stepsNode ?? item, "funnel '\(name)' needs at least two steps") }
+                    guard !config.funnels.contains(where: { $0.name == name }) else { throw fail(item, "funnel '\(name)' is defined twice") }
+                    config.funnels.append(FunnelDefinition(name: name, steps: steps))
+                }
+            case "load":
+                for (_, _, item) in try mapping(value, "load", allowed: ["apdex_t"]) {
+                    let seconds = try duration(item, "load.apdex_t")
+                    guard seconds > 0 else { throw fail(item, "load.apdex_t must be more than zero") }
+                    config.apdexThresholdMilliseconds = seconds * 1000
+                }
+            case "thresholds":
+                config.thresholds = []
+                for item in try sequence(value, "thresholds") { config.thresholds.append(try threshold(item)) }
+            default:  // churn
+                for (_, _, item) in try mapping(value, "churn", allowed: ["inactive_days"]) {
+                    let days = try number(item, "churn.inactive_days")
+                    guard days >= 1, days == days.rounded() else { throw fail(item, "churn.inactive_days must be a whole number of days, 1 or more") }
+                    config.churnInactiveDays = Int(days)
+                }
+            }
+        }
+        try checkReferences(config, root: root)
+    }
+
+    func sessionKey(_ node: Node) throws(ConfigurationError) -> [SessionKeyPart] {
+        var parts: [SessionKeyPart] = []
+        for item in try sequence(node, "session.key") {
+            let text = try string(item, "a session.key part")
+            switch text {
+            case "ip": parts.append(.ip)
+            case "user_agent": parts.append(.userAgent)
+            case "user": parts.append(.user)
+            default:
+                guard text.hasPrefix("cookie:"), text.count > "cookie:".count else {
+                    throw fail(item, "unknown session.key part '\(text)'; expected ip, user_agent, user or cookie:NAME")
+                }
+                parts.append(.cookie(String(text.dropFirst("cookie:".count))))
+            }
+        }
+        guard !parts.isEmpty else { throw fail(node, "session.key needs at least one part") }
+        return parts
+    }
+
+    func threshold(_ node: Node) throws(ConfigurationError) -> ThresholdRule {
+        var metric: ThresholdRule.Metric?
+        var rule = ThresholdRule(metric: .bounceRate, line: node.mark?.line ?? 0)
+        for (key, _, value) in try mapping(node, "a threshold", allowed: ["metric", "funnel", "step", "page", "min", "max"]) {
+            switch key {
+            case "metric":
+                let name = try string(value, "threshold metric")
+                guard let known = ThresholdRule.Metric(rawValue: name) else {
+                    throw fail(value, "unknown metric '\(name)'; expected one of: \(ThresholdRule.Metric.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                metric = known
+            case "funnel": rule.funnel = try string(value, "threshold funnel")
+            case "step": rule.step = try string(value, "threshold step")
+            case "page": rule.page = try string(value, "threshold page")
+            case "min": rule.min = try number(value, "threshold min")
+            default: rule.max = try number(value, "threshold max")
+            }
+        }
+        guard let metric else { throw fail(node, "a threshold needs a 'metric'") }
+        rule.metric = metric
+        guard rule.min != nil || rule.max != nil else { throw fail(node, "threshold \(metric.rawValue) needs 'min' or 'max'") }
+        switch metric {
+        case .funnelConversion:
+            guard rule.funnel != nil else { throw fail(node, "funnel_conversion needs 'funnel'") }
+        case .stepConversion:
+            guard rule.funnel != nil, rule.step != nil else { throw fail(node, "step_conversion needs 'funnel' and 'step'") }
+        case .loadP95, .exitRate:
+            guard rule.page != nil else { throw fail(node, "\(metric.rawValue) needs 'page'") }
+        case .cartAbandonment, .bounceRate, .errorExitRate:
+            break
+        }
+        return rule
+    }
+
+    /// A threshold that names a funnel or step the configuration does not define is an error,
+    /// never a pass.
+    func checkReferences(_ config: Configuration, root: Node) throws(ConfigurationError) {
+        for rule in config.thresholds {
+            let at = ConfigurationError(file: file, line: rule.line, column: 0, message: "")
+            if let funnelName = rule.funnel {
+                guard let funnel = config.funnels.first(where: { $0.name == funnelName }) else {
+                    var error = at
+                    error.message = "threshold names funnel '\(funnelName)', which is not defined under funnels"
+                    throw error
+                }
+                if let step = rule.step, !funnel.steps.contains(where: { $0.name == step }) {
+                    var error = at
+                    error.message = "threshold names step '\(step)', which funnel '\(funnelName)' does not have"
+                    throw error
+                }
+            }
+            if rule.metric == .cartAbandonment, config.cart == nil {
+                var error = at
+                error.message = "cart_abandonment needs the cart section"
+                throw error
+            }
+        }
+    }
+}
+
+/// Seconds in `30m`, `500ms`, `1.5h`, `2d`, `45s`; nil for anything else, a bare number included.
+public func parseDuration(_ text: String) -> Double? {
+    let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
+    for (suffix, scale) in units where text.hasSuffix(suffix) {
+        let number = text.dropLast(suffix.count)
+        guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              let value = Double(number), value.isFinite else { continue }
+        return value * scale
+    }
+    return nil
+}

@@ -1,0 +1,118 @@
+import LogInput
+import LogParsing
+
+/// What a first look at an input tells: its format (`auto` picks per input) and the instant of
+/// its first parsed line, which orders the inputs (SPEC.md §4.3).
+public struct InputProbe {
+    public var input: LogInputFile
+    public var format: LogFormat
+    public var firstTimestamp: LogTimestamp?
+    /// For standard input, which can be read only once: what the probe read, and the rest.
+    var replay: [LineChunk] = []
+    var continuation: LineChunker?
+
+    /// Lines `auto` looks at (SPEC.md §2).
+    public static let sampleLines = 1000
+    /// The probe reads this much decoded text at most.
+    static let probeChunkSize = LineChunker.defaultMaxLineLength + (1 << 16)
+
+    /// Reads the start of `input`, picks its format (unless `forced`) and finds its first timestamp.
+    public static func probe(_ input: LogInputFile, forced: LogFormat?) throws(InputError) -> InputProbe {
+        let reader = try LogReader(input)
+        let chunker = LineChunker(reader: reader, chunkSize: probeChunkSize)
+        var chunks: [LineChunk] = []
+        var lines: [[UInt8]] = []
+        var fault: InputError?
+        do throws(InputError) {
+            while lines.count < sampleLines, let chunk = try chunker.next() {
+                chunks.append(chunk)
+                lines.append(contentsOf: nonBlankLines(of: chunk, limit: sampleLines - lines.count))
+            }
+        } catch {
+            fault = error
+        }
+        let format = forced ?? FormatDetector.detect(lines)
+        let parser = LineParser(format: format)
+        var fields = ParsedLine()
+        var first: LogTimestamp?
+        for var line in lines {
+            let parsed = line.withUnsafeMutableBytes { parser.parse($0, into: &fields) }
+            if parsed { first = fields.timestamp; break }
+        }
+        var probe = InputProbe(input: input, format: format, firstTimestamp: first)
+        if case .standardInput = input.location {
+            probe.replay = chunks
+            probe.continuation = chunker
+            if let fault { probe.replayFault = fault }
+        }
+        return probe
+    }
+
+    var replayFault: InputError?
+
+    /// Up to `limit` non-blank lines of a chunk, without `\n` and trailing `\r`.
+    static func nonBlankLines(of chunk: LineChunk, limit: Int) -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        if chunk.overlongBefore != nil { lines.append([]) }  // counts as a line no format parses
+        var start = 0
+        let bytes = chunk.bytes
+        while start < chunk.count, lines.count < limit {
+            var end = start
+            while end < chunk.count, bytes[end] != 0x0A { end += 1 }
+            var stop = end
+            if stop > start, bytes[stop - 1] == 0x0D { stop -= 1 }
+            if stop > start { lines.append(Array(bytes[start..<stop])) }
+            start = end + 1
+        }
+        return lines
+    }
+
+    /// Orders probes as SPEC.md §4.3 reads inputs: by first timestamp; ties by higher rotation
+    /// number, then name; inputs without a parsed line last.
+    public static func readingOrder(_ probes: [InputProbe]) -> [InputProbe] {
+        probes.sorted { a, b in
+            switch (a.firstTimestamp, b.firstTimestamp) {
+            case (nil, nil): return a.input.name < b.input.name
+            case (nil, _): return false
+            case (_, nil): return true
+            case let (x?, y?):
+                if x.utcSeconds != y.utcSeconds { return x.utcSeconds < y.utcSeconds }
+                if a.input.rotationNumber != b.input.rotationNumber { return a.input.rotationNumber > b.input.rotationNumber }
+                return a.input.name < b.input.name
+            }
+        }
+    }
+}
+
+/// `auto` (SPEC.md §2): among the presets that parse at least 95% of the sample, the one with
+/// the most fields (ties: most lines parsed, then preset order); if none does, the one that
+/// parses most.
+public enum FormatDetector {
+    public static func detect(_ lines: [[UInt8]]) -> LogFormat {
+        let scores = score(lines)
+        let qualifying = scores.filter { lines.isEmpty || Double($0.parsed) >= 0.95 * Double(lines.count) }
+        if let best = qualifying.max(by: { a, b in
+            if a.format.fieldCount != b.format.fieldCount { return a.format.fieldCount < b.format.fieldCount }
+            if a.parsed != b.parsed { return a.parsed < b.parsed }
+            return a.order > b.order
+        }) {
+            return best.format
+        }
+        // `max` keeps the last of equals, so order ties towards the earlier preset.
+        return scores.max { a, b in a.parsed != b.parsed ? a.parsed < b.parsed : a.order > b.order }?.format ?? LogFormat.combined
+    }
+
+    /// Lines each preset parses.
+    public static func score(_ lines: [[UInt8]]) -> [(format: LogFormat, parsed: Int, order: Int)] {
+        LogFormat.presets.enumerated().map { order, format in
+            let parser = LineParser(format: format)
+            var fields = ParsedLine()
+            var parsed = 0
+            for line in lines {
+                var copy = line  // parsing decodes escapes in place
+                if copy.withUnsafeMutableBytes({ parser.parse($0, into: &fields) }) { parsed += 1 }
+            }
+            return (format, parsed, order)
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import LogInput
+import LogParsing
+import Reports
+
+/// Why a run stopped, mapped by the executable to SPEC.md §1's exit codes.
+public enum RunError: Error, CustomStringConvertible {
+    /// Exit 2: a usage or configuration mistake.
+    case configuration(String)
+    /// Exit 3: an input that cannot be read, or too many lines that do not parse; no report.
+    case input(String)
+    /// Exit 3 after writing: a gzip fault; the lines before it were counted.
+    case inputFaults([InputError])
+
+    public var description: String {
+        switch self {
+        case let .configuration(message), let .input(message): return message
+        case let .inputFaults(faults): return faults.map(\.description).joined(separator: "\n")
+        }
+    }
+
+    public var exitCode: Int32 {
+        switch self {
+        case .configuration: return 2
+        case .input, .inputFaults: return 3
+        }
+    }
+}
+
+/// Options shared by `report` and `check`, as the executable maps them from the command line.
+public struct RunOptions: Sendable {
+    public var inputs: [String]
+    public var configPath: String?
+    /// `--format`; wins over the config's `format`.
+    public var format: String?
+    public var strict = false
+    /// The share of skipped lines that stops the run (`--max-bad-lines`, default 5%).
+    public var maxBadLineShare = 0.05
+
+    public init(inputs: [String]) {
+        self.inputs = inputs
+    }
+}
+
+/// Loads the configuration a run uses: `--config`, else `./uxchurn.yml`, else the built-in
+/// `generic` preset.
+public func loadConfiguration(_ path: String?) throws(RunError) -> Configuration {
+    do {
+        if let path { return try Configuration.load(path: path) }
+        if fileExists("uxchurn.yml") { return try Configuration.load(path: "uxchurn.yml") }
+        return try Configuration.parse(yaml: ConfigurationPresets.generic, file: "built-in generic preset")
+    } catch {
+        throw .configuration(error.description)
+    }
+}
+
+/// The analysis that `report` and `check` share: configuration, ingest, and the input checks.
+public struct Analysis {
+    public var configuration: Configuration
+    public var ingest: IngestResult
+
+    /// Runs every stage over the inputs.
+    ///
+    /// - Throws: `RunError.configuration` or `.input`; gzip faults are returned in `ingest.faults`.
+    public static func run(_ options: RunOptions) throws(RunError) -> Analysis {
+        let configuration = try loadConfiguration(options.configPath)
+        let formatText = options.format ?? configuration.format ?? "auto"
+        let format: LogFormat?
+        do {
+            format = try LogFormat.named(formatText)
+        } catch {
+            throw .configuration(error.description)
+        }
+        let inputs: [LogInputFile]
+        do {
+            inputs = try InputResolver.resolve(options.inputs)
+        } catch {
+            throw .input(error.description)
+        }
+        guard !inputs.isEmpty else { throw .configuration("no input: name log files, folders or - for standard input") }
+        let ingest: IngestResult
+        do {
+            ingest = try Ingest(options: IngestOptions(format: format, ignore: configuration.ignore, bots: configuration.bots)).run(inputs)
+        } catch let error as InputError {
+            throw .input(error.description)
+        } catch {
+            throw .configuration("a regex in the configuration does not compile: \(error)")
+        }
+        try checkSkipped(ingest, options: options, inputs: inputs)
+        return Analysis(configuration: configuration, ingest: ingest)
+    }
+
+    /// More than `--max-bad-lines` skipped (or any, with `--strict`) stops the run before any
+    /// report is written, with three samples and the format `auto` would pick.
+    static func checkSkipped(_ ingest: IngestResult, options: RunOptions, inputs: [LogInputFile]) throws(RunError) {
+        guard ingest.skipped > 0 else { return }
+        let share = ingest.lines == 0 ? 0 : Double(ingest.skipped) / Double(ingest.lines)
+        let tooMany = options.strict || share > options.maxBadLineShare
+        guard tooMany else { return }
+        var message = options.strict
+            ? "\(ingest.skipped) of \(ingest.lines) lines do not parse, and --strict allows none"
+            : "\(ingest.skipped) of \(ingest.lines) lines (\(percent(share))) do not parse as \(ingest.format); the limit is \(percent(options.maxBadLineShare)) (--max-bad-lines)"
+        for sample in ingest.skippedSamples.prefix(3) {
+            message += "\n  \(sample.file):\(sample.line): \(sample.text.prefix(200))"
+        }
+        var suggestions: [String] = []
+        for input in inputs where input.location != .standardInput {
+            if let probe = try? InputProbe.probe(input, forced: nil) {
+                suggestions.append("\(input.name): \(probe.format.name)")
+            }
+        }
+        if !suggestions.isEmpty {
+            message += "\n`--format auto` would pick: " + suggestions.joined(separator: ", ")
+        }
+        throw .input(message)
+    }
+}
+
+func percent(_ share: Double) -> String {
+    let value = (share * 1000).rounded() / 10
+    return value == value.rounded() ? "\(Int(value))%" : "\(value)%"
+}
+
+/// `uxchurn report`: the analysis, written as a report folder.
+public enum ReportJob {
+    /// Writes `summary.json` into `out`, whole or not at all.
+    ///
+    /// - Returns: the analysis, whose `ingest.faults` make the exit code 3 after writing.
+    public static func run(_ options: RunOptions, out: String) throws(RunError) -> Analysis {
+        let analysis = try Analysis.run(options)
+        let summary = SummaryDocument.build(ingest: analysis.ingest)
+        do {
+            try ReportFolder.write([("summary.json", Array(summary.serialized().utf8))], to: out)
+        } catch {
+            throw .input(error.description)
+        }
+        return analysis
+    }
+}

@@ -1,0 +1,289 @@
+import LogInput
+import LogParsing
+
+/// Writes a realistic shop's rotated access logs: returning visitors on phones and desktops,
+/// search and social referrers, assets and API calls after each page, funnels that leak at
+/// every step (more when pages are slow), bots, redirects, errors and a little junk.
+///
+/// Deterministic for a seed. The newest day is `access.log`, the one before `access.log.1`,
+/// older days `access.log.N.gz` (logrotate with `delaycompress`).
+public struct SampleLogs {
+    public var days = 3
+    public var visitors = 1000
+    public var seed: UInt64 = 1
+    public var format = "combined-timed"
+    /// The first day written, as days since 1970-01-01 (default 2026-03-02).
+    public var firstDay: Int64 = CivilDate(year: 2026, month: 3, day: 2).daysSinceEpoch
+    public var offsetMinutes = -300
+
+    public init() {}
+
+    /// Writes the files into `folder` (which must exist) and returns their names, newest first.
+    public func write(to folder: String) throws -> [String] {
+        guard ["common", "combined", "combined-timed", "nginx-timed"].contains(format) else {
+            throw RunError.configuration("sample-logs --format must be common, combined, combined-timed or nginx-timed")
+        }
+        var rng = SplitMix64(seed: seed)
+        let people = (0..<max(visitors, 1)).map { Visitor.make(index: $0, rng: &rng) }
+        var names: [String] = []
+        for dayIndex in 0..<days {
+            let day = firstDay + Int64(dayIndex)
+            var lines: [(order: Int64, text: String)] = []
+            for person in people {
+                // Each visitor comes on about 40% of days; loyal ones more often.
+                guard rng.chance(person.loyalty) else { continue }
+                let sessions = rng.chance(0.15) ? 2 : 1
+                for _ in 0..<sessions {
+                    let start = day * 86_400 + Int64(rng.hourWeightedSecond()) - Int64(offsetMinutes) * 60
+                    person.session(startingAt: start, rng: &rng, into: &lines, writer: self)
+                }
+            }
+            botTraffic(day: day, rng: &rng, into: &lines)
+            lines.sort { $0.order < $1.order }
+            var text = lines.map(\.text).joined(separator: "\n")
+            text.append("\n")
+            if dayIndex == days / 2, days > 0 {
+                // A little junk: a truncated line and a blank line, as crashed writers leave.
+                text.append("203.0.113.77 - - [\(clock(day * 86_400 + 43_200 - Int64(offsetMinutes) * 60))] \"GET /p/12-ite\n\n")
+            }
+            let rotation = days - 1 - dayIndex
+            let name = rotation == 0 ? "access.log" : rotation == 1 ? "access.log.1" : "access.log.\(rotation).gz"
+            let path = folder + "/" + name
+            if rotation >= 2 {
+                try GzipFileWriter.write(Array(text.utf8), to: path)
+            } else {
+                try writeFile(path, Array(text.utf8))
+            }
+            names.insert(name, at: 0)
+        }
+        return names
+    }
+
+    // MARK: Lines
+
+    func line(ip: String, time: Int64, method: String, target: String, status: Int, bytes: Int,
+              referrer: String, agent: String, micros: Int) -> String {
+        var line = "\(ip) - - [\(clock(time))] \"\(method) \(target) HTTP/1.1\" \(status) \(bytes)"
+        if format == "common" { return line }
+        line += " \"\(referrer)\" \"\(agent)\""
+        switch format {
+        case "combined-timed": line += " \(micros)"
+        case "nginx-timed": line += " \(micros / 1_000_000).\(threeDigits(micros / 1000 % 1000))"
+        default: break
+        }
+        return line
+    }
+
+    private func threeDigits(_ value: Int) -> String {
+        value < 10 ? "00\(value)" : value < 100 ? "0\(value)" : "\(value)"
+    }
+
+    /// `02/Mar/2026:10:00:00 -0500` for a UTC instant, in the sample's offset.
+    func clock(_ utc: Int64) -> String {
+        LogTimestamp(utcSeconds: utc, offsetMinutes: Int16(offsetMinutes)).commonLog
+    }
+
+    private func botTraffic(day: Int64, rng: inout SplitMix64, into lines: inout [(order: Int64, text: String)]) {
+        let bots = [
+            ("66.249.66.\(1 + rng.below(200))", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"),
+            ("40.77.167.\(1 + rng.below(200))", "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"),
+            ("198.51.100.250", "curl/8.5.0"),
+            ("198.51.100.251", "python-requests/2.31.0"),
+            ("203.0.113.254", "-"),
+        ]
+        let count = max(visitors / 2, 20)
+        for _ in 0..<count {
+            let (ip, agent) = bots[rng.below(bots.count)]
+            let time = day * 86_400 + Int64(rng.below(86_400)) - Int64(offsetMinutes) * 60
+            let target = ["/", "/robots.txt", "/sitemap.xml", "/c/\(Catalog.categories[rng.below(Catalog.categories.count)])",
+                          "/p/\(rng.below(400))-item", "/wp-login.php", "/healthz"][rng.below(7)]
+            let status = target == "/wp-login.php" ? 404 : 200
+            lines.append((time * 1000, line(ip: ip, time: time, method: "GET", target: target, status: status,
+                                             bytes: 1200 + rng.below(9000), referrer: "-", agent: agent,
+                                             micros: 20_000 + rng.below(200_000))))
+        }
+        // A TLS handshake sent to the plain port, as scanners do.
+        let time = day * 86_400 + 3600 - Int64(offsetMinutes) * 60
+        lines.append((time * 1000, "198.51.100.7 - - [\(clock(time))] \"\\x16\\x03\\x01\\x02\\x00\\x01\\x00\" 400 157 \"-\" \"-\"" + (format == "combined-timed" ? " 120" : format == "nginx-timed" ? " 0.000" : "")))
+    }
+}
+
+enum Catalog {
+    static let categories = ["hats", "shoes", "bags", "coats", "shirts", "socks", "gloves", "scarves"]
+    static let searchWords = ["red+hat", "wool", "boots", "sale", "leather+bag", "rain+coat"]
+
+    /// Typical server time per page kind, in ms: product and checkout pages are slower.
+    static func baseMilliseconds(_ kind: PageKind) -> Double {
+        switch kind {
+        case .home: return 220
+        case .category: return 380
+        case .product: return 560
+        case .search: return 820
+        case .cart: return 450
+        case .checkout: return 1100
+        case .payment: return 1500
+        case .confirmation: return 650
+        case .account: return 300
+        }
+    }
+}
+
+enum PageKind {
+    case home, category, product, search, cart, checkout, payment, confirmation, account
+}
+
+/// One simulated shopper.
+struct Visitor {
+    var ip: String
+    var agent: String
+    var loyalty: Double
+    var buyer: Double
+
+    static let agents = [
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+        "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+        "Mozilla/5.0 (iPad; CPU OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    ]
+
+    static func make(index: Int, rng: inout SplitMix64) -> Visitor {
+        let ip = "\(rng.chance(0.5) ? 192 : 10).\(index / 65_536 % 256).\(index / 256 % 256).\(index % 256)"
+        let agent = agents[rng.below(agents.count)]
+        return Visitor(ip: ip, agent: agent, loyalty: 0.2 + 0.5 * rng.unit(), buyer: rng.unit())
+    }
+
+    /// One session's lines: pages, their assets and API calls, and the funnel walk.
+    func session(startingAt start: Int64, rng: inout SplitMix64, into lines: inout [(order: Int64, text: String)],
+                 writer: SampleLogs) {
+        var time = start
+        let entryReferrer = ["-", "-", "https://www.google.com/", "https://www.bing.com/", "https://www.facebook.com/",
+                             "https://t.co/x1", "https://news.example.org/post"][rng.below(7)]
+        var referrer = entryReferrer
+        var kind: PageKind = [.home, .home, .category, .product, .product, .search][rng.below(6)]
+        var pages = 0
+        var orderID = 0
+        while pages < 25 {
+            pages += 1
+            let target: String
+            switch kind {
+            case .home: target = "/"
+            case .category: target = "/c/\(Catalog.categories[rng.below(Catalog.categories.count)])"
+            case .product: target = "/p/\(rng.below(400))-item"
+            case .search: target = "/search?q=\(Catalog.searchWords[rng.below(Catalog.searchWords.count)])"
+            case .cart: target = "/cart"
+            case .checkout: target = "/checkout"
+            case .payment: target = "/checkout/payment"
+            case .confirmation:
+                orderID = 10_000 + rng.below(90_000)
+                target = "/order/confirmation/\(orderID)"
+            case .account: target = "/account"
+            }
+            let slowFactor = rng.chance(0.04) ? 4 + 4 * rng.unit() : 0.5 + rng.unit()
+            let millis = Catalog.baseMilliseconds(kind) * slowFactor
+            let micros = Int(millis * 1000)
+            var status = 200
+            if kind == .product, rng.chance(0.02) { status = 404 }
+            if kind == .payment, rng.chance(0.02) { status = 502 }
+            let host = "https://shop.example"
+            lines.append(emit(writer, time: time, micros: micros, method: "GET", target: target, status: status,
+                              referrer: referrer, rng: &rng))
+            // Assets and API calls follow the page within a second or two.
+            for asset in ["/static/app.css", "/static/app.js", "/img/p\(rng.below(400)).webp", "/favicon.ico"]
+            where rng.chance(0.8) {
+                let at = time + Int64(rng.below(2))
+                lines.append(emit(writer, time: at, micros: 2000 + rng.below(30_000), method: "GET", target: asset,
+                                  status: rng.chance(0.1) ? 304 : 200, referrer: host + target, rng: &rng))
+            }
+            if rng.chance(0.3) {
+                lines.append(emit(writer, time: time + 1, micros: 30_000 + rng.below(90_000), method: "GET",
+                                  target: "/api/recommendations?p=\(rng.below(400))", status: 200,
+                                  referrer: host + target, rng: &rng))
+            }
+            referrer = host + target
+            if status >= 500 { return }
+            // Slow pages lose visitors: the chance to leave grows with the load time.
+            let leave = 0.22 + min(0.5, millis / 10_000) + (status == 404 ? 0.3 : 0)
+            if kind == .confirmation || rng.chance(leave) { return }
+            time += Int64(8 + rng.below(90))
+            switch kind {
+            case .home, .search, .account:
+                kind = rng.chance(0.6) ? .category : .product
+            case .category:
+                kind = rng.chance(0.75) ? .product : .search
+            case .product:
+                if rng.chance(0.25 + 0.3 * buyer) {
+                    lines.append(emit(writer, time: time, micros: 80_000 + rng.below(200_000), method: "POST",
+                                      target: "/cart/add", status: 302, referrer: referrer, rng: &rng))
+                    time += 1
+                    kind = .cart
+                } else {
+                    kind = rng.chance(0.5) ? .product : .category
+                }
+            case .cart:
+                kind = rng.chance(0.55 + 0.3 * buyer) ? .checkout : .product
+            case .checkout:
+                kind = rng.chance(0.7) ? .payment : .cart
+            case .payment:
+                if rng.chance(0.85) {
+                    lines.append(emit(writer, time: time, micros: 300_000 + rng.below(900_000), method: "POST",
+                                      target: "/checkout/payment", status: 303, referrer: referrer, rng: &rng))
+                    time += 2
+                    kind = .confirmation
+                } else {
+                    kind = .checkout
+                }
+            case .confirmation:
+                return
+            }
+            if rng.chance(0.03) {
+                // An old link that redirects.
+                lines.append(emit(writer, time: time, micros: 3000, method: "GET", target: "/old-sale",
+                                  status: 301, referrer: referrer, rng: &rng))
+            }
+        }
+        _ = orderID
+    }
+
+    /// A line, ordered by when the server writes it: at the end of the request.
+    private func emit(_ writer: SampleLogs, time: Int64, micros: Int, method: String, target: String, status: Int,
+                      referrer: String, rng: inout SplitMix64) -> (order: Int64, text: String) {
+        let written = time * 1000 + Int64(micros / 1000)
+        return (written, writer.line(ip: ip, time: time, method: method, target: target, status: status,
+                                      bytes: 500 + rng.below(40_000), referrer: referrer, agent: agent, micros: micros))
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64), so samples are the same on every machine.
+struct SplitMix64 {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+    mutating func chance(_ p: Double) -> Bool { unit() < p }
+
+    /// A second of the day, busier in the evening than at night.
+    mutating func hourWeightedSecond() -> Int {
+        let weights: [Double] = [1, 0.6, 0.4, 0.3, 0.3, 0.5, 1, 2, 3, 3.5, 4, 4, 4.5, 4.5, 4, 4, 4.5, 5, 6, 7, 7, 6, 4, 2]
+        let total = weights.reduce(0, +)
+        var pick = unit() * total
+        for (hour, weight) in weights.enumerated() {
+            if pick < weight { return hour * 3600 + below(3600) }
+            pick -= weight
+        }
+        return 23 * 3600 + below(3600)
+    }
+}

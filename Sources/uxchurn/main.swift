@@ -1,0 +1,149 @@
+import ArgumentParser
+import LogParsing
+import UXChurn
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Options shared by the commands that analyse logs.
+struct AnalysisOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: "Configuration file (default: ./uxchurn.yml, else the built-in generic preset).")
+    var config: String?
+
+    @Option(name: [.short, .long], help: "auto, a preset (common, combined, combined-timed, nginx-timed), or an Apache/nginx format string.")
+    var format: String?
+
+    @Flag(help: "Any line that does not parse is an error (exit 3).")
+    var strict = false
+
+    @Option(help: "Share of unparseable lines that stops the run with exit 3, as 5% or 0.05.")
+    var maxBadLines = "5%"
+
+    @Argument(help: "Log files, folders of rotated logs, or - for standard input.")
+    var inputs: [String] = []
+
+    func runOptions() throws -> RunOptions {
+        var options = RunOptions(inputs: inputs)
+        options.configPath = config
+        options.format = format
+        options.strict = strict
+        guard let share = parseShare(maxBadLines) else {
+            throw ValidationError("--max-bad-lines takes a share such as 5% or 0.05, not '\(maxBadLines)'")
+        }
+        options.maxBadLineShare = share
+        return options
+    }
+}
+
+func parseShare(_ text: String) -> Double? {
+    if text.hasSuffix("%") { return Double(text.dropLast()).map { $0 / 100 }.flatMap { $0 >= 0 && $0 <= 1 ? $0 : nil } }
+    return Double(text).flatMap { $0 >= 0 && $0 <= 1 ? $0 : nil }
+}
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Parse and analyse access logs; write the report folder (summary.json).")
+
+    @OptionGroup var analysis: AnalysisOptions
+
+    @Option(name: [.short, .long], help: "Report folder.")
+    var out = "uxchurn-report"
+
+    func run() throws {
+        let result = try ReportJob.run(try analysis.runOptions(), out: out)
+        let ingest = result.ingest
+        printErr("uxchurn: \(ingest.lines) lines from \(ingest.files.count) input(s), \(ingest.skipped) skipped; report in \(out)/")
+        if !ingest.faults.isEmpty { throw RunError.inputFaults(ingest.faults) }
+    }
+}
+
+struct Formats: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the built-in log formats with an example line each.")
+
+    func run() {
+        for format in LogFormat.presets {
+            print("\(format.name)")
+            print("  format:  \(format.source)")
+            print("  example: \(LogFormat.presetExamples[format.name] ?? "")")
+            print()
+        }
+        print("auto (the default) picks, for each input, the preset that parses its first 1,000 lines best.")
+        print("Any Apache LogFormat string (with %) or nginx log_format string (with $) works too: --format '...'.")
+    }
+}
+
+struct SampleLogsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample-logs", abstract: "Write a realistic shop's rotated access logs into DIR.")
+
+    @Argument(help: "Folder to write into (created if missing).")
+    var dir: String
+
+    @Option(help: "Days of logs, one file per day.")
+    var days = 3
+
+    @Option(help: "Distinct visitors over the period.")
+    var visitors = 1000
+
+    @Option(help: "Random seed: the same seed writes the same logs.")
+    var seed: UInt64 = 1
+
+    @Option(help: "common, combined, combined-timed or nginx-timed.")
+    var format = "combined-timed"
+
+    func validate() throws {
+        guard days >= 1, days <= 3660 else { throw ValidationError("--days must be 1 to 3660") }
+        guard visitors >= 1 else { throw ValidationError("--visitors must be at least 1") }
+    }
+
+    func run() throws {
+        if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+            throw RunError.configuration("\(dir): cannot create: \(String(cString: strerror(errno)))")
+        }
+        var sample = SampleLogs()
+        sample.days = days
+        sample.visitors = visitors
+        sample.seed = seed
+        sample.format = format
+        let names = try sample.write(to: dir)
+        printErr("uxchurn: wrote \(names.joined(separator: ", ")) in \(dir)/")
+    }
+}
+
+struct UXChurnCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "uxchurn",
+        abstract: "Turn a web shop's access logs into a UX-churn report.",
+        subcommands: [Report.self, Formats.self, SampleLogsCommand.self])
+}
+
+func printErr(_ message: String) {
+    var text = message
+    text.append("\n")
+    _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+}
+
+/// Maps every failure to SPEC.md §1's exit codes: 2 usage or configuration, 3 input.
+func main() -> Int32 {
+    do {
+        var command = try UXChurnCommand.parseAsRoot()
+        try command.run()
+        return 0
+    } catch let error as RunError {
+        printErr("uxchurn: error: \(error.description)")
+        return error.exitCode
+    } catch {
+        let code = UXChurnCommand.exitCode(for: error)
+        let message = UXChurnCommand.fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { print(message) }
+            return 0
+        }
+        printErr(message)
+        return 2
+    }
+}
+
+exit(main())
