@@ -86,7 +86,7 @@ public struct InputProbe {
 
 /// `auto` (SPEC.md §2): among the presets that parse at least 95% of the sample, the one with
 /// the most fields (ties: most lines parsed, then preset order); if none does, the one that
-/// parses most.
+/// parses most (ties: most fields, then preset order — our choice where SPEC.md is silent).
 public enum FormatDetector {
     public static func detect(_ lines: [[UInt8]]) -> LogFormat {
         let scores = score(lines)
@@ -98,8 +98,12 @@ public enum FormatDetector {
         }) {
             return best.format
         }
-        // `max` keeps the last of equals, so order ties towards the earlier preset.
-        return scores.max { a, b in a.parsed != b.parsed ? a.parsed < b.parsed : a.order > b.order }?.format ?? LogFormat.combined
+        // None reaches 95%: the one that parses most; ties as above (most fields, then order).
+        return scores.max { a, b in
+            if a.parsed != b.parsed { return a.parsed < b.parsed }
+            if a.format.fieldCount != b.format.fieldCount { return a.format.fieldCount < b.format.fieldCount }
+            return a.order > b.order
+        }?.format ?? LogFormat.combined
     }
 
     /// Lines each preset parses.

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import LogParsing
+
+@Suite struct LineParserTests {
+    let combinedTimed = #"192.0.2.1 - alice [02/Mar/2026:10:00:00 -0500] "GET /p/1?x=2 HTTP/1.1" 200 512 "https://www.google.com/" "Mozilla/5.0 (X11)" 300000"#
+
+    @Test func presetsCompileWithTheirFieldCounts() {
+        #expect(LogFormat.presets.map(\.name) == ["common", "combined", "combined-timed", "nginx-timed"])
+        #expect(LogFormat.presets.map(\.fieldCount) == [7, 9, 10, 10])
+    }
+
+    @Test func combinedTimedFields() throws {
+        let (fields, bytes) = try #require(parse(combinedTimed, .combinedTimed))
+        #expect(text(fields.address, bytes) == "192.0.2.1")
+        #expect(text(fields.user, bytes) == "alice")
+        #expect(text(fields.request, bytes) == "GET /p/1?x=2 HTTP/1.1")
+        #expect(text(fields.referrer, bytes) == "https://www.google.com/")
+        #expect(text(fields.userAgent, bytes) == "Mozilla/5.0 (X11)")
+        #expect(fields.status == 200)
+        #expect(fields.responseMicroseconds == 300_000)
+        #expect(fields.timestamp.utcSeconds == 1_772_463_600)
+    }
+
+    @Test func aPresetIgnoresFieldsAfterItsLast() throws {
+        let line = combinedTimed + #" "198.51.100.1, 10.0.0.1""#
+        #expect(parse(line, .combinedTimed) != nil)
+        #expect(parse(line, .common)?.fields.status == 200)
+        #expect(parse(line, .combined)?.fields.responseMicroseconds == -1)
+    }
+
+    @Test func nginxRequestTimeIsSecondsWithThreeDecimals() throws {
+        let line = #"192.0.2.1 - - [02/Mar/2026:10:00:00 -0500] "GET / HTTP/1.1" 200 512 "-" "UA" 1.234"#
+        #expect(parse(line, .nginxTimed)?.fields.responseMicroseconds == 1_234_000)
+        #expect(parse(line, .combinedTimed) == nil)  // %D is digits only
+        #expect(parse(line.replacingOccurrences(of: "1.234", with: "1.23"), .nginxTimed) == nil)
+        #expect(parse(line.replacingOccurrences(of: "1.234", with: "1234"), .nginxTimed) == nil)
+    }
+
+    @Test(arguments: [
+        #"192.0.2.1 - - [02/Mar/2026:10:00:00 -0500] "GET / HTTP/1.1" 20 512"#,      // status of two digits
+        #"192.0.2.1 - - [02/Mar/2026:10:00:00 -0500] "GET / HTTP/1.1" 200 5x2"#,     // bytes not digits
+        #"192.0.2.1 - - [02/Mar/2026:10:00:00 -0500] "GET / HTTP/1.1"  200 512"#,    // two spaces
+        #"192.0.2.1 - - [02/Mar/2026:10:00:00 -0500] "GET / HTTP/1.1 200 512"#,      // quote never closes
+        #"192.0.2.1 - - [02/Mar/2026:10:01:00 -05"#,                                 // truncated
+        "   ",                                                                       // spaces only
+    ])
+    func malformedLinesDoNotMatch(line: String) {
+        #expect(parse(line, .common) == nil)
+    }
+
+    @Test func bytesMayBeADash() {
+        #expect(parse(#"h - - [02/Mar/2026:10:00:00 -0500] "GET / HTTP/1.1" 304 -"#, .common) != nil)
+    }
+
+    @Test func escapesAreDecodedInQuotedFields() throws {
+        let line = #"192.0.2.1 - - [02/Mar/2026:10:00:00 -0500] "GET /a\"b HTTP/1.1" 200 1 "-" "x\\y \x41\x7a \"q\"" 5"#
+        let (fields, bytes) = try #require(parse(line, .combinedTimed))
+        #expect(text(fields.request, bytes) == #"GET /a"b HTTP/1.1"#)
+        #expect(text(fields.userAgent, bytes) == #"x\y Az "q""#)
+        #expect(fields.responseMicroseconds == 5)
+    }
+
+    @Test func latin1BytesInAFieldParse() throws {
+        var line = Array(#"192.0.2.1 - - [02/Mar/2026:10:00:00 -0500] "GET /caf"#.utf8)
+        line.append(0xE9)  // Latin-1 é
+        line += Array(#" HTTP/1.1" 200 1 "-" "UA""#.utf8)
+        let parser = LineParser(format: .combined)
+        var fields = ParsedLine()
+        #expect(line.withUnsafeMutableBytes { parser.parse($0, into: &fields) })
+        #expect(fields.request.count == 18)
+    }
+
+    @Test func everyApacheDirective() throws {
+        let format = try LogFormat.apache(#"%a %v %u %{%d/%b}t %t \"%m %U%q %H\" %>s %B %T %{sid}C \"%{User-agent}i\" \"%{Referer}i\" %{X-Forwarded-For}i %%"#)
+        #expect(format.name == "custom")
+        let line = #"10.0.0.1 shop.example bob 02/Mar [02/Mar/2026:10:00:00 +0100] "POST /cart/add?sku=9 HTTP/2.0" 302 0 2 abc123 "Mozilla/5.0 (iPhone) Mobile" "-" 203.0.113.1 %"#
+        let parser = LineParser(format: format, cookieName: "sid")
+        var bytes = Array(line.utf8)
+        var fields = ParsedLine()
+        #expect(bytes.withUnsafeMutableBytes { parser.parse($0, into: &fields) })
+        #expect(text(fields.address, bytes) == "10.0.0.1")
+        #expect(text(fields.host, bytes) == "shop.example")
+        #expect(text(fields.user, bytes) == "bob")
+        #expect(text(fields.method, bytes) == "POST")
+        #expect(text(fields.requestURI, bytes) == "/cart/add?sku=9")  // %U%q adjoin: one field
+        #expect(text(fields.cookie, bytes) == "abc123")
+        #expect(text(fields.userAgent, bytes) == "Mozilla/5.0 (iPhone) Mobile")
+        #expect(fields.status == 302)
+        #expect(fields.responseMicroseconds == 2_000_000)
+        #expect(fields.timestamp.offsetMinutes == 60)
+    }
+
+    @Test func everyNginxVariable() throws {
+        let format = try LogFormat.nginx(#"$remote_addr $host $remote_user [$time_iso8601] "$request_method $request_uri $server_protocol" $status $bytes_sent "$http_referer" "$http_user_agent" $request_time $upstream_response_time $cookie_sid ${http_x_trace}"#)
+        let line = #"10.0.0.2 shop.example - [2026-03-02T10:00:00+01:00] "GET /p/1?a=b HTTP/1.1" 200 123 "https://t.co/x" "UA" 0.050 0.010, 0.042 s1 t9"#
+        let parser = LineParser(format: format, cookieName: "sid")
+        var fields = ParsedLine()
+        // Unquoted, "0.010, 0.042" ends at its space: quote the variable in such formats.
+        var bytes = Array(line.replacingOccurrences(of: "0.010, 0.042", with: "0.042").utf8)
+        #expect(bytes.withUnsafeMutableBytes { parser.parse($0, into: &fields) })
+        #expect(text(fields.requestURI, bytes) == "/p/1?a=b")
+        #expect(text(fields.protocolVersion, bytes) == "HTTP/1.1")
+        #expect(text(fields.cookie, bytes) == "s1")
+        #expect(fields.responseMicroseconds == 50_000)  // $request_time wins over upstream
+        #expect(fields.timestamp.utcSeconds == 1_772_442_000)
+    }
+
+    @Test func upstreamTimeIsTheLastNumberListed() {
+        func upstream(_ s: String) -> Int64 { Array(s.utf8).withUnsafeBytes { LineParser.parseUpstream($0.baseAddress!, $0.count) } }
+        #expect(upstream("0.010, 0.042") == 42_000)
+        #expect(upstream("0.010 : 0.5") == 500_000)
+        #expect(upstream("-") == -1)
+        #expect(upstream("2") == 2_000_000)
+        let format = try? LogFormat.nginx(#"[$time_local] "$request" $status $upstream_response_time"#)
+        let line = #"[02/Mar/2026:10:00:00 -0500] "GET / HTTP/1.1" 200 0.250"#
+        #expect(parse(line, format!)?.fields.responseMicroseconds == 250_000)
+    }
+
+    @Test func formatErrors() throws {
+        #expect(throws: FormatError.self) { try LogFormat.named("combined-ish") }
+        #expect(throws: FormatError.self) { try LogFormat.apache("%h %l %u") }  // no time
+        #expect(throws: FormatError.self) { try LogFormat.apache("%h%u %t") }   // fields run together
+        #expect(throws: FormatError.self) { try LogFormat.nginx("$ [$time_local]") }
+        #expect(try LogFormat.named("auto") == nil)
+        #expect(try LogFormat.named("nginx-timed") == .nginxTimed)
+    }
+}
