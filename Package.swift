@@ -38,6 +38,6 @@ let package = Package(
         .testTarget(name: "LogInputTests", dependencies: ["LogInput"]),
         .testTarget(name: "LogParsingTests", dependencies: ["LogParsing"]),
         .testTarget(name: "UXChurnTests", dependencies: ["UXChurn", "LogInput", "LogParsing", "Reports"]),
-        .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "CLITests", dependencies: ["uxchurn"]),
     ]
 )

@@ -53,20 +53,11 @@ public final class LogReader {
             ownsDescriptor = true
         }
         inBuffer = .allocate(byteCount: Self.inputBufferSize, alignment: 16)
-        do {
-            try fillInput(minimum: 2)
-        } catch {
-            inBuffer.deallocate()
-            if ownsDescriptor { close(fd) }
-            throw error
-        }
+        // Every stored property is set from here on: a throw runs `deinit`, which frees them.
+        try fillInput(minimum: 2)
         if inEnd - inStart >= 2, inBuffer[inStart] == 0x1f, inBuffer[inStart + 1] == 0x8b {
             isGzip = true
-            guard startInflater() else {
-                inBuffer.deallocate()
-                if ownsDescriptor { close(fd) }
-                throw .unreadable(path: input.name, reason: "zlib could not start")
-            }
+            guard startInflater() else { throw .unreadable(path: input.name, reason: "zlib could not start") }
         }
     }
 

@@ -35,11 +35,14 @@ import Testing
         #expect(try InputResolver.resolve(["-"]) == [LogInputFile(name: "-", location: .standardInput)])
     }
 
-    @Test func anUnreadableFileIsAnError() throws {
+    @Test func anUnreadableFileIsAnErrorThatNamesIt() throws {
         let folder = ScratchFolder()
-        let path = folder.write("access.log", Array("x\n".utf8))
-        // A folder where a file is expected cannot be read as a log.
-        #expect(throws: InputError.self) { _ = try readAll(folder.path + "/missing.log") }
-        _ = path
+        // Tests run as root, which reads any file; a folder opened as a file fails to read alike.
+        #expect(throws: InputError.unreadable(path: folder.path, reason: "Is a directory")) {
+            _ = try LogReader(LogInputFile(name: folder.path, location: .path(folder.path)))
+        }
+        #expect(throws: InputError.notFound(path: folder.path + "/missing.log")) {
+            _ = try readAll(folder.path + "/missing.log")
+        }
     }
 }

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+/// Launches the built `uxchurn` and checks its output, files and exit codes (SPEC.md §1).
+@Suite struct CLITests {
+    static let packageRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    static let binary: String = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("uxchurn").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return packageRoot + "/.build/debug/uxchurn"
+    }()
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    func run(_ arguments: [String], stdin: Data? = nil, in folder: String? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    func scratch() -> String {
+        let path = NSTemporaryDirectory() + "uxchurn-cli-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    func input(_ folder: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))
+        let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        return json?["input"] as? [String: Any] ?? [:]
+    }
+
+    @Test func reportOnTheBundledSampleWritesSummaryJSON() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try run(["report", "-o", dir + "/out", Self.packageRoot + "/fixtures/sample"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let input = try input(dir + "/out")
+        #expect(input["lines"] as? Int == 3477)
+        #expect(input["skipped"] as? Int == 1)
+        #expect((input["files"] as? [String])?.last?.hasSuffix("/access.log") == true)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.tmp-1"))
+    }
+
+    @Test func standardInputIsReadPlainOrGzip() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let gz = try Data(contentsOf: URL(fileURLWithPath: Self.packageRoot + "/fixtures/golden/access.log.2.gz"))
+        let result = try run(["report", "-c", Self.packageRoot + "/fixtures/golden/uxchurn.yml", "-o", dir + "/out", "-"], stdin: gz)
+        #expect(result.status == 0, "\(result.stderr)")
+        let input = try input(dir + "/out")
+        #expect(input["files"] as? [String] == ["-"])
+        #expect(input["lines"] as? Int ?? 0 > 1000)
+    }
+
+    @Test func aTruncatedGzipWritesTheReportAndExitsThree() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let gz = try Data(contentsOf: URL(fileURLWithPath: Self.packageRoot + "/fixtures/golden/access.log.2.gz"))
+        let cut = gz.count - 5000
+        FileManager.default.createFile(atPath: dir + "/access.log.2.gz", contents: gz.prefix(cut))
+        let result = try run(["report", "-c", Self.packageRoot + "/fixtures/golden/uxchurn.yml", "-o", dir + "/out", dir + "/access.log.2.gz"])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("\(dir)/access.log.2.gz: gzip data ends early at byte \(cut)"))
+        #expect(try input(dir + "/out")["lines"] as? Int ?? 0 > 1000)
+    }
+
+    @Test func tooManyBadLinesWriteNoReport() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        FileManager.default.createFile(atPath: dir + "/access.log", contents: Data("not a log line\nnor this\n".utf8))
+        let result = try run(["report", "-o", dir + "/out", dir + "/access.log"])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("\(dir)/access.log:1: not a log line"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    }
+
+    @Test func aMissingInputIsExitThree() throws {
+        let result = try run(["report", "-o", "/tmp/never", "/nonexistent/access.log"])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("/nonexistent/access.log: no such file or folder"))
+    }
+
+    @Test func aConfigurationTypoNamesItsLine() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        FileManager.default.createFile(atPath: dir + "/uxchurn.yml", contents: Data("session:\n  timout: 30m\n".utf8))
+        let result = try run(["report", Self.packageRoot + "/fixtures/sample"], in: dir)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("uxchurn.yml:2:3: unknown key 'timout' in session"))
+        FileManager.default.createFile(atPath: dir + "/bad.yml", contents: Data("session:\n  timeout: 30\n".utf8))
+        let bare = try run(["report", "-c", dir + "/bad.yml", Self.packageRoot + "/fixtures/sample"])
+        #expect(bare.status == 2)
+        #expect(bare.stderr.contains("bad.yml:2:12: session.timeout '30' is not a duration"))
+    }
+
+    @Test func usageMistakesAreExitTwo() throws {
+        #expect(try run(["report", "--no-such-option"]).status == 2)
+        #expect(try run(["report", "-f", "combined-ish", Self.packageRoot + "/fixtures/sample"]).status == 2)
+        #expect(try run(["report", "--max-bad-lines", "lots", Self.packageRoot + "/fixtures/sample"]).status == 2)
+        #expect(try run(["--help"]).status == 0)
+    }
+
+    @Test func formatsListsEveryPresetWithAnExample() throws {
+        let result = try run(["formats"])
+        #expect(result.status == 0)
+        for name in ["common", "combined", "combined-timed", "nginx-timed"] { #expect(result.stdout.contains("\(name)\n")) }
+        #expect(result.stdout.contains("example: 203.0.113.9 - - [02/Mar/2026:10:00:00 -0500]"))
+    }
+
+    @Test func sampleLogsAreTheSameForTheSameSeed() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for name in ["a", "b"] {
+            #expect(try run(["sample-logs", dir + "/" + name, "--days", "4", "--visitors", "50", "--seed", "9", "--format", "nginx-timed"]).status == 0)
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir + "/a").sorted()
+        #expect(names == ["access.log", "access.log.1", "access.log.2.gz", "access.log.3.gz"])
+        for name in names {
+            #expect(FileManager.default.contentsEqual(atPath: dir + "/a/" + name, andPath: dir + "/b/" + name))
+        }
+        let report = try run(["report", "-o", dir + "/out", dir + "/a"])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(try input(dir + "/out")["format"] as? String == "nginx-timed")
+    }
+}

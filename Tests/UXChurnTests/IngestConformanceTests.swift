@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import UXChurn
+
+/// The `input` section of every conformance case and of the golden logs, as SPEC.md §4.1–4.2
+/// define it (copied from ../shared into fixtures/).
+@Suite struct IngestConformanceTests {
+    static let cases = ["bounce-and-actions", "cart", "classes", "exits", "funnel-order", "lines", "load-buckets",
+                        "midnight-and-files", "out-of-order", "percentiles", "same-second-ties", "timeout-boundary",
+                        "two-servers"]
+
+    @Test(arguments: cases)
+    func inputSectionMatches(name: String) throws {
+        let folder = fixtures + "/conformance/" + name
+        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/expected-summary.json"))) as? [String: Any]
+        let actual = try summary([folder], config: folder + "/uxchurn.yml")
+        let diff = differences(expected?["input"] as? [String: Any] ?? [:], actual["input"] as? [String: Any] ?? [:])
+        #expect(diff.isEmpty, "\(diff)")
+    }
+
+    @Test func goldenInputSectionMatches() throws {
+        let folder = fixtures + "/golden"
+        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/expected-summary.json"))) as? [String: Any]
+        let actual = try summary([folder], config: folder + "/uxchurn.yml")
+        let diff = differences(expected?["input"] as? [String: Any] ?? [:], actual["input"] as? [String: Any] ?? [:])
+        #expect(diff.isEmpty, "\(diff)")
+        let input = actual["input"] as? [String: Any]
+        #expect(input?["files"] as? [String] == ["access.log.2.gz", "access.log.1", "access.log"].map { folder + "/" + $0 })
+        #expect(input?["format"] as? String == "combined-timed")
+        let period = actual["period"] as? [String: String]
+        #expect(period?["from"] == "2026-03-02T00:10:14-05:00")
+        #expect(period?["to"] == "2026-03-04T23:57:59-05:00")
+    }
+
+    @Test func theLinesCaseKeepsSamplesWithFileAndLine() throws {
+        let folder = fixtures + "/conformance/lines"
+        let input = try summary([folder], config: folder + "/uxchurn.yml")["input"] as? [String: Any]
+        let samples = input?["skipped_samples"] as? [[String: Any]] ?? []
+        // The truncated line is physical line 4 (after a CRLF line and a blank one); the 2 MiB line is 5.
+        #expect(samples.map { $0["line"] as? Int } == [4, 5])
+        #expect((samples.first?["text"] as? String)?.hasSuffix("-05") == true)
+        #expect((samples.last?["text"] as? String)?.count == 512)
+    }
+}

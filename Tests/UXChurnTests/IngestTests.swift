@@ -1,0 +1,125 @@
+import Foundation
+import LogInput
+import Testing
+@testable import UXChurn
+
+@Suite struct IngestTests {
+    let line = { (ip: String, time: String, path: String) in
+        #"\#(ip) - - [\#(time) -0500] "GET \#(path) HTTP/1.1" 200 512 "-" "Mozilla/5.0 (X11)" 1000"#
+    }
+
+    @Test func inputsAreReadOldestFirstWhateverOrderTheyAreNamedIn() throws {
+        let scratch = Scratch()
+        let newest = scratch.write("access.log", line("192.0.2.1", "04/Mar/2026:10:00:00", "/") + "\n")
+        let middle = scratch.write("access.log.1", line("192.0.2.1", "03/Mar/2026:10:00:00", "/") + "\n")
+        let oldest = scratch.path + "/access.log.2.gz"
+        try GzipFileWriter.write(Array((line("192.0.2.1", "02/Mar/2026:10:00:00", "/") + "\n").utf8), to: oldest)
+        let empty = scratch.write("empty.log", "")
+        for order in [[newest, middle, oldest, empty], [empty, oldest, newest, middle], [middle, empty, newest, oldest]] {
+            let input = try summary(order)["input"] as? [String: Any]
+            #expect(input?["files"] as? [String] == [oldest, middle, newest, empty])
+            #expect(input?["lines"] as? Int == 3)
+        }
+    }
+
+    @Test func sameFirstInstantGoesToTheHigherRotationNumberFirst() throws {
+        let scratch = Scratch()
+        let a = scratch.write("access.log", line("192.0.2.1", "02/Mar/2026:10:00:00", "/") + "\n")
+        let b = scratch.write("access.log.3", line("192.0.2.2", "02/Mar/2026:10:00:00", "/") + "\n")
+        let c = scratch.write("b.log", line("192.0.2.3", "02/Mar/2026:10:00:00", "/") + "\n")
+        let files = try summary([a, c, b])["input"] as? [String: Any]
+        #expect(files?["files"] as? [String] == [b, a, c])
+    }
+
+    @Test func timestampsInMixedOffsetsOrderByInstant() throws {
+        let scratch = Scratch()
+        // 10:00 at +0100 is 09:00 UTC, earlier than 05:00 at -0500 (10:00 UTC).
+        let late = scratch.write("late.log", #"192.0.2.1 - - [02/Mar/2026:05:00:00 -0500] "GET / HTTP/1.1" 200 1"# + "\n")
+        let early = scratch.write("early.log", #"192.0.2.1 - - [02/Mar/2026:10:00:00 +0100] "GET / HTTP/1.1" 200 1"# + "\n")
+        let result = try summary([late, early])
+        #expect((result["input"] as? [String: Any])?["files"] as? [String] == [early, late])
+        #expect((result["period"] as? [String: String])?["from"] == "2026-03-02T10:00:00+01:00")
+        #expect((result["period"] as? [String: String])?["to"] == "2026-03-02T05:00:00-05:00")
+    }
+
+    @Test func tooManyBadLinesStopTheRunWithSamplesAndTheFormatAutoWouldPick() throws {
+        let scratch = Scratch()
+        var text = ""
+        for i in 0..<90 { text += line("192.0.2.\(i)", "02/Mar/2026:10:00:00", "/") + "\n" }
+        for i in 0..<10 { text += "garbage line \(i)\n" }
+        let path = scratch.write("access.log", text)
+        do {
+            _ = try summary([path])
+            Issue.record("10% bad lines should stop the run")
+        } catch let error as RunError {
+            #expect(error.exitCode == 3)
+            #expect(error.description.contains("10 of 100 lines (10%) do not parse as combined-timed"))
+            #expect(error.description.contains("\(path):91: garbage line 0"))
+            #expect(error.description.contains("\(path):93: garbage line 2"))
+            #expect(!error.description.contains("garbage line 3"))
+            #expect(error.description.contains("would pick: \(path): combined-timed"))
+        }
+        // Under the limit, the run goes on and counts them.
+        let input = try summary([path], maxBad: 0.2)["input"] as? [String: Any]
+        #expect(input?["skipped"] as? Int == 10)
+        #expect(input?["parsed"] as? Int == 90)
+    }
+
+    @Test func strictMakesAnySkipAnError() throws {
+        let scratch = Scratch()
+        let path = scratch.write("access.log", line("192.0.2.1", "02/Mar/2026:10:00:00", "/") + "\nbad\n" + String(repeating: line("192.0.2.1", "02/Mar/2026:10:00:00", "/") + "\n", count: 50))
+        var options = RunOptions(inputs: [path])
+        options.strict = true
+        #expect(throws: RunError.self) { try Analysis.run(options) }
+    }
+
+    @Test func aTruncatedGzipCountsTheLinesBeforeTheFault() throws {
+        let scratch = Scratch()
+        var text = ""
+        for i in 0..<2000 { text += line("192.0.2.\(i % 200)", "02/Mar/2026:10:00:00", "/p/\(i)") + "\n" }
+        let whole = try GzipFileWriter.compress(Array(text.utf8))
+        let path = scratch.path + "/access.log.2.gz"
+        FileManager.default.createFile(atPath: path, contents: Data(whole[0..<(whole.count / 2)]))
+        let analysis = try Analysis.run(RunOptions(inputs: [path]))
+        #expect(analysis.ingest.faults == [.truncatedGzip(file: path, offset: whole.count / 2)])
+        #expect(analysis.ingest.parsed > 500)
+        #expect(analysis.ingest.skipped <= 1)  // at most the line cut by the fault
+        #expect(analysis.ingest.lines == analysis.ingest.parsed + analysis.ingest.skipped)
+    }
+
+    @Test func aFormatStringFromTheConfigurationIsUsed() throws {
+        let scratch = Scratch()
+        let config = scratch.write("uxchurn.yml", "format: '$remote_addr [$time_iso8601] \"$request\" $status'\n")
+        let path = scratch.write("access.log", #"192.0.2.1 [2026-03-02T10:00:00+00:00] "POST /cart/add HTTP/1.1" 302"# + "\n")
+        let input = try summary([path], config: config)["input"] as? [String: Any]
+        #expect(input?["format"] as? String == "custom")
+        #expect(input?["actions"] as? Int == 1)
+        #expect(input?["bot_requests"] as? Int == 0)
+    }
+
+    @Test func eachInputGetsItsOwnAutoFormat() throws {
+        let scratch = Scratch()
+        let common = scratch.write("a.log", #"192.0.2.1 - - [02/Mar/2026:10:00:00 -0500] "GET / HTTP/1.1" 200 1"# + "\n")
+        let nginx = scratch.write("b.log", #"192.0.2.2 - - [02/Mar/2026:11:00:00 -0500] "GET / HTTP/1.1" 200 1 "-" "UA" 0.120"# + "\n"
+                                  + #"192.0.2.2 - - [02/Mar/2026:11:00:01 -0500] "GET /c HTTP/1.1" 200 1 "-" "UA" 0.020"# + "\n")
+        let input = try summary([nginx, common])["input"] as? [String: Any]
+        #expect(input?["format"] as? String == "nginx-timed")
+        #expect(input?["formats"] as? [String: String] == [common: "common", nginx: "nginx-timed"])
+    }
+
+    @Test func aSplitLogGivesTheSameCountsAsTheWhole() throws {
+        let scratch = Scratch()
+        let text = try String(contentsOfFile: fixtures + "/golden/access.log", encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let whole = try summary([fixtures + "/golden/access.log"], config: fixtures + "/golden/uxchurn.yml", maxBad: 1)
+        let half = lines.count / 2
+        let first = scratch.write("part-1.log", lines[..<half].joined(separator: "\n") + "\n")
+        let second = scratch.write("part-2.log", lines[half...].joined(separator: "\n"))
+        let split = try summary([second, first], config: fixtures + "/golden/uxchurn.yml", maxBad: 1)
+        let keys = ["lines", "parsed", "skipped", "invalid_requests", "bot_requests", "asset_requests", "ignored_requests",
+                    "dropped_requests", "page_views", "actions"]
+        let a = whole["input"] as? [String: Any] ?? [:], b = split["input"] as? [String: Any] ?? [:]
+        for key in keys { #expect(a[key] as? Int == b[key] as? Int, "\(key)") }
+        #expect(whole["period"] as? [String: String] == split["period"] as? [String: String])
+    }
+}
