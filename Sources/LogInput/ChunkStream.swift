@@ -122,10 +122,13 @@ public final class ChunkStream {
         }
     }
 
-    /// Hands a processed chunk's buffer back to the reader thread.
-    public func recycle(_ chunk: LineChunk) {
+    /// Hands a processed chunk's buffer back to the reader thread, leaving `chunk` empty so that
+    /// no second reference makes the reader copy the buffer when it writes to it again.
+    public func recycle(_ chunk: inout LineChunk) {
         guard !chunk.bytes.isEmpty else { return }
-        spares.put(chunk.bytes)
+        var buffer: [UInt8] = []
+        swap(&buffer, &chunk.bytes)
+        spares.put(consume buffer)
     }
 }
 
@@ -133,7 +136,8 @@ public final class ChunkStream {
 final class SpareBuffers: Sendable {
     private let buffers = Mutex<[[UInt8]]>([])
 
-    func put(_ buffer: [UInt8]) {
+    func put(_ buffer: consuming [UInt8]) {
+        let buffer = consume buffer
         buffers.withLock { if $0.count < 4 { $0.append(buffer) } }
     }
 

@@ -94,17 +94,25 @@ public struct ByteInterner: Sendable {
         mask = newMask
     }
 
-    /// A fast 64-bit hash over 8-byte words (multiply–xorshift mixing).
+    /// A fast 64-bit hash: two independent multiply–xorshift lanes over 16-byte steps, so the
+    /// multiplications of a long user agent overlap instead of waiting on each other.
     @inline(__always)
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        guard let base = bytes.baseAddress else { return h }
-        var i = 0
         let n = bytes.count
-        while i + 8 <= n {
-            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
+        var a: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+        guard let base = bytes.baseAddress else { return a }
+        var i = 0
+        while i + 16 <= n {
+            a = (a ^ base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            b = (b ^ base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
+            a ^= a >> 32
+            b ^= b >> 29
+            i += 16
+        }
+        if i + 8 <= n {
+            a = (a ^ base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            a ^= a >> 32
             i += 8
         }
         var tail: UInt64 = 0
@@ -114,7 +122,7 @@ public struct ByteInterner: Sendable {
             shift += 8
             i += 1
         }
-        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        var h = (a ^ (b &* 0x9E37_79B9_7F4A_7C15) ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 29
         h = h &* 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 32

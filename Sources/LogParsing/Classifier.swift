@@ -4,7 +4,7 @@
 ///
 /// After `classify`, `pathID`, `methodID` and `agentID` name the line's interned values, for
 /// the stages that follow.
-public final class Classifier {
+public struct Classifier {
     /// Built-in bot tokens, matched case-insensitively anywhere in the user agent.
     public static let builtInBotTokens = [
         "bot", "crawl", "spider", "slurp", "bingpreview", "facebookexternalhit", "python-requests",
@@ -33,8 +33,6 @@ public final class Classifier {
     private var pathFacts: [PathFacts] = []
     private var agentIsBot: [Bool] = []
 
-    /// A lone `/`, the path of an absolute target without one.
-    private let rootPath: UnsafeMutableRawPointer
     private let getID: Int32, headID: Int32, optionsID: Int32, connectID: Int32, traceID: Int32
 
     /// The interned path of the last hit classified, or -1.
@@ -63,15 +61,11 @@ public final class Classifier {
         connectID = id("CONNECT")
         traceID = id("TRACE")
         self.methods = methods
-        rootPath = .allocate(byteCount: 1, alignment: 1)
-        rootPath.storeBytes(of: ASCII.slash, as: UInt8.self)
     }
-
-    deinit { rootPath.deallocate() }
 
     /// The class of a parsed line whose fields lie in `line`.
     @inline(__always)
-    public func classify(_ line: UnsafeRawBufferPointer, _ fields: ParsedLine) -> HitClass {
+    public mutating func classify(_ line: UnsafeRawBufferPointer, _ fields: ParsedLine) -> HitClass {
         pathID = -1
         methodID = -1
         agentID = -1
@@ -84,14 +78,27 @@ public final class Classifier {
             agentID = id
             if agentIsBot[Int(id)] { return .bot }
         }
-        let path = request.path(in: base, root: rootPath)
-        let (pid, isNewPath) = paths.intern(path)
-        if isNewPath { pathFacts.append(facts(of: path)) }
+        let (pid, isNewPath): (Int32, Bool)
+        if let path = request.path(in: base) {
+            (pid, isNewPath) = paths.intern(path)
+            if isNewPath { pathFacts.append(examine(path)) }
+        } else {
+            // An absolute target without a path: `/`.
+            (pid, isNewPath) = [ASCII.slash].withUnsafeBytes { paths.intern($0) }
+            if isNewPath { pathFacts.append([ASCII.slash].withUnsafeBytes { examine($0) }) }
+        }
         pathID = pid
         let facts = pathFacts[Int(pid)]
         if facts.isAsset { return .asset }
         if facts.isIgnored { return .ignored }
-        let method = methods.intern(UnsafeRawBufferPointer(start: base + request.methodStart, count: request.methodCount)).id
+        let method: Int32
+        if request.methodCount == 3, base.load(fromByteOffset: request.methodStart, as: UInt8.self) == 0x47,  // G
+           base.load(fromByteOffset: request.methodStart + 1, as: UInt8.self) == 0x45,  // E
+           base.load(fromByteOffset: request.methodStart + 2, as: UInt8.self) == 0x54 {  // T
+            method = getID
+        } else {
+            method = methods.intern(UnsafeRawBufferPointer(start: base + request.methodStart, count: request.methodCount)).id
+        }
         methodID = method
         if method == headID || method == optionsID || method == connectID || method == traceID { return .dropped }
         if method == getID {
@@ -126,7 +133,7 @@ public final class Classifier {
         return false
     }
 
-    private func facts(of path: UnsafeRawBufferPointer) -> PathFacts {
+    private func examine(_ path: UnsafeRawBufferPointer) -> PathFacts {
         PathFacts(isAsset: Self.isAssetPath(path), isIgnored: matchesIgnore(path))
     }
 
@@ -214,9 +221,9 @@ struct RequestTarget {
     }
 
     /// The path: the target up to `?` or `#`; for an absolute target, from the first `/` after
-    /// the host (`/` when there is none). Not percent-decoded.
+    /// the host; nil when there is none (the path is then `/`). Not percent-decoded.
     @inline(__always)
-    func path(in base: UnsafeRawPointer, root: UnsafeRawPointer) -> UnsafeRawBufferPointer {
+    func path(in base: UnsafeRawPointer) -> UnsafeRawBufferPointer? {
         var start = targetStart
         if base.load(fromByteOffset: start, as: UInt8.self) != ASCII.slash,
            let hostStart = Self.afterScheme(base, start: start, end: targetEnd) {
@@ -227,7 +234,7 @@ struct RequestTarget {
                 i += 1
             }
             if i == targetEnd || base.load(fromByteOffset: i, as: UInt8.self) != ASCII.slash {
-                return UnsafeRawBufferPointer(start: root, count: 1)
+                return nil
             }
             start = i
         }

@@ -108,10 +108,14 @@ public final class LineParser {
         var hasTime = false
         for step in steps {
             if step.isLiteral {
-                guard pos + step.literalCount <= n,
-                      memcmp(base + pos, literals.baseAddress! + step.literalStart, step.literalCount) == 0  // non-empty
-                else { return false }
-                pos += step.literalCount
+                let count = step.literalCount
+                guard pos + count <= n else { return false }
+                // Literals are short (` `, `" "`, ` [`): compare inline rather than call memcmp.
+                let literal = literals.baseAddress! + step.literalStart  // the buffer holds every literal
+                for i in 0..<count where base.load(fromByteOffset: pos + i, as: UInt8.self) != literal[i] {
+                    return false
+                }
+                pos += count
                 continue
             }
             let start = pos
@@ -129,10 +133,14 @@ public final class LineParser {
                     if backslashes & 1 == 0 { end = quote; break }
                     from = quote + 1
                 }
-            } else if pos < n, let hit = memchr(base + pos, Int32(step.terminator), n - pos) {
-                end = base.distance(to: UnsafeMutableRawPointer(hit))
+            } else if step.slot == .timeLocal, pos + 26 < n,
+                      base.load(fromByteOffset: pos + 26, as: UInt8.self) == step.terminator {
+                end = pos + 26  // the usual `02/Mar/2026:10:00:00 -0500]`
             } else {
-                end = n
+                // Unquoted fields are short (`-`, `200`, an address): a byte loop beats a call.
+                let terminator = step.terminator
+                end = pos
+                while end < n, base.load(fromByteOffset: end, as: UInt8.self) != terminator { end += 1 }
             }
             pos = end
             let range = FieldRange(start: Int32(start), end: Int32(end))

@@ -106,7 +106,7 @@ public struct Ingest {
                     reader: reader, chunkSize: options.chunkSize, maxLineLength: options.maxLineLength))
                 while var chunk = try stream.next() {
                     state.process(&chunk, into: &result)
-                    stream.recycle(chunk)
+                    stream.recycle(&chunk)
                 }
             }
         } catch let error as InputError where error.keepsEarlierLines {
@@ -120,7 +120,7 @@ public struct Ingest {
 private struct LineState {
     let file: String
     let parser: LineParser
-    let classifier: Classifier
+    var classifier: Classifier
     let maxLineLength: Int
     var lineNumber = 0
     var fields = ParsedLine()

@@ -30,11 +30,11 @@ func readAll(_ path: String, chunkSize: Int = LineChunker.defaultChunkSize,
     do {
         if threaded {
             let stream = ChunkStream(chunker: chunker)
-            while let chunk = try stream.next() {
+            while var chunk = try stream.next() {
                 var copy = chunk
                 copy.bytes = Array(chunk.bytes[0..<chunk.count])
                 chunks.append(copy)
-                stream.recycle(chunk)
+                stream.recycle(&chunk)
             }
         } else {
             while let chunk = try chunker.next() {

@@ -42,7 +42,7 @@ import Testing
         ("GET /a%2Fb HTTP/1.1", "/a%2Fb"), ("GET /p/v1.2/specs HTTP/1.1", "/p/v1.2/specs"),
     ])
     func pathsOfTargets(request: String, path: String) throws {
-        let classifier = try Classifier(format: .combined, ignorePatterns: [], extraBotTokens: [])
+        var classifier = try Classifier(format: .combined, ignorePatterns: [], extraBotTokens: [])
         let (fields, bytes) = try #require(parse(line(request), .combined))
         #expect(bytes.withUnsafeBytes { classifier.classify($0, fields) } == .pageView)
         #expect(classifier.paths.string(of: classifier.pathID) == path)

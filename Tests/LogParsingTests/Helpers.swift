@@ -14,7 +14,7 @@ func text(_ range: FieldRange, _ bytes: [UInt8]) -> String {
 }
 
 func classify(_ line: String, _ format: LogFormat = .combined, ignore: [String] = ["^/api/"], bots: [String] = []) throws -> HitClass? {
-    let classifier = try Classifier(format: format, ignorePatterns: ignore, extraBotTokens: bots)
+    var classifier = try Classifier(format: format, ignorePatterns: ignore, extraBotTokens: bots)
     guard let (fields, bytes) = parse(line, format) else { return nil }
     return bytes.withUnsafeBytes { classifier.classify($0, fields) }
 }
