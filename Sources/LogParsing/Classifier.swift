@@ -196,11 +196,29 @@ struct RequestTarget {
         let methodEnd = i
         i += 1
         let targetStart = i
+        i = firstControlOrSpace(base, from: i, to: end)
         while i < end, !ASCII.isWhitespace(base.load(fromByteOffset: i, as: UInt8.self)) { i += 1 }
         guard i > targetStart, i < end, base.load(fromByteOffset: i, as: UInt8.self) == ASCII.space else { return nil }
         let targetEnd = i
         guard isProtocol(base, start: i + 1, end: end) else { return nil }
         return RequestTarget(methodStart: start, methodCount: methodEnd - start, targetStart: targetStart, targetEnd: targetEnd)
+    }
+
+    /// The first byte at or below 0x20 (space, tab, other control bytes) in `from..<to`, or
+    /// where an eight-byte step cannot tell: the caller finishes byte by byte from there.
+    @inline(__always)
+    static func firstControlOrSpace(_ base: UnsafeRawPointer, from: Int, to end: Int) -> Int {
+        let below: UInt64 = 0x2121_2121_2121_2121  // bytes < 0x21
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var i = from
+        while i + 8 <= end {
+            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // Bytes ≥ 0x80 set their high bit in `word`; `~word` excludes them.
+            let hit = (word &- below) & ~word & highs
+            if hit != 0 { return i + hit.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        return i
     }
 
     /// `HTTP/` digit, optionally `.` digit, and nothing more.

@@ -112,8 +112,12 @@ public final class LineParser {
                 guard pos + count <= n else { return false }
                 // Literals are short (` `, `" "`, ` [`): compare inline rather than call memcmp.
                 let literal = literals.baseAddress! + step.literalStart  // the buffer holds every literal
-                for i in 0..<count where base.load(fromByteOffset: pos + i, as: UInt8.self) != literal[i] {
-                    return false
+                if count == 1 {
+                    guard base.load(fromByteOffset: pos, as: UInt8.self) == literal[0] else { return false }
+                } else {
+                    for i in 0..<count where base.load(fromByteOffset: pos + i, as: UInt8.self) != literal[i] {
+                        return false
+                    }
                 }
                 pos += count
                 continue
@@ -137,10 +141,8 @@ public final class LineParser {
                       base.load(fromByteOffset: pos + 26, as: UInt8.self) == step.terminator {
                 end = pos + 26  // the usual `02/Mar/2026:10:00:00 -0500]`
             } else {
-                // Unquoted fields are short (`-`, `200`, an address): a byte loop beats a call.
-                let terminator = step.terminator
-                end = pos
-                while end < n, base.load(fromByteOffset: end, as: UInt8.self) != terminator { end += 1 }
+                // Unquoted fields are short (`-`, `200`, an address): eight bytes at a time beats a call.
+                end = Self.find(step.terminator, in: base, from: pos, to: n)
             }
             pos = end
             let range = FieldRange(start: Int32(start), end: Int32(end))
@@ -238,6 +240,24 @@ public final class LineParser {
             write += 1
         }
         range.end = Int32(write)
+    }
+
+    /// The offset of the first `byte` in `base[from..<to]`, or `to`: eight bytes per step
+    /// (the zero-byte test of "Bit Twiddling Hacks"), then byte by byte.
+    @inline(__always)
+    static func find(_ byte: UInt8, in base: UnsafeMutableRawPointer, from: Int, to end: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let pattern = ones &* UInt64(byte)
+        var i = from
+        while i + 8 <= end {
+            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
+            let zero = (word &- ones) & ~word & highs
+            if zero != 0 { return i + zero.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < end, base.load(fromByteOffset: i, as: UInt8.self) != byte { i += 1 }
+        return i
     }
 
     /// One or more digits (at most 18).

@@ -52,6 +52,8 @@ public struct IngestOptions: Sendable {
     public var format: LogFormat?
     public var ignore: [String]
     public var bots: [String]
+    /// Threads that parse and classify (`--jobs`); 1 parses on the calling thread.
+    public var jobs = 1
     public var chunkSize = LineChunker.defaultChunkSize
     public var maxLineLength = LineChunker.defaultMaxLineLength
 
@@ -64,7 +66,9 @@ public struct IngestOptions: Sendable {
 
 /// The ingest stage: reads every input oldest first, splits lines, parses and classifies them.
 ///
-/// Decompression and reading run on a thread per input, a few chunks ahead of parsing.
+/// Each input is read (and decompressed) on a thread of its own, a few chunks ahead. With
+/// `jobs` above 1, chunks are parsed on that many worker threads and their results taken back
+/// in chunk order, so every count and sample is the same as on one thread.
 public struct Ingest {
     public var options: IngestOptions
 
@@ -75,7 +79,7 @@ public struct Ingest {
     /// Probes and orders the inputs, then reads them all.
     ///
     /// - Throws: `InputError` when an input cannot be opened or read; a gzip fault is not
-    ///   thrown but kept in `faults`, after the lines before it.
+    ///   thrown but kept in `faults`, after the lines before it. A regex error from `ignore`.
     public func run(_ inputs: [LogInputFile]) throws -> IngestResult {
         var probes: [InputProbe] = []
         for input in inputs { probes.append(try InputProbe.probe(input, forced: options.format)) }
@@ -90,23 +94,26 @@ public struct Ingest {
         let name = probe.input.name
         result.files.append(name)
         result.formats.append((name, probe.format.name))
-        let parser = LineParser(format: probe.format)
-        let classifier = try Classifier(format: probe.format, ignorePatterns: options.ignore, extraBotTokens: options.bots)
-        var state = LineState(file: name, parser: parser, classifier: classifier, maxLineLength: options.maxLineLength)
+        var parser = try ChunkParser(format: probe.format, options: options)
+        var merger = ChunkMerger(file: name)
         let linesBefore = result.lines
         do {
             if let chunker = probe.continuation {
                 // Standard input: what the probe read, then the rest, on this thread.
-                for var chunk in probe.replay { state.process(&chunk, into: &result) }
+                for var chunk in probe.replay { merger.absorb(parser.parse(&chunk), into: &result) }
                 if let fault = probe.replayFault { throw fault }
-                while var chunk = try chunker.next() { state.process(&chunk, into: &result) }
+                while var chunk = try chunker.next() { merger.absorb(parser.parse(&chunk), into: &result) }
             } else {
                 let reader = try LogReader(probe.input)
                 let stream = ChunkStream(chunker: LineChunker(
                     reader: reader, chunkSize: options.chunkSize, maxLineLength: options.maxLineLength))
-                while var chunk = try stream.next() {
-                    state.process(&chunk, into: &result)
-                    stream.recycle(&chunk)
+                if options.jobs > 1 {
+                    try readInParallel(stream, format: probe.format, merger: &merger, into: &result)
+                } else {
+                    while var chunk = try stream.next() {
+                        merger.absorb(parser.parse(&chunk), into: &result)
+                        stream.recycle(&chunk)
+                    }
                 }
             }
         } catch let error as InputError where error.keepsEarlierLines {
@@ -114,31 +121,94 @@ public struct Ingest {
         }
         result.linesByFormat[probe.format.name, default: 0] += result.lines - linesBefore
     }
+
+    /// A distributor thread deals chunks to `jobs` workers in turn; this thread takes their
+    /// results back in the same turn, so they merge in chunk order.
+    private func readInParallel(_ stream: ChunkStream, format: LogFormat, merger: inout ChunkMerger,
+                                into result: inout IngestResult) throws {
+        let jobs = options.jobs
+        let inboxes = (0..<jobs).map { _ in BlockingQueue<LineChunk?>(capacity: 2) }
+        let outboxes = (0..<jobs).map { _ in BlockingQueue<ChunkResult>(capacity: 2) }
+        let spares = stream.spares
+        let options = self.options
+        for worker in 0..<jobs {
+            let inbox = inboxes[worker], outbox = outboxes[worker]
+            let started = startThread {
+                // The regexes compiled already for the first parser, so this cannot throw here.
+                guard var parser = try? ChunkParser(format: format, options: options) else { return }
+                while var chunk = inbox.pop() {
+                    let parsed = parser.parse(&chunk)
+                    spares.recycle(&chunk)
+                    if !outbox.push(parsed) { return }
+                }
+            }
+            precondition(started, "could not start a parser thread")
+        }
+        var dealt = 0
+        var fault: InputError?
+        // This thread deals and merges by turns, a bounded distance apart.
+        var taken = 0
+        while true {
+            let next: LineChunk?
+            do {
+                next = try stream.next()
+            } catch {
+                fault = error
+                next = nil
+            }
+            guard let chunk = next else { break }
+            _ = inboxes[dealt % jobs].push(chunk)
+            dealt += 1
+            if dealt - taken >= jobs {
+                merger.absorb(outboxes[taken % jobs].pop(), into: &result)
+                taken += 1
+            }
+        }
+        while taken < dealt {
+            merger.absorb(outboxes[taken % jobs].pop(), into: &result)
+            taken += 1
+        }
+        for inbox in inboxes { _ = inbox.push(nil) }
+        if let fault { throw fault }
+    }
 }
 
-/// Per-input line loop state.
-private struct LineState {
-    let file: String
+/// What one chunk held: counts, period and samples, with line numbers relative to the chunk.
+struct ChunkResult: Sendable {
+    /// Physical lines, blank ones included, for numbering the next chunk's lines.
+    var physicalLines = 0
+    var lines = 0
+    var parsed = 0
+    var skipped = 0
+    var classes = ClassCounts()
+    var earliest: LogTimestamp?
+    var latest: LogTimestamp?
+    /// Up to five skipped lines: 1-based line number within the chunk, and text.
+    var samples: [(line: Int, text: String)] = []
+}
+
+/// Parses and classifies the lines of chunks: the per-line loop, free of shared state, so it
+/// can run on any thread.
+struct ChunkParser {
     let parser: LineParser
     var classifier: Classifier
     let maxLineLength: Int
-    var lineNumber = 0
     var fields = ParsedLine()
 
-    init(file: String, parser: LineParser, classifier: Classifier, maxLineLength: Int) {
-        self.file = file
-        self.parser = parser
-        self.classifier = classifier
-        self.maxLineLength = maxLineLength
+    init(format: LogFormat, options: IngestOptions) throws {
+        parser = LineParser(format: format)
+        classifier = try Classifier(format: format, ignorePatterns: options.ignore, extraBotTokens: options.bots)
+        maxLineLength = options.maxLineLength
     }
 
     /// Counts the chunk's lines. `inout` so its buffer is written in place, never copied.
-    mutating func process(_ chunk: inout LineChunk, into result: inout IngestResult) {
+    mutating func parse(_ chunk: inout LineChunk) -> ChunkResult {
+        var result = ChunkResult()
         if let long = chunk.overlongBefore {
-            lineNumber += 1
-            result.lines += 1
-            result.skipped += 1
-            sample(long.prefix[...], into: &result)
+            result.physicalLines = 1
+            result.lines = 1
+            result.skipped = 1
+            result.samples.append((1, Self.sampleText(long.prefix[...])))
         }
         let count = chunk.count
         chunk.bytes.withUnsafeMutableBytes { raw in
@@ -151,7 +221,7 @@ private struct LineState {
                 } else {
                     newline = count
                 }
-                lineNumber += 1
+                result.physicalLines += 1
                 var end = newline
                 if end > pos, base.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D { end -= 1 }
                 let length = end - pos
@@ -160,30 +230,57 @@ private struct LineState {
                     let line = UnsafeMutableRawBufferPointer(start: base + pos, count: length)
                     if length <= maxLineLength, parser.parse(line, into: &fields) {
                         result.parsed += 1
-                        let hitClass = classifier.classify(UnsafeRawBufferPointer(line), fields)
-                        result.classes.add(hitClass)
+                        result.classes.add(classifier.classify(UnsafeRawBufferPointer(line), fields))
                         let time = fields.timestamp
-                        if let earliest = result.earliest {
+                        if let earliest = result.earliest, let latest = result.latest {
                             if time.utcSeconds < earliest.utcSeconds { result.earliest = time }
-                            if let latest = result.latest, time.utcSeconds > latest.utcSeconds { result.latest = time }
+                            if time.utcSeconds > latest.utcSeconds { result.latest = time }
                         } else {
                             result.earliest = time
                             result.latest = time
                         }
                     } else {
                         result.skipped += 1
-                        // A line that does not match is left as written (escapes are decoded only on a match).
-                        sample(UnsafeRawBufferPointer(line)[...], into: &result)
+                        if result.samples.count < IngestResult.maxSamples {
+                            // A line that does not match is left as written (escapes are decoded only on a match).
+                            result.samples.append((result.physicalLines, Self.sampleText(UnsafeRawBufferPointer(line)[...])))
+                        }
                     }
                 }
                 pos = newline + 1
             }
         }
+        return result
     }
 
-    private func sample<C: Collection<UInt8>>(_ text: C, into result: inout IngestResult) {
-        guard result.skippedSamples.count < IngestResult.maxSamples else { return }
-        result.skippedSamples.append(SkippedLine(
-            file: file, line: lineNumber, text: String(decoding: text.prefix(LineChunker.samplePrefixLength), as: UTF8.self)))
+    static func sampleText<C: Collection<UInt8>>(_ text: C) -> String {
+        String(decoding: text.prefix(LineChunker.samplePrefixLength), as: UTF8.self)
+    }
+}
+
+/// Folds chunk results into the input's totals, in chunk order, numbering lines as it goes.
+struct ChunkMerger {
+    let file: String
+    var linesBefore = 0
+
+    init(file: String) {
+        self.file = file
+    }
+
+    mutating func absorb(_ chunk: ChunkResult, into result: inout IngestResult) {
+        result.lines += chunk.lines
+        result.parsed += chunk.parsed
+        result.skipped += chunk.skipped
+        result.classes.merge(chunk.classes)
+        if let earliest = chunk.earliest, earliest.utcSeconds < (result.earliest?.utcSeconds ?? .max) {
+            result.earliest = earliest
+        }
+        if let latest = chunk.latest, latest.utcSeconds > (result.latest?.utcSeconds ?? .min) {
+            result.latest = latest
+        }
+        for sample in chunk.samples where result.skippedSamples.count < IngestResult.maxSamples {
+            result.skippedSamples.append(SkippedLine(file: file, line: linesBefore + sample.line, text: sample.text))
+        }
+        linesBefore += chunk.physicalLines
     }
 }

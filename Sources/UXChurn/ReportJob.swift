@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LogInput
 import LogParsing
 import Reports
@@ -35,6 +40,8 @@ public struct RunOptions: Sendable {
     public var strict = false
     /// The share of skipped lines that stops the run (`--max-bad-lines`, default 5%).
     public var maxBadLineShare = 0.05
+    /// Parser threads (`--jobs`); default: the processor count.
+    public var jobs = processorCount()
 
     public init(inputs: [String]) {
         self.inputs = inputs
@@ -79,7 +86,9 @@ public struct Analysis {
         guard !inputs.isEmpty else { throw .configuration("no input: name log files, folders or - for standard input") }
         let ingest: IngestResult
         do {
-            ingest = try Ingest(options: IngestOptions(format: format, ignore: configuration.ignore, bots: configuration.bots)).run(inputs)
+            var ingestOptions = IngestOptions(format: format, ignore: configuration.ignore, bots: configuration.bots)
+            ingestOptions.jobs = max(1, options.jobs)
+            ingest = try Ingest(options: ingestOptions).run(inputs)
         } catch let error as InputError {
             throw .input(error.description)
         } catch {
@@ -113,6 +122,11 @@ public struct Analysis {
         }
         throw .input(message)
     }
+}
+
+/// Online processors, at least 1.
+public func processorCount() -> Int {
+    max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 }
 
 func percent(_ share: Double) -> String {

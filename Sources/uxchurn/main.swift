@@ -21,6 +21,12 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Share of unparseable lines that stops the run with exit 3, as 5% or 0.05.")
     var maxBadLines = "5%"
 
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    @Option(name: [.short, .long], help: "Parser threads (default: the processor count).")
+    var jobs: Int?
+
     @Argument(help: "Log files, folders of rotated logs, or - for standard input.")
     var inputs: [String] = []
 
@@ -29,6 +35,10 @@ struct AnalysisOptions: ParsableArguments {
         options.configPath = config
         options.format = format
         options.strict = strict
+        if let jobs {
+            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+            options.jobs = jobs
+        }
         guard let share = parseShare(maxBadLines) else {
             throw ValidationError("--max-bad-lines takes a share such as 5% or 0.05, not '\(maxBadLines)'")
         }
@@ -54,7 +64,9 @@ struct Report: ParsableCommand {
     func run() throws {
         let result = try ReportJob.run(try analysis.runOptions(), out: out)
         let ingest = result.ingest
-        printErr("uxchurn: \(ingest.lines) lines from \(ingest.files.count) input(s), \(ingest.skipped) skipped; report in \(out)/")
+        if !analysis.quiet {
+            printErr("uxchurn: \(ingest.lines) lines from \(ingest.files.count) input(s), \(ingest.skipped) skipped; report in \(out)/")
+        }
         if !ingest.faults.isEmpty { throw RunError.inputFaults(ingest.faults) }
     }
 }

@@ -123,3 +123,26 @@ import Testing
         #expect(whole["period"] as? [String: String] == split["period"] as? [String: String])
     }
 }
+
+@Suite struct ParallelIngestTests {
+    /// Many small chunks over several workers give exactly the one-thread counts, period and
+    /// samples (with their line numbers).
+    @Test(arguments: [2, 3])
+    func workersAgreeWithOneThread(jobs: Int) throws {
+        let inputs = try InputResolver.resolve([fixtures + "/conformance/lines", fixtures + "/golden"])
+        var options = IngestOptions(format: nil, ignore: ["^/api/"], bots: [])
+        options.chunkSize = 8192  // hundreds of chunks
+        options.maxLineLength = 4096
+        let serial = try Ingest(options: options).run(inputs)
+        options.jobs = jobs
+        let parallel = try Ingest(options: options).run(inputs)
+        #expect(parallel.files == serial.files)
+        #expect(parallel.lines == serial.lines)
+        #expect(parallel.parsed == serial.parsed)
+        #expect(parallel.classes == serial.classes)
+        #expect(parallel.skippedSamples == serial.skippedSamples)
+        #expect(parallel.earliest == serial.earliest)
+        #expect(parallel.latest == serial.latest)
+        #expect(serial.skippedSamples.count == 5)
+    }
+}

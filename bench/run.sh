@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# uxchurn's benchmark: whole-process timings against the other tools, in one run, as ratios.
+#
+#   bash bench/run.sh            # ~1.2M-line corpus (7 days, 20,000 visitors)
+#   SCALE=4 bash bench/run.sh    # the same visitors over 4× the days
+#
+# Needs: pigz, goaccess, hyperfine (Debian packages; installed when missing and root).
+# Prints each median and the ratios; writes bench/work/results-<scale>.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALE=${SCALE:-1}
+RUNS=${RUNS:-7}
+WORK=bench/work
+mkdir -p "$WORK"
+
+need=()
+for tool in pigz goaccess hyperfine; do command -v "$tool" >/dev/null || need+=("$tool"); done
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+  else echo "missing: ${need[*]} (apt-get install ${need[*]})" >&2; exit 1; fi
+fi
+
+swift build -c release --product uxchurn >/dev/null
+BIN=$PWD/.build/release/uxchurn
+
+DAYS=$((7 * SCALE))
+CORPUS=$WORK/corpus-$SCALE
+if [ ! -f "$CORPUS.log.gz" ]; then
+  rm -rf "$CORPUS.d" && mkdir -p "$CORPUS.d"
+  "$BIN" sample-logs "$CORPUS.d" --days "$DAYS" --visitors 20000 --seed 42 2>/dev/null
+  # One file, oldest day first, as a busy shop's single log.
+  ( for f in $(ls "$CORPUS.d" | sort -t. -k3,3nr); do
+      if [[ $f == *.gz ]]; then gzip -dc "$CORPUS.d/$f"; else cat "$CORPUS.d/$f"; fi
+    done ) > "$CORPUS.log"
+  gzip -6 -c "$CORPUS.log" > "$CORPUS.log.gz"
+  rm -rf "$CORPUS.d"
+fi
+LINES=$(wc -l < "$CORPUS.log")
+BYTES=$(stat -c %s "$CORPUS.log")
+echo "corpus: $LINES lines, $((BYTES / 1048576)) MiB plain, $(( $(stat -c %s "$CORPUS.log.gz") / 1048576 )) MiB gzip; $(nproc) cores"
+
+JSON=$WORK/hyperfine-$SCALE.json
+hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$JSON" \
+  -n "pigz -dc" "pigz -dc $CORPUS.log.gz" \
+  -n "zcat" "bash -c 'zcat $CORPUS.log.gz > /dev/null'" \
+  -n "uxchurn gz" "$BIN report --quiet -o $WORK/out-gz $CORPUS.log.gz" \
+  -n "uxchurn plain" "$BIN report --quiet -o $WORK/out-plain $CORPUS.log" \
+  -n "goaccess" "goaccess $CORPUS.log --log-format=COMBINED -o $WORK/goaccess.html --no-progress" \
+  >/dev/null
+
+# Peak memory of one uxchurn run on each input (GNU time's maximum resident set size).
+rss_gz=$( { /usr/bin/time -f %M "$BIN" report --quiet -o "$WORK/out-gz" "$CORPUS.log.gz"; } 2>&1 | tail -1 )
+rss_plain=$( { /usr/bin/time -f %M "$BIN" report --quiet -o "$WORK/out-plain" "$CORPUS.log"; } 2>&1 | tail -1 )
+
+python3 - "$JSON" "$BYTES" "$LINES" "$rss_gz" "$rss_plain" "$SCALE" "$WORK" <<'PY'
+import json, sys
+path, size, lines, rss_gz, rss_plain, scale, work = sys.argv[1:]
+size, lines = int(size), int(lines)
+runs = {r["command"]: sorted(r["times"]) for r in json.load(open(path))["results"]}
+median = {k: v[len(v) // 2] for k, v in runs.items()}
+rows = ["| command | median s | vs pigz -dc |", "|---|---|---|"]
+for name, t in median.items():
+    rows.append(f"| {name} | {t:.3f} | {t / median['pigz -dc']:.2f}× |")
+out = "\n".join(rows)
+out += f"\n\n- uxchurn on gzip: {median['uxchurn gz'] / median['pigz -dc']:.2f}× pigz -dc, {median['zcat'] / median['uxchurn gz']:.2f}× faster than zcat"
+out += f"\n- uxchurn on plain: {size / median['uxchurn plain'] / 1e6:.0f} MB/s, {lines / median['uxchurn plain'] / 1e6:.2f} M lines/s"
+out += f"\n- GoAccess HTML report / uxchurn plain: {median['goaccess'] / median['uxchurn plain']:.1f}× faster"
+out += f"\n- peak RSS: {int(rss_gz) // 1024} MiB (gzip), {int(rss_plain) // 1024} MiB (plain)"
+print(out)
+open(f"{work}/results-{scale}.md", "w").write(out + "\n")
+PY
