@@ -201,11 +201,14 @@ public final class LineParser {
             : requestTime >= 0 ? requestTime
             : seconds >= 0 ? seconds * 1_000_000
             : upstream
-        decodeEscapes(base, &fields.request)
-        decodeEscapes(base, &fields.referrer)
-        decodeEscapes(base, &fields.userAgent)
-        decodeEscapes(base, &fields.user)
-        decodeEscapes(base, &fields.cookie)
+        // Escapes are rare: one look over the line spares a look per field.
+        if memchr(base, Int32(ASCII.backslash), pos) != nil {
+            decodeEscapes(base, &fields.request)
+            decodeEscapes(base, &fields.referrer)
+            decodeEscapes(base, &fields.userAgent)
+            decodeEscapes(base, &fields.user)
+            decodeEscapes(base, &fields.cookie)
+        }
         return true
     }
 
