@@ -127,8 +127,11 @@ public struct Ingest {
     private func readInParallel(_ stream: ChunkStream, format: LogFormat, merger: inout ChunkMerger,
                                 into result: inout IngestResult) throws {
         let jobs = options.jobs
-        let inboxes = (0..<jobs).map { _ in BlockingQueue<LineChunk?>(capacity: 2) }
-        let outboxes = (0..<jobs).map { _ in BlockingQueue<ChunkResult>(capacity: 2) }
+        // Each worker has at most `perWorker` chunks dealt and not taken back, so neither of its
+        // queues ever fills and no thread waits on another in a cycle.
+        let perWorker = 2
+        let inboxes = (0..<jobs).map { _ in BlockingQueue<LineChunk?>(capacity: perWorker + 1) }
+        let outboxes = (0..<jobs).map { _ in BlockingQueue<ChunkResult>(capacity: perWorker + 1) }
         let spares = stream.spares
         let options = self.options
         for worker in 0..<jobs {
@@ -159,7 +162,7 @@ public struct Ingest {
             guard let chunk = next else { break }
             _ = inboxes[dealt % jobs].push(chunk)
             dealt += 1
-            if dealt - taken >= jobs {
+            if dealt - taken >= jobs * perWorker {
                 merger.absorb(outboxes[taken % jobs].pop(), into: &result)
                 taken += 1
             }
