@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -20,11 +21,13 @@ let package = Package(
         ),
         .target(name: "LogInput", dependencies: ["CZlib"]),
         .target(name: "LogParsing", dependencies: []),
+        .target(name: "Sessions", dependencies: ["LogParsing"]),
+        .target(name: "Analysis", dependencies: ["Sessions", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Reports", dependencies: []),
         .target(
             name: "UXChurn",
             dependencies: [
-                "LogInput", "LogParsing", "Reports",
+                "LogInput", "LogParsing", "Sessions", "Analysis", "Reports",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -37,7 +40,8 @@ let package = Package(
         ),
         .testTarget(name: "LogInputTests", dependencies: ["LogInput"]),
         .testTarget(name: "LogParsingTests", dependencies: ["LogParsing"]),
-        .testTarget(name: "UXChurnTests", dependencies: ["UXChurn", "LogInput", "LogParsing", "Reports"]),
+        .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Analysis"]),
+        .testTarget(name: "UXChurnTests", dependencies: ["UXChurn", "LogInput", "LogParsing", "Sessions", "Analysis", "Reports"]),
         .testTarget(name: "CLITests", dependencies: ["uxchurn"]),
     ]
 )

@@ -52,10 +52,14 @@ public struct IngestOptions: Sendable {
     public var format: LogFormat?
     public var ignore: [String]
     public var bots: [String]
+    /// The parts of the session key (SPEC.md §3 `session.key`).
+    public var sessionKey: [SessionKeyPart] = [.ip, .userAgent]
     /// Threads that parse and classify (`--jobs`); 1 parses on the calling thread.
     public var jobs = 1
     public var chunkSize = LineChunker.defaultChunkSize
     public var maxLineLength = LineChunker.defaultMaxLineLength
+    /// How far out of order a file's lines may be, in seconds (SPEC.md §4.3: 10 minutes).
+    public var maxDisorderSeconds: Int64 = 600
 
     public init(format: LogFormat?, ignore: [String], bots: [String]) {
         self.format = format
@@ -64,11 +68,14 @@ public struct IngestOptions: Sendable {
     }
 }
 
-/// The ingest stage: reads every input oldest first, splits lines, parses and classifies them.
+/// The ingest stage: reads every input, splits lines, parses and classifies them, and hands
+/// the hits, in the exact order of SPEC.md §4.3, to a `HitStage`.
 ///
-/// Each input is read (and decompressed) on a thread of its own, a few chunks ahead. With
-/// `jobs` above 1, chunks are parsed on that many worker threads and their results taken back
-/// in chunk order, so every count and sample is the same as on one thread.
+/// Each input is read (and decompressed) on a thread of its own, a few chunks ahead; with
+/// `jobs` above 1 its chunks are parsed on that many worker threads and taken back in chunk
+/// order. Inputs that cover the same hours (two servers' logs) are read side by side, the one
+/// furthest behind in time first, so hits can be released in time order while only minutes of
+/// them are held.
 public struct Ingest {
     public var options: IngestOptions
 
@@ -80,64 +87,161 @@ public struct Ingest {
     ///
     /// - Throws: `InputError` when an input cannot be opened or read; a gzip fault is not
     ///   thrown but kept in `faults`, after the lines before it. A regex error from `ignore`.
-    public func run(_ inputs: [LogInputFile]) throws -> IngestResult {
+    public func run(_ inputs: [LogInputFile], hits stage: inout HitStage) throws -> IngestResult {
         var probes: [InputProbe] = []
         for input in inputs { probes.append(try InputProbe.probe(input, forced: options.format)) }
-        var result = IngestResult()
-        for probe in InputProbe.readingOrder(probes) {
-            try read(probe, into: &result)
+        let ordered = InputProbe.readingOrder(probes)
+        var cursors: [InputCursor] = []
+        for (rank, probe) in ordered.enumerated() {
+            cursors.append(try InputCursor(probe: probe, rank: rank, options: options))
         }
+        var unopened = 0
+        var open: [Int] = []
+        while true {
+            // Read from the open input furthest behind; open the next one once time reaches it.
+            let behind = open.min { cursors[$0].latestSeen < cursors[$1].latestSeen }
+            if unopened < cursors.count, behind == nil || cursors[unopened].startsBy(cursors[behind!].latestSeen) {
+                try cursors[unopened].open()
+                open.append(unopened)
+                unopened += 1
+                continue
+            }
+            guard let index = behind else { break }
+            let cursor = cursors[index]
+            if let (chunk, worker) = try cursor.next() {
+                stage.absorb(chunk, worker: worker, input: cursor)
+            } else {
+                open.removeAll { $0 == index }
+            }
+            // No hit to come is earlier than the lowest of these, less the disorder allowed.
+            var bound: Int64? = open.map { cursors[$0].latestSeen }.min()
+            if unopened < cursors.count, let first = cursors[unopened].probe.firstTimestamp?.utcSeconds {
+                bound = min(bound ?? first, first)
+            } else if unopened < cursors.count {
+                bound = bound ?? .min
+            }
+            stage.release(upTo: bound)
+        }
+        stage.finish()
+        var result = IngestResult()
+        for cursor in cursors { cursor.totals.add(to: &result, file: cursor.probe.input.name, format: cursor.probe.format.name) }
         return result
     }
+}
 
-    private func read(_ probe: InputProbe, into result: inout IngestResult) throws {
-        let name = probe.input.name
-        result.files.append(name)
-        result.formats.append((name, probe.format.name))
-        var parser = try ChunkParser(format: probe.format, options: options)
-        var merger = ChunkMerger(file: name)
-        let linesBefore = result.lines
-        do {
-            if let chunker = probe.continuation {
-                // Standard input: what the probe read, then the rest, on this thread.
-                for var chunk in probe.replay { merger.absorb(parser.parse(&chunk), into: &result) }
-                if let fault = probe.replayFault { throw fault }
-                while var chunk = try chunker.next() { merger.absorb(parser.parse(&chunk), into: &result) }
-            } else {
-                let reader = try LogReader(probe.input)
-                let stream = ChunkStream(chunker: LineChunker(
-                    reader: reader, chunkSize: options.chunkSize, maxLineLength: options.maxLineLength))
-                if options.jobs > 1 {
-                    try readInParallel(stream, format: probe.format, merger: &merger, into: &result)
-                } else {
-                    while var chunk = try stream.next() {
-                        merger.absorb(parser.parse(&chunk), into: &result)
-                        stream.recycle(&chunk)
-                    }
-                }
-            }
-        } catch let error as InputError where error.keepsEarlierLines {
-            result.faults.append(error)
-        }
-        result.linesByFormat[probe.format.name, default: 0] += result.lines - linesBefore
+/// One input being read: its reader, its parsers, and its running totals.
+public final class InputCursor {
+    public let probe: InputProbe
+    public let rank: Int
+    let options: IngestOptions
+    var totals = InputTotals()
+    /// The latest instant of a parsed line so far (at first, the probe's first one).
+    public private(set) var latestSeen: Int64
+    /// Physical lines before the next chunk, per worker-independent chunk order.
+    private(set) var linesBefore = 0
+
+    private var serial: ChunkParser
+    private var stream: ChunkStream?
+    private var workers: WorkerPool?
+    private var stdinChunker: LineChunker?
+    private var replay: [LineChunk]
+    private var replayFault: InputError?
+    private var finished = false
+
+    init(probe: InputProbe, rank: Int, options: IngestOptions) throws {
+        self.probe = probe
+        self.rank = rank
+        self.options = options
+        serial = try ChunkParser(format: probe.format, options: options)
+        latestSeen = probe.firstTimestamp?.utcSeconds ?? .max
+        replay = probe.replay
+        replayFault = probe.replayFault
+        stdinChunker = probe.continuation
     }
 
-    /// A distributor thread deals chunks to `jobs` workers in turn; this thread takes their
-    /// results back in the same turn, so they merge in chunk order.
-    private func readInParallel(_ stream: ChunkStream, format: LogFormat, merger: inout ChunkMerger,
-                                into result: inout IngestResult) throws {
-        let jobs = options.jobs
-        // Each worker has at most `perWorker` chunks dealt and not taken back, so neither of its
-        // queues ever fills and no thread waits on another in a cycle.
-        let perWorker = 2
-        let inboxes = (0..<jobs).map { _ in BlockingQueue<LineChunk?>(capacity: perWorker + 1) }
-        let outboxes = (0..<jobs).map { _ in BlockingQueue<ChunkResult>(capacity: perWorker + 1) }
+    /// Whether this input's first line is at or before `instant` (inputs without one: never,
+    /// so they are opened last).
+    func startsBy(_ instant: Int64) -> Bool {
+        guard let first = probe.firstTimestamp?.utcSeconds else { return instant == .max }
+        return first <= instant
+    }
+
+    func open() throws {
+        guard stdinChunker == nil else { return }
+        let reader = try LogReader(probe.input)
+        let stream = ChunkStream(chunker: LineChunker(
+            reader: reader, chunkSize: options.chunkSize, maxLineLength: options.maxLineLength))
+        self.stream = stream
+        if options.jobs > 1 { workers = WorkerPool(stream: stream, format: probe.format, options: options) }
+    }
+
+    /// The next chunk's result, in chunk order, with the worker that parsed it; nil at the end.
+    func next() throws -> (ChunkResult, Int)? {
+        guard !finished else { return nil }
+        let got: (ChunkResult, Int)?
+        do {
+            got = try read()
+        } catch let error as InputError where error.keepsEarlierLines {
+            totals.faults.append(error)
+            got = nil
+        }
+        guard let (chunk, worker) = got else {
+            finished = true
+            return nil
+        }
+        var absolute = chunk
+        absolute.lineBase = linesBefore
+        linesBefore += chunk.physicalLines
+        totals.absorb(absolute)
+        if let latest = chunk.latest?.utcSeconds { latestSeen = latestSeen == .max ? latest : max(latestSeen, latest) }
+        return (absolute, worker)
+    }
+
+    private func read() throws -> (ChunkResult, Int)? {
+        if let chunker = stdinChunker {
+            // Standard input: what the probe read, then the rest, on this thread.
+            if !replay.isEmpty {
+                var chunk = replay.removeFirst()
+                return (serial.parse(&chunk), 0)
+            }
+            if let fault = replayFault { replayFault = nil; throw fault }
+            guard var chunk = try chunker.next() else { return nil }
+            return (serial.parse(&chunk), 0)
+        }
+        if let workers { return try workers.next() }
+        guard let stream, var chunk = try stream.next() else { return nil }
+        let result = serial.parse(&chunk)
+        stream.recycle(&chunk)
+        return (result, 0)
+    }
+}
+
+/// Worker threads that parse one input's chunks: chunks are dealt in turn and their results
+/// taken back in the same turn, so they come out in chunk order.
+final class WorkerPool {
+    private let stream: ChunkStream
+    private let inboxes: [BlockingQueue<LineChunk?>]
+    private let outboxes: [BlockingQueue<ChunkResult>]
+    private let jobs: Int
+    /// Each worker has at most this many chunks dealt and not taken back, so neither of its
+    /// queues ever fills and no thread waits on another in a cycle.
+    private let perWorker = 2
+    private var dealt = 0
+    private var taken = 0
+    private var exhausted = false
+    private var fault: Error?
+
+    init(stream: ChunkStream, format: LogFormat, options: IngestOptions) {
+        self.stream = stream
+        jobs = options.jobs
+        let capacity = perWorker + 1
+        inboxes = (0..<options.jobs).map { _ in BlockingQueue<LineChunk?>(capacity: capacity) }
+        outboxes = (0..<options.jobs).map { _ in BlockingQueue<ChunkResult>(capacity: capacity) }
         let spares = stream.spares
-        let options = self.options
-        for worker in 0..<jobs {
+        for worker in 0..<options.jobs {
             let inbox = inboxes[worker], outbox = outboxes[worker]
             let started = startThread {
-                // The regexes compiled already for the first parser, so this cannot throw here.
+                // The regexes compiled already for the input's first parser, so this cannot fail here.
                 guard var parser = try? ChunkParser(format: format, options: options) else { return }
                 while var chunk = inbox.pop() {
                     let parsed = parser.parse(&chunk)
@@ -147,39 +251,110 @@ public struct Ingest {
             }
             precondition(started, "could not start a parser thread")
         }
-        var dealt = 0
-        var fault: InputError?
-        // This thread deals and merges by turns, a bounded distance apart.
-        var taken = 0
-        while true {
-            let next: LineChunk?
+    }
+
+    deinit {
+        for inbox in inboxes { _ = inbox.push(nil) }
+    }
+
+    func next() throws -> (ChunkResult, Int)? {
+        while !exhausted, dealt - taken < jobs * perWorker {
             do {
-                next = try stream.next()
+                guard let chunk = try stream.next() else { exhausted = true; break }
+                _ = inboxes[dealt % jobs].push(chunk)
+                dealt += 1
             } catch {
                 fault = error
-                next = nil
-            }
-            guard let chunk = next else { break }
-            _ = inboxes[dealt % jobs].push(chunk)
-            dealt += 1
-            if dealt - taken >= jobs * perWorker {
-                merger.absorb(outboxes[taken % jobs].pop(), into: &result)
-                taken += 1
+                exhausted = true
             }
         }
-        while taken < dealt {
-            merger.absorb(outboxes[taken % jobs].pop(), into: &result)
+        if taken < dealt {
+            let worker = taken % jobs
             taken += 1
+            return (outboxes[worker].pop(), worker)
         }
-        for inbox in inboxes { _ = inbox.push(nil) }
-        if let fault { throw fault }
+        if let fault {
+            self.fault = nil
+            throw fault
+        }
+        return nil
     }
 }
 
-/// What one chunk held: counts, period and samples, with line numbers relative to the chunk.
-struct ChunkResult: Sendable {
+/// The running totals of one input, added to the run's in reading order at the end.
+struct InputTotals {
+    var lines = 0
+    var parsed = 0
+    var skipped = 0
+    var classes = ClassCounts()
+    var earliest: LogTimestamp?
+    var latest: LogTimestamp?
+    var samples: [(line: Int, text: String)] = []
+    var faults: [InputError] = []
+
+    mutating func absorb(_ chunk: ChunkResult) {
+        lines += chunk.lines
+        parsed += chunk.parsed
+        skipped += chunk.skipped
+        classes.merge(chunk.classes)
+        if let e = chunk.earliest, e.utcSeconds < (earliest?.utcSeconds ?? .max) { earliest = e }
+        if let l = chunk.latest, l.utcSeconds > (latest?.utcSeconds ?? .min) { latest = l }
+        for sample in chunk.samples where samples.count < IngestResult.maxSamples {
+            samples.append((chunk.lineBase + sample.line, sample.text))
+        }
+    }
+
+    func add(to result: inout IngestResult, file: String, format: String) {
+        result.files.append(file)
+        result.formats.append((file, format))
+        result.lines += lines
+        result.parsed += parsed
+        result.skipped += skipped
+        result.classes.merge(classes)
+        if let e = earliest, e.utcSeconds < (result.earliest?.utcSeconds ?? .max) { result.earliest = e }
+        if let l = latest, l.utcSeconds > (result.latest?.utcSeconds ?? .min) { result.latest = l }
+        for sample in samples where result.skippedSamples.count < IngestResult.maxSamples {
+            result.skippedSamples.append(SkippedLine(file: file, line: sample.line, text: sample.text))
+        }
+        result.faults += faults
+        result.linesByFormat[format, default: 0] += lines
+    }
+}
+
+/// A hit as a parser thread sees it: values are ids of that parser's own interners.
+struct RawHit: Sendable {
+    var time: Int64
+    var offsetMinutes: Int16
+    var isPageView: Bool
+    var status: Int16
+    /// The physical line within the chunk, 1-based.
+    var line: Int32
+    var responseMicroseconds: Int64
+    var path: Int32
+    var method: Int32
+    var agent: Int32
+    var address: Int32
+    var extra: Int32
+    var referrerHost: Int32
+}
+
+/// Values a parser interned for the first time in a chunk, in id order, so the run can map
+/// the parser's ids to its own.
+struct NewValues: Sendable {
+    var paths: [[UInt8]] = []
+    var agents: [[UInt8]] = []
+    var methods: [[UInt8]] = []
+    var addresses: [[UInt8]] = []
+    var extras: [[UInt8]] = []
+    var hosts: [[UInt8]] = []
+}
+
+/// What one chunk held: counts, period, samples and hits, with line numbers relative to the chunk.
+public struct ChunkResult: Sendable {
     /// Physical lines, blank ones included, for numbering the next chunk's lines.
     var physicalLines = 0
+    /// Physical lines of the input before this chunk (set when the chunk is taken, in order).
+    var lineBase = 0
     var lines = 0
     var parsed = 0
     var skipped = 0
@@ -188,6 +363,8 @@ struct ChunkResult: Sendable {
     var latest: LogTimestamp?
     /// Up to five skipped lines: 1-based line number within the chunk, and text.
     var samples: [(line: Int, text: String)] = []
+    var hits: [RawHit] = []
+    var newValues = NewValues()
 }
 
 /// Parses and classifies the lines of chunks: the per-line loop, free of shared state, so it
@@ -196,15 +373,33 @@ struct ChunkParser {
     let parser: LineParser
     var classifier: Classifier
     let maxLineLength: Int
+    let keyAddress: Bool
+    let keyAgent: Bool
+    /// The session key's third part: 0 none, 1 `user`, 2 a cookie.
+    let keyExtra: Int
     var fields = ParsedLine()
+    var addresses = ByteInterner(capacity: 4096)
+    var extras = ByteInterner(capacity: 1024)
+    var hosts = ByteInterner(capacity: 256)
+    private var sent = [0, 0, 0, 0, 0, 0]
 
     init(format: LogFormat, options: IngestOptions) throws {
-        parser = LineParser(format: format)
+        var cookie: String?
+        var extra = 0
+        for part in options.sessionKey {
+            if case let .cookie(name) = part { cookie = name; extra = 2 }
+            if case .user = part { extra = 1 }
+        }
+        parser = LineParser(format: format, cookieName: cookie)
         classifier = try Classifier(format: format, ignorePatterns: options.ignore, extraBotTokens: options.bots)
         maxLineLength = options.maxLineLength
+        keyAddress = options.sessionKey.contains(.ip)
+        keyAgent = options.sessionKey.contains(.userAgent)
+        keyExtra = extra
     }
 
-    /// Counts the chunk's lines. `inout` so its buffer is written in place, never copied.
+    /// Counts the chunk's lines and collects its hits. `inout` so the buffer is written in
+    /// place, never copied.
     mutating func parse(_ chunk: inout LineChunk) -> ChunkResult {
         var result = ChunkResult()
         if let long = chunk.overlongBefore {
@@ -233,7 +428,8 @@ struct ChunkParser {
                     let line = UnsafeMutableRawBufferPointer(start: base + pos, count: length)
                     if length <= maxLineLength, parser.parse(line, into: &fields) {
                         result.parsed += 1
-                        result.classes.add(classifier.classify(UnsafeRawBufferPointer(line), fields))
+                        let hitClass = classifier.classify(UnsafeRawBufferPointer(line), fields)
+                        result.classes.add(hitClass)
                         let time = fields.timestamp
                         if let earliest = result.earliest, let latest = result.latest {
                             if time.utcSeconds < earliest.utcSeconds { result.earliest = time }
@@ -241,6 +437,9 @@ struct ChunkParser {
                         } else {
                             result.earliest = time
                             result.latest = time
+                        }
+                        if hitClass.isHit {
+                            result.hits.append(makeHit(UnsafeRawBufferPointer(line), hitClass, line: result.physicalLines))
                         }
                     } else {
                         result.skipped += 1
@@ -253,37 +452,72 @@ struct ChunkParser {
                 pos = newline + 1
             }
         }
+        result.newValues = takeNewValues()
         return result
+    }
+
+    private mutating func makeHit(_ line: UnsafeRawBufferPointer, _ hitClass: HitClass, line number: Int) -> RawHit {
+        // `line` is non-empty: it parsed.
+        let base = line.baseAddress!
+        func bytes(_ range: FieldRange) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: base + Int(range.start), count: range.count)
+        }
+        let address = keyAddress ? addresses.intern(bytes(fields.address)).id : -1
+        var extra: Int32 = -1
+        if keyExtra == 1 { extra = extras.intern(bytes(fields.user)).id }
+        if keyExtra == 2 { extra = extras.intern(bytes(fields.cookie)).id }
+        return RawHit(
+            time: fields.timestamp.utcSeconds, offsetMinutes: fields.timestamp.offsetMinutes,
+            isPageView: hitClass == .pageView, status: Int16(fields.status), line: Int32(number),
+            responseMicroseconds: fields.responseMicroseconds, path: classifier.pathID, method: classifier.methodID,
+            agent: classifier.agentID, address: address, extra: extra,
+            referrerHost: referrerHost(bytes(fields.referrer)))
+    }
+
+    /// The referrer's host, lower-cased, without `www.`; -1 when empty or `-`.
+    private mutating func referrerHost(_ referrer: UnsafeRawBufferPointer) -> Int32 {
+        if referrer.isEmpty || (referrer.count == 1 && referrer[0] == 0x2D) { return -1 }
+        var start = 0
+        if let scheme = Self.schemeEnd(referrer) { start = scheme }
+        var end = start
+        while end < referrer.count {
+            let byte = referrer[end]
+            if byte == 0x2F || byte == 0x3A || byte == 0x3F || byte == 0x23 { break }  // / : ? #
+            end += 1
+        }
+        var host = Array(referrer[start..<end]).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        if host.count > 4, host[0..<4] == [0x77, 0x77, 0x77, 0x2E] { host.removeFirst(4) }  // www.
+        return host.withUnsafeBytes { hosts.intern($0).id }
+    }
+
+    private static func schemeEnd(_ text: UnsafeRawBufferPointer) -> Int? {
+        var i = 0
+        while i + 2 < text.count {
+            if text[i] == 0x3A, text[i + 1] == 0x2F, text[i + 2] == 0x2F { return i + 3 }
+            if text[i] == 0x2F { return nil }
+            i += 1
+        }
+        return nil
+    }
+
+    private mutating func takeNewValues() -> NewValues {
+        var values = NewValues()
+        func new(_ interner: ByteInterner, _ index: Int) -> [[UInt8]] {
+            guard interner.count > sent[index] else { return [] }
+            let list = (sent[index]..<interner.count).map { Array(interner.bytes(of: Int32($0))) }
+            sent[index] = interner.count
+            return list
+        }
+        values.paths = new(classifier.paths, 0)
+        values.agents = new(classifier.agents, 1)
+        values.methods = new(classifier.methods, 2)
+        values.addresses = new(addresses, 3)
+        values.extras = new(extras, 4)
+        values.hosts = new(hosts, 5)
+        return values
     }
 
     static func sampleText<C: Collection<UInt8>>(_ text: C) -> String {
         String(decoding: text.prefix(LineChunker.samplePrefixLength), as: UTF8.self)
-    }
-}
-
-/// Folds chunk results into the input's totals, in chunk order, numbering lines as it goes.
-struct ChunkMerger {
-    let file: String
-    var linesBefore = 0
-
-    init(file: String) {
-        self.file = file
-    }
-
-    mutating func absorb(_ chunk: ChunkResult, into result: inout IngestResult) {
-        result.lines += chunk.lines
-        result.parsed += chunk.parsed
-        result.skipped += chunk.skipped
-        result.classes.merge(chunk.classes)
-        if let earliest = chunk.earliest, earliest.utcSeconds < (result.earliest?.utcSeconds ?? .max) {
-            result.earliest = earliest
-        }
-        if let latest = chunk.latest, latest.utcSeconds > (result.latest?.utcSeconds ?? .min) {
-            result.latest = latest
-        }
-        for sample in chunk.samples where result.skippedSamples.count < IngestResult.maxSamples {
-            result.skippedSamples.append(SkippedLine(file: file, line: linesBefore + sample.line, text: sample.text))
-        }
-        linesBefore += chunk.physicalLines
     }
 }

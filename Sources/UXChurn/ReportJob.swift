@@ -64,6 +64,8 @@ public func loadConfiguration(_ path: String?) throws(RunError) -> Configuration
 public struct Analysis {
     public var configuration: Configuration
     public var ingest: IngestResult
+    /// Hits, sessions and what they add up to.
+    public var hits: HitStage
 
     /// Runs every stage over the inputs.
     ///
@@ -85,17 +87,25 @@ public struct Analysis {
         }
         guard !inputs.isEmpty else { throw .configuration("no input: name log files, folders or - for standard input") }
         let ingest: IngestResult
+        var stage: HitStage
+        do {
+            stage = try HitStage(configuration: configuration)
+        } catch {
+            throw .configuration("a pages regex in the configuration does not compile: \(error)")
+        }
         do {
             var ingestOptions = IngestOptions(format: format, ignore: configuration.ignore, bots: configuration.bots)
             ingestOptions.jobs = max(1, options.jobs)
-            ingest = try Ingest(options: ingestOptions).run(inputs)
+            ingestOptions.sessionKey = configuration.sessionKey
+            ingest = try Ingest(options: ingestOptions).run(inputs, hits: &stage)
         } catch let error as InputError {
             throw .input(error.description)
         } catch {
             throw .configuration("a regex in the configuration does not compile: \(error)")
         }
         try checkSkipped(ingest, options: options, inputs: inputs)
-        return Analysis(configuration: configuration, ingest: ingest)
+        // `stage` was made above, before any input was read.
+        return Analysis(configuration: configuration, ingest: ingest, hits: stage)
     }
 
     /// More than `--max-bad-lines` skipped (or any, with `--strict`) stops the run before any
@@ -141,11 +151,11 @@ public enum ReportJob {
     /// - Returns: the analysis, whose `ingest.faults` make the exit code 3 after writing.
     public static func run(_ options: RunOptions, out: String) throws(RunError) -> Analysis {
         let analysis = try Analysis.run(options)
-        let summary = SummaryDocument.build(ingest: analysis.ingest)
+        let summary = SummaryDocument.build(analysis)
         do {
             try ReportFolder.write([("summary.json", Array(summary.serialized().utf8))], to: out)
         } catch {
-            throw .input(error.description)
+            throw .input("\(error)")
         }
         return analysis
     }

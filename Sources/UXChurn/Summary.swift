@@ -1,18 +1,136 @@
+import Analysis
 import LogParsing
 import Reports
+import Sessions
 
 /// The `summary.json` document (SPEC.md §5), built from the stages' results.
 public enum SummaryDocument {
     public static let schema = 1
 
-    public static func build(ingest: IngestResult) -> JSONValue {
+    /// The pages list: configured groups with views, then this many of the others.
+    public static let otherGroupsListed = 50
+
+    public static func build(_ analysis: Analysis) -> JSONValue {
+        let ingest = analysis.ingest
+        let stats = analysis.hits.statistics
         var members: [(String, JSONValue)] = [("schema", .int(schema))]
         members.append(("period", .object([
             ("from", ingest.earliest.map { .string($0.iso8601) } ?? .null),
             ("to", ingest.latest.map { .string($0.iso8601) } ?? .null),
         ])))
         members.append(("input", input(ingest)))
+        members.append(("traffic", traffic(analysis)))
+        members.append(("pages", .array(pageRows(analysis).map(page))))
+        let timed = stats.timedPageViews > 0
+        members.append(("exit_rate_by_load", timed ? .array(LoadBucket.bounds.enumerated().map { index, bound in
+            .object([
+                ("from_ms", .int(bound.from)), ("to_ms", bound.to.map { .int($0) } ?? .null),
+                ("views", .int(stats.bucketViews[index])), ("exits", .int(stats.bucketExits[index])),
+                ("exit_rate", .rate(ratio(stats.bucketExits[index], stats.bucketViews[index]))),
+            ])
+        }) : .null))
+        members.append(("error_exits", .int(stats.errorExits)))
+        members.append(("error_exit_rate", .rate(ratio(stats.errorExits, stats.sessions))))
+        members.append(("dead_end_exits", .int(stats.deadEndExits)))
+        members.append(("days", .array(days(analysis))))
         return .object(members)
+    }
+
+    static func ratio(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : Double(a) / Double(b) }
+
+    static func traffic(_ analysis: Analysis) -> JSONValue {
+        let stats = analysis.hits.statistics
+        let site = siteHost(analysis)
+        var bySource: [TrafficSource: Int] = [:]
+        for (host, count) in stats.sessionsByEntryHost {
+            bySource[TrafficSource(referrerHost: analysis.hits.host(host), siteHost: site), default: 0] += count
+        }
+        return .object([
+            ("visitors", .int(analysis.hits.visitorCount)),
+            ("sessions", .int(stats.sessions)),
+            ("bounce_rate", .rate(ratio(stats.bounces, stats.sessions))),
+            ("pages_per_session", .rate(ratio(stats.pageViews, stats.sessions))),
+            ("median_session_seconds", stats.durations.percentile(50).map { .int(Int($0)) } ?? .null),
+            ("site_host", site.map { .string($0) } ?? .null),
+            ("by_device", .object(Device.allCases.map { ($0.rawValue, .int(stats.sessionsByDevice[$0] ?? 0)) })),
+            ("by_source", .object(TrafficSource.allCases.map { ($0.rawValue, .int(bySource[$0] ?? 0)) })),
+        ])
+    }
+
+    /// `site.host`, else the most frequent referrer host of second and later page views
+    /// (ties by name), both without a leading `www.` (SPEC.md §4.8).
+    static func siteHost(_ analysis: Analysis) -> String? {
+        if var host = analysis.configuration.siteHost {
+            if host.hasPrefix("www.") { host.removeFirst(4) }
+            return host
+        }
+        let counts = analysis.hits.statistics.laterReferrerHosts.compactMap { id, count in
+            analysis.hits.host(id).map { ($0, count) }
+        }
+        return counts.max { a, b in a.1 != b.1 ? a.1 < b.1 : a.0 > b.0 }?.0
+    }
+
+    struct PageRow {
+        var name: String
+        var stats: PageGroupStatistics
+    }
+
+    /// Configured groups with views, in configuration order, then the most viewed others.
+    static func pageRows(_ analysis: Analysis) -> [PageRow] {
+        let groups = analysis.hits.statistics.groups
+        let names = analysis.hits.pageGroups.names
+        let configured = analysis.hits.pageGroups.configuredCount
+        var rows: [PageRow] = []
+        for index in 0..<min(configured, groups.count) where groups[index].views > 0 {
+            rows.append(PageRow(name: names[index], stats: groups[index]))
+        }
+        var others: [PageRow] = []
+        if groups.count > configured {
+            for index in configured..<groups.count where groups[index].views > 0 {
+                others.append(PageRow(name: names[index], stats: groups[index]))
+            }
+        }
+        others.sort { a, b in a.stats.views != b.stats.views ? a.stats.views > b.stats.views : a.name < b.name }
+        return rows + others.prefix(otherGroupsListed)
+    }
+
+    static func page(_ row: PageRow) -> JSONValue {
+        let s = row.stats
+        let load = s.loadTimes
+        let loadMs: JSONValue = load.count == 0 ? .null : .object([50.0, 75, 95, 99].map { p in
+            ("p\(Int(p))", .milliseconds(load.percentileMilliseconds(p)))
+        })
+        return .object([
+            ("group", .string(row.name)),
+            ("views", .int(s.views)),
+            ("entries", .int(s.entries)),
+            ("exits", .int(s.exits)),
+            ("exit_rate", .rate(ratio(s.exits, s.views))),
+            ("error_rate", .rate(ratio(s.errorViews, s.views))),
+            ("apdex", .rate(load.apdex)),
+            ("median_seconds_on_page", s.secondsOnPage.percentile(50).map { .int(Int($0)) } ?? .null),
+            ("load_ms", loadMs),
+        ])
+    }
+
+    static func days(_ analysis: Analysis) -> [JSONValue] {
+        let stats = analysis.hits.statistics
+        let names = analysis.hits.pageGroups.names
+        return stats.days.keys.sorted().compactMap { day in
+            guard let d = stats.days[day] else { return nil }
+            let p95 = d.loadTimes.keys.sorted().compactMap { group -> (String, JSONValue)? in
+                guard let load = d.loadTimes[group], load.count > 0 else { return nil }
+                return (names[Int(group)], .milliseconds(load.percentileMilliseconds(95)))
+            }
+            return .object([
+                ("date", .string(CivilDate(daysSinceEpoch: day).description)),
+                ("sessions", .int(d.sessions)),
+                ("visitors", .int(d.visitors.count)),
+                ("page_views", .int(d.pageViews)),
+                ("bounce_rate", .rate(ratio(d.bounces, d.sessions))),
+                ("load_p95_ms", .object(p95)),
+            ])
+        }
     }
 
     static func input(_ ingest: IngestResult) -> JSONValue {

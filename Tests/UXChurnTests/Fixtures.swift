@@ -24,7 +24,7 @@ func summary(_ inputs: [String], config: String? = nil, format: String? = nil, m
     options.format = format
     options.maxBadLineShare = maxBad
     let analysis = try Analysis.run(options)
-    let text = SummaryDocument.build(ingest: analysis.ingest).serialized()
+    let text = SummaryDocument.build(analysis).serialized()
     return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
 }
 

@@ -133,9 +133,14 @@ import Testing
         var options = IngestOptions(format: nil, ignore: ["^/api/"], bots: [])
         options.chunkSize = 8192  // hundreds of chunks
         options.maxLineLength = 4096
-        let serial = try Ingest(options: options).run(inputs)
+        var serialHits = try HitStage(configuration: Configuration())
+        let serial = try Ingest(options: options).run(inputs, hits: &serialHits)
         options.jobs = jobs
-        let parallel = try Ingest(options: options).run(inputs)
+        var parallelHits = try HitStage(configuration: Configuration())
+        let parallel = try Ingest(options: options).run(inputs, hits: &parallelHits)
+        #expect(parallelHits.visitorCount == serialHits.visitorCount)
+        #expect(parallelHits.statistics.sessions == serialHits.statistics.sessions)
+        #expect(parallelHits.statistics.bounces == serialHits.statistics.bounces)
         #expect(parallel.files == serial.files)
         #expect(parallel.lines == serial.lines)
         #expect(parallel.parsed == serial.parsed)

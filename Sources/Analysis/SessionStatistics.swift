@@ -1,0 +1,184 @@
+import Histogram
+import Sessions
+
+/// Exact nearest-rank percentiles of whole numbers, from a count per value.
+///
+/// Holds one entry per distinct value (seconds on a page, session durations), not per value.
+public struct CountedValues: Sendable {
+    private var counts: [Int64: Int] = [:]
+    public private(set) var total = 0
+
+    public init() {}
+
+    public mutating func add(_ value: Int64) {
+        counts[value, default: 0] += 1
+        total += 1
+    }
+
+    /// The value of rank ⌈p·n/100⌉ in ascending order; nil when empty.
+    public func percentile(_ p: Int) -> Int64? {
+        guard total > 0 else { return nil }
+        let rank = max(1, (p * total + 99) / 100)
+        var seen = 0
+        for value in counts.keys.sorted() {
+            seen += counts[value] ?? 0
+            if seen >= rank { return value }
+        }
+        return nil
+    }
+}
+
+/// Load times in microseconds, within 1% (HdrHistogram, two significant digits), mergeable.
+///
+/// The range is fixed (1 µs to an hour; longer times count as an hour): the library's
+/// auto-resizing histograms corrupted memory here.
+public struct LoadTimes: Sendable {
+    public static let highestMicroseconds: UInt64 = 3_600_000_000
+    public private(set) var histogram = Histogram<UInt32>(
+        lowestDiscernibleValue: 1, highestTrackableValue: LoadTimes.highestMicroseconds, numberOfSignificantValueDigits: .two)
+    public private(set) var satisfied = 0
+    public private(set) var tolerating = 0
+
+    public init() {}
+
+    public var count: Int { Int(histogram.totalCount) }
+
+    public mutating func add(microseconds: Int64, apdexMicroseconds: Int64) {
+        histogram.record(min(UInt64(max(microseconds, 0)), Self.highestMicroseconds))
+        if microseconds <= apdexMicroseconds {
+            satisfied += 1
+        } else if microseconds <= 4 * apdexMicroseconds {
+            tolerating += 1
+        }
+    }
+
+    /// Nearest-rank percentile in milliseconds; nil when no timed view.
+    public func percentileMilliseconds(_ p: Double) -> Double? {
+        guard count > 0 else { return nil }
+        return Double(histogram.valueAtPercentile(p)) / 1000
+    }
+
+    /// (satisfied + tolerating/2) / n; nil when no timed view.
+    public var apdex: Double? {
+        count > 0 ? (Double(satisfied) + Double(tolerating) / 2) / Double(count) : nil
+    }
+}
+
+/// What uxchurn knows of one page group (SPEC.md §4.5).
+public struct PageGroupStatistics: Sendable {
+    public var views = 0
+    public var entries = 0
+    public var exits = 0
+    public var errorViews = 0
+    public var loadTimes = LoadTimes()
+    public var secondsOnPage = CountedValues()
+}
+
+/// One calendar day (SPEC.md §4.10), in the offset the lines were written in.
+public struct DayStatistics: Sendable {
+    public var sessions = 0
+    public var bounces = 0
+    public var pageViews = 0
+    public var visitors = Set<Int32>()
+    /// Load times of the configured page groups' views that day.
+    public var loadTimes: [Int32: LoadTimes] = [:]
+}
+
+/// The load-time buckets of SPEC.md §4.7, in milliseconds: [0,1000), [1000,2500), [2500,4000), [4000,∞).
+public enum LoadBucket {
+    public static let bounds: [(from: Int, to: Int?)] = [(0, 1000), (1000, 2500), (2500, 4000), (4000, nil)]
+
+    @inline(__always)
+    public static func index(microseconds: Int64) -> Int {
+        microseconds < 1_000_000 ? 0 : microseconds < 2_500_000 ? 1 : microseconds < 4_000_000 ? 2 : 3
+    }
+}
+
+/// Folds finished sessions into the figures of SPEC.md §4.4–4.7 and §4.10 (per day), holding
+/// counts per page group and per day, never per hit.
+public struct SessionStatistics: Sendable {
+    public let apdexMicroseconds: Int64
+    /// Groups whose per-day load times are kept (the configured ones).
+    public let configuredGroups: Int32
+
+    public private(set) var sessions = 0
+    public private(set) var bounces = 0
+    public private(set) var pageViews = 0
+    public private(set) var durations = CountedValues()
+    public private(set) var groups: [PageGroupStatistics] = []
+    public private(set) var bucketViews = [0, 0, 0, 0]
+    public private(set) var bucketExits = [0, 0, 0, 0]
+    public private(set) var timedPageViews = 0
+    public private(set) var errorExits = 0
+    public private(set) var deadEndExits = 0
+    public private(set) var days: [Int64: DayStatistics] = [:]
+    public private(set) var sessionsByDevice: [Device: Int] = [:]
+    /// Sessions by their first page view's referrer host id (-1: direct).
+    public private(set) var sessionsByEntryHost: [Int32: Int] = [:]
+    /// Referrer hosts of second and later page views, to infer the site's own host.
+    public private(set) var laterReferrerHosts: [Int32: Int] = [:]
+
+    public init(apdexMilliseconds: Double, configuredGroups: Int) {
+        apdexMicroseconds = Int64((apdexMilliseconds * 1000).rounded())
+        self.configuredGroups = Int32(configuredGroups)
+    }
+
+    /// Adds a finished session; `group(hit)` is the page group of a page view.
+    public mutating func add(_ session: Session, device: Device) {
+        var hits = session.hits
+        if !zip(hits, hits.dropFirst()).allSatisfy({ !Hit.precedes($1, $0) }) {
+            hits.sort(by: Hit.precedes)  // late hits from an input out of order by more than allowed
+        }
+        guard let first = hits.first, let last = hits.last else { return }
+        sessions += 1
+        let startDay = first.localDay
+        days[startDay, default: DayStatistics()].sessions += 1
+        durations.add(last.time - first.time)
+        sessionsByDevice[device, default: 0] += 1
+
+        var firstPage: Hit?
+        var lastPage: Hit?
+        var pagesInSession = 0
+        for (index, hit) in hits.enumerated() {
+            let day = hit.localDay
+            days[day, default: DayStatistics()].visitors.insert(session.visitor)
+            guard hit.isPageView else { continue }
+            pagesInSession += 1
+            pageViews += 1
+            days[day, default: DayStatistics()].pageViews += 1
+            let group = Int(hit.group)
+            if group >= groups.count { groups.append(contentsOf: repeatElement(PageGroupStatistics(), count: group + 1 - groups.count)) }
+            groups[group].views += 1
+            if hit.status >= 400 { groups[group].errorViews += 1 }
+            if hit.responseMicroseconds >= 0 {
+                timedPageViews += 1
+                groups[group].loadTimes.add(microseconds: hit.responseMicroseconds, apdexMicroseconds: apdexMicroseconds)
+                bucketViews[LoadBucket.index(microseconds: hit.responseMicroseconds)] += 1
+                if hit.group < configuredGroups {
+                    days[day, default: DayStatistics()].loadTimes[hit.group, default: LoadTimes()]
+                        .add(microseconds: hit.responseMicroseconds, apdexMicroseconds: apdexMicroseconds)
+                }
+            }
+            if index + 1 < hits.count { groups[group].secondsOnPage.add(hits[index + 1].time - hit.time) }
+            if firstPage == nil {
+                firstPage = hit
+            } else {
+                laterReferrerHosts[hit.referrerHost, default: 0] += 1
+            }
+            lastPage = hit
+        }
+        sessionsByEntryHost[firstPage?.referrerHost ?? -1, default: 0] += 1
+        if hits.count == 1, first.isPageView {
+            bounces += 1
+            days[startDay, default: DayStatistics()].bounces += 1
+        }
+        if let entry = firstPage { groups[Int(entry.group)].entries += 1 }
+        if let exit = lastPage {
+            groups[Int(exit.group)].exits += 1
+            if exit.responseMicroseconds >= 0 { bucketExits[LoadBucket.index(microseconds: exit.responseMicroseconds)] += 1 }
+            if exit.status == 404 || exit.status == 410 { deadEndExits += 1 }
+        }
+        if last.status >= 500 { errorExits += 1 }
+        _ = pagesInSession
+    }
+}

@@ -1,0 +1,56 @@
+/// Puts hits from several inputs, each in order but for up to `maxDisorder` seconds, into the
+/// exact order of SPEC.md §4.3, holding only the hits of the last few minutes.
+///
+/// The caller tells, for each input still being read, the latest instant it has seen (or, for
+/// one not opened yet, its first): no hit to come can be earlier than that minus `maxDisorder`,
+/// so every held hit before the lowest such bound is released, sorted. Releases wait until
+/// `holdLimit` hits are held, which makes logs of up to that many hits exact for any disorder.
+public struct HitReorderBuffer {
+    public let maxDisorder: Int64
+    /// Up to this many hits are held before any is released, so a smaller log is put in order
+    /// exactly whatever its disorder; past it, the `maxDisorder` guarantee holds.
+    public let holdLimit: Int
+    private var pending: [Hit] = []
+    /// Every hit released so far is before this instant.
+    public private(set) var releasedBefore: Int64 = .min
+    /// Hits that arrived after hits later than them were released (an input out of order by
+    /// more than `maxDisorder`): they are passed on at once, out of place.
+    public private(set) var lateHits = 0
+
+    public init(maxDisorder: Int64 = 600, holdLimit: Int = 1 << 18) {
+        self.maxDisorder = maxDisorder
+        self.holdLimit = holdLimit
+    }
+
+    public var heldCount: Int { pending.count }
+
+    /// Takes a hit; a late one goes straight to `late`.
+    public mutating func add(_ hit: Hit, late: (Hit) -> Void) {
+        if hit.time < releasedBefore {
+            lateHits += 1
+            late(hit)
+        } else {
+            pending.append(hit)
+        }
+    }
+
+    /// Releases, in order, every held hit earlier than `bound - maxDisorder`.
+    ///
+    /// - Parameter bound: the lowest latest-seen instant over the inputs still being read;
+    ///   `nil` when every input is read (everything is released).
+    public mutating func release(upTo bound: Int64?, _ deliver: (Hit) -> Void) {
+        if bound != nil, pending.count < holdLimit { return }
+        let limit = bound.map { $0.subtractingReportingOverflow(maxDisorder).overflow ? .min : $0 - maxDisorder } ?? .max
+        guard limit > releasedBefore || bound == nil else { return }
+        var ready: [Hit] = []
+        var kept: [Hit] = []
+        kept.reserveCapacity(pending.count)
+        for hit in pending {
+            if hit.time < limit { ready.append(hit) } else { kept.append(hit) }
+        }
+        pending = kept
+        ready.sort(by: Hit.precedes)
+        for hit in ready { deliver(hit) }
+        releasedBefore = max(releasedBefore, limit)
+    }
+}
