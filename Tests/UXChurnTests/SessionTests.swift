@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+@testable import UXChurn
+
+@Suite struct SessionSummaryTests {
+    let ua = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"
+
+    func line(_ ip: String, _ time: String, _ request: String, status: Int = 200, micros: Int? = 300_000) -> String {
+        var text = #"\#(ip) - - [02/Mar/2026:\#(time) -0500] "\#(request) HTTP/1.1" \#(status) 512 "-" "\#(ua)""#
+        if let micros { text += " \(micros)" }
+        return text
+    }
+
+    @Test func aLogWithoutATimingFieldHasNoLoadFigures() throws {
+        let scratch = Scratch()
+        let log = [line("192.0.2.1", "10:00:00", "GET /", micros: nil), line("192.0.2.1", "10:00:30", "GET /p/1", micros: nil)]
+        let path = scratch.write("access.log", log.joined(separator: "\n") + "\n")
+        let result = try summary([path], config: fixtures + "/golden/uxchurn.yml")
+        #expect((result["input"] as? [String: Any])?["format"] as? String == "combined")
+        #expect(result["exit_rate_by_load"] is NSNull)
+        let pages = result["pages"] as? [[String: Any]] ?? []
+        #expect(pages.map { $0["group"] as? String } == ["home", "product"])
+        #expect(pages.allSatisfy { $0["load_ms"] is NSNull && $0["apdex"] is NSNull })
+        #expect((result["traffic"] as? [String: Any])?["sessions"] as? Int == 1)
+    }
+
+    @Test func aSessionOfActionsOnlyHasNoEntryOrExitPage() throws {
+        let scratch = Scratch()
+        let log = [line("192.0.2.1", "10:00:00", "POST /cart/add"), line("192.0.2.1", "10:00:10", "POST /cart/add"),
+                   line("192.0.2.2", "10:00:00", "GET /")]
+        let path = scratch.write("access.log", log.joined(separator: "\n") + "\n")
+        let result = try summary([path], config: fixtures + "/golden/uxchurn.yml")
+        let traffic = result["traffic"] as? [String: Any]
+        #expect(traffic?["sessions"] as? Int == 2)
+        #expect(traffic?["bounce_rate"] as? Double == 0.5)
+        #expect(traffic?["pages_per_session"] as? Double == 0.5)
+        let home = (result["pages"] as? [[String: Any]])?.first
+        #expect(home?["entries"] as? Int == 1)
+        #expect(home?["exits"] as? Int == 1)
+    }
+
+    /// SPEC.md §4.3: results do not depend on how the input is split into files or on the order
+    /// they are named in. Splits at random points, in random orders, over several seeds.
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func anySplitOfALogGivesTheSameSummary(seed: UInt64) throws {
+        let config = fixtures + "/golden/uxchurn.yml"
+        let source = fixtures + "/golden/access.log"
+        let whole = try summary([source], config: config)
+        let lines = try String(contentsOfFile: source, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        var random = SeededRandom(seed: seed)
+        let parts = 2 + Int(random.next() % 4)
+        var cuts = Set<Int>()
+        while cuts.count < parts - 1 { cuts.insert(1 + Int(random.next() % UInt64(lines.count - 1))) }
+        let bounds = [0] + cuts.sorted() + [lines.count]
+        let scratch = Scratch()
+        var files: [String] = []
+        for index in 0..<(bounds.count - 1) {
+            let text = lines[bounds[index]..<bounds[index + 1]].joined(separator: "\n")
+            files.append(scratch.write("part-\(random.next() % 1000)-\(index).log", text + "\n"))
+        }
+        files.shuffle(using: &random)
+        let split = try summary(files, config: config)
+        for section in computedSections where section != "input" {
+            let a = try JSONSerialization.data(withJSONObject: whole[section] as Any, options: [.sortedKeys, .fragmentsAllowed])
+            let b = try JSONSerialization.data(withJSONObject: split[section] as Any, options: [.sortedKeys, .fragmentsAllowed])
+            #expect(a == b, "\(section) differs with \(parts) parts")
+        }
+        let keys = ["lines", "parsed", "skipped", "page_views", "actions", "bot_requests"]
+        for key in keys {
+            #expect((whole["input"] as? [String: Any])?[key] as? Int == (split["input"] as? [String: Any])?[key] as? Int)
+        }
+    }
+}
+
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
