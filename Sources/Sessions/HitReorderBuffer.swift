@@ -42,15 +42,14 @@ public struct HitReorderBuffer {
         if bound != nil, pending.count < holdLimit { return }
         let limit = bound.map { $0.subtractingReportingOverflow(maxDisorder).overflow ? .min : $0 - maxDisorder } ?? .max
         guard limit > releasedBefore || bound == nil else { return }
-        var ready: [Hit] = []
-        var kept: [Hit] = []
-        kept.reserveCapacity(pending.count)
-        for hit in pending {
-            if hit.time < limit { ready.append(hit) } else { kept.append(hit) }
+        // Sorted, the releasable hits are a prefix: no second array is needed.
+        pending.sort(by: Hit.precedes)
+        var count = 0
+        while count < pending.count, pending[count].time < limit {
+            deliver(pending[count])
+            count += 1
         }
-        pending = kept
-        ready.sort(by: Hit.precedes)
-        for hit in ready { deliver(hit) }
+        pending.removeFirst(count)
         releasedBefore = max(releasedBefore, limit)
     }
 }
