@@ -94,9 +94,12 @@ public struct HitStage {
 
     /// Passes on every held hit that no hit to come can precede.
     mutating func release(upTo bound: Int64?) {
-        var ready: [Hit] = []
-        reorder.release(upTo: bound) { ready.append($0) }
-        for hit in ready { sessionize(hit) }
+        // The buffer is taken out of `self` while it delivers, so each hit goes straight on
+        // without a copy of the released hits.
+        var buffer = HitReorderBuffer()
+        swap(&buffer, &reorder)
+        buffer.release(upTo: bound) { sessionize($0) }
+        swap(&buffer, &reorder)
         if bound != nil {
             var finished: [Session] = []
             sessionizer.closeIdle(before: reorder.releasedBefore) { finished.append($0) }
