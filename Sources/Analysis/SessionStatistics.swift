@@ -118,9 +118,15 @@ public struct SessionStatistics: Sendable {
     /// Referrer hosts of second and later page views, to infer the site's own host.
     public private(set) var laterReferrerHosts: [Int32: Int] = [:]
 
-    public init(apdexMilliseconds: Double, configuredGroups: Int) {
+    public private(set) var funnels: [FunnelStatistics]
+    public private(set) var cart: CartStatistics?
+
+    public init(apdexMilliseconds: Double, configuredGroups: Int, funnels: [FunnelSteps] = [],
+                cart: CartStatistics? = nil) {
         apdexMicroseconds = Int64((apdexMilliseconds * 1000).rounded())
         self.configuredGroups = Int32(configuredGroups)
+        self.funnels = funnels.map(FunnelStatistics.init)
+        self.cart = cart
     }
 
     /// Adds a finished session; `group(hit)` is the page group of a page view.
@@ -180,5 +186,8 @@ public struct SessionStatistics: Sendable {
         }
         if last.status >= 500 { errorExits += 1 }
         _ = pagesInSession
+        let entryHost = firstPage?.referrerHost ?? -1
+        for index in funnels.indices { funnels[index].add(hits, device: device, entryHost: entryHost) }
+        cart?.add(hits, exitGroup: lastPage?.group ?? -1)
     }
 }

@@ -23,6 +23,9 @@ public struct Hit: Sendable, Equatable {
     public var agent: Int32
     /// The referrer's host (lower-cased, without `www.`), or -1 when the referrer is empty or `-`.
     public var referrerHost: Int32
+    /// Bit i is set when configured matcher i (funnel steps, then cart add and purchase)
+    /// matches this hit (SPEC.md §4.2, "Regexes and matchers").
+    public var matches: UInt64 = 0
 
     public init(time: Int64, offsetMinutes: Int16, inputRank: Int32, line: Int64, visitor: Int32, isPageView: Bool,
                 status: Int16, responseMicroseconds: Int64, path: Int32, group: Int32, method: Int32, agent: Int32,

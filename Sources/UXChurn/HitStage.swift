@@ -32,17 +32,51 @@ public struct HitStage {
     private var visitors: [VisitorKey: Int32] = [:]
     private var deviceOfAgent: [Device] = []
     public private(set) var pageGroups: PageGroups
+    /// The configured matchers (funnel steps, cart add and purchase), each a bit of `Hit.matches`.
+    private let matchers: [(method: String?, regex: Regex<AnyRegexOutput>)]
+    /// Path id → bits of the matchers whose regex the path matches, once looked at.
+    private var pathMatches: [UInt64?] = []
+    /// Method id → bits of the matchers that name that method.
+    private var methodMatches: [UInt64] = []
+    /// Bits of the matchers without a method: they match page views only.
+    private let pageViewMatchers: UInt64
     private var reorder: HitReorderBuffer
     private var sessionizer: Sessionizer
     public private(set) var statistics: SessionStatistics
 
-    /// - Throws: the error of a `pages` regex that does not compile.
+    /// - Throws: the error of a regex that does not compile.
     public init(configuration: Configuration, maxDisorderSeconds: Int64 = 600) throws {
         pageGroups = try PageGroups(rules: configuration.pages.map { ($0.name, $0.path) })
         reorder = HitReorderBuffer(maxDisorder: maxDisorderSeconds)
         sessionizer = Sessionizer(timeoutSeconds: Int64(configuration.sessionTimeoutSeconds.rounded(.down)))
+        let bits = Self.matcherBits(configuration)
+        matchers = try bits.matchers.map { ($0.method, try Regex($0.path)) }
+        pageViewMatchers = bits.matchers.enumerated().reduce(0) { mask, item in
+            item.element.method == nil ? mask | (1 << UInt64(item.offset)) : mask
+        }
+        let funnels = configuration.funnels.enumerated().map { index, funnel in
+            FunnelSteps(name: funnel.name, stepNames: funnel.steps.map(\.name), stepBits: bits.funnelBits[index])
+        }
+        let cart = bits.cartBits.map { CartStatistics(addBit: $0.add, purchaseBit: $0.purchase) }
         statistics = SessionStatistics(apdexMilliseconds: configuration.apdexThresholdMilliseconds,
-                                       configuredGroups: configuration.pages.count)
+                                       configuredGroups: configuration.pages.count, funnels: funnels, cart: cart)
+    }
+
+    /// The most distinct matchers a configuration may have (bits of `Hit.matches`).
+    public static let maxMatchers = 64
+
+    /// Gives each distinct matcher of the configuration a bit.
+    static func matcherBits(_ configuration: Configuration)
+        -> (matchers: [HitMatcher], funnelBits: [[Int]], cartBits: (add: Int, purchase: Int)?) {
+        var matchers: [HitMatcher] = []
+        func bit(_ matcher: HitMatcher) -> Int {
+            if let index = matchers.firstIndex(of: matcher) { return index }
+            matchers.append(matcher)
+            return matchers.count - 1
+        }
+        let funnelBits = configuration.funnels.map { $0.steps.map { bit($0.matcher) } }
+        let cartBits = configuration.cart.map { (add: bit($0.add), purchase: bit($0.purchase)) }
+        return (matchers, funnelBits, cartBits)
     }
 
     /// Distinct visitors among the hits.
@@ -81,15 +115,45 @@ public struct HitStage {
             }
             let path = table.paths[Int(raw.path)]
             let group = raw.isPageView ? pageGroups.group(ofPath: path) { paths.string(of: path) } : -1
-            let hit = Hit(time: raw.time, offsetMinutes: raw.offsetMinutes, inputRank: rank,
+            var hit = Hit(time: raw.time, offsetMinutes: raw.offsetMinutes, inputRank: rank,
                           line: Int64(chunk.lineBase) + Int64(raw.line), visitor: visitor, isPageView: raw.isPageView,
                           status: raw.status, responseMicroseconds: raw.responseMicroseconds, path: path, group: group,
                           method: raw.method >= 0 ? table.methods[Int(raw.method)] : -1, agent: agent,
                           referrerHost: raw.referrerHost >= 0 ? table.hosts[Int(raw.referrerHost)] : -1)
+            hit.matches = matches(path: path, method: hit.method, isPageView: raw.isPageView)
             var late: Hit?
             reorder.add(hit) { late = $0 }
             if let late { sessionize(late) }
         }
+    }
+
+    /// The bits of the matchers this hit matches: its path matches the regex, and the method
+    /// is the matcher's, or the matcher names none and the hit is a page view.
+    private mutating func matches(path: Int32, method: Int32, isPageView: Bool) -> UInt64 {
+        guard !matchers.isEmpty else { return 0 }
+        let index = Int(path)
+        if index >= pathMatches.count { pathMatches.append(contentsOf: repeatElement(nil, count: index + 1 - pathMatches.count)) }
+        let pathMask: UInt64
+        if let known = pathMatches[index] {
+            pathMask = known
+        } else {
+            let text = paths.string(of: path)
+            var mask: UInt64 = 0
+            for (bit, matcher) in matchers.enumerated() where text.contains(matcher.regex) { mask |= 1 << UInt64(bit) }
+            pathMatches[index] = mask
+            pathMask = mask
+        }
+        var methodMask: UInt64 = 0
+        if method >= 0 {
+            while methodMatches.count <= Int(method) {
+                let name = methods.string(of: Int32(methodMatches.count)).uppercased()
+                var mask: UInt64 = 0
+                for (bit, matcher) in matchers.enumerated() where matcher.method == name { mask |= 1 << UInt64(bit) }
+                methodMatches.append(mask)
+            }
+            methodMask = methodMatches[Int(method)]
+        }
+        return pathMask & ((isPageView ? pageViewMatchers : 0) | methodMask)
     }
 
     /// Passes on every held hit that no hit to come can precede.

@@ -66,6 +66,11 @@ public struct Analysis {
     public var ingest: IngestResult
     /// Hits, sessions and what they add up to.
     public var hits: HitStage
+    /// The configured thresholds, checked.
+    public var thresholds: [ThresholdResult]
+
+    /// Whether any threshold is breached.
+    public var breached: Bool { thresholds.contains { !$0.ok } }
 
     /// Runs every stage over the inputs.
     ///
@@ -105,7 +110,8 @@ public struct Analysis {
         }
         try checkSkipped(ingest, options: options, inputs: inputs)
         // `stage` was made above, before any input was read.
-        return Analysis(configuration: configuration, ingest: ingest, hits: stage)
+        let thresholds = ThresholdEvaluator.evaluate(configuration.thresholds, hits: stage)
+        return Analysis(configuration: configuration, ingest: ingest, hits: stage, thresholds: thresholds)
     }
 
     /// More than `--max-bad-lines` skipped (or any, with `--strict`) stops the run before any

@@ -32,7 +32,64 @@ public enum SummaryDocument {
         members.append(("error_exits", .int(stats.errorExits)))
         members.append(("error_exit_rate", .rate(ratio(stats.errorExits, stats.sessions))))
         members.append(("dead_end_exits", .int(stats.deadEndExits)))
+        members.append(("funnels", .array(stats.funnels.map { funnel(analysis, $0) })))
+        members.append(("cart", cart(analysis)))
         members.append(("days", .array(days(analysis))))
+        members.append(("thresholds", .array(analysis.thresholds.map(threshold))))
+        return .object(members)
+    }
+
+    static func funnel(_ analysis: Analysis, _ f: FunnelStatistics) -> JSONValue {
+        let first = f.reached.first ?? 0
+        let steps: [JSONValue] = f.steps.stepNames.enumerated().map { index, name in
+            let previous = index == 0 ? first : f.reached[index - 1]
+            return .object([
+                ("name", .string(name)),
+                ("sessions", .int(f.reached[index])),
+                ("conversion_from_previous", .rate(ratio(f.reached[index], previous))),
+                ("conversion_from_start", .rate(ratio(f.reached[index], first))),
+                ("median_seconds_from_start", f.secondsFromStart[index].percentile(50).map { .int(Int($0)) } ?? .null),
+            ])
+        }
+        let site = siteHost(analysis)
+        var bySource: [TrafficSource: FunnelSegment] = [:]
+        for (host, segment) in f.byEntryHost {
+            let source = TrafficSource(referrerHost: analysis.hits.host(host), siteHost: site)
+            bySource[source, default: FunnelSegment()].sessions += segment.sessions
+            bySource[source, default: FunnelSegment()].converted += segment.converted
+        }
+        func segment(_ s: FunnelSegment) -> JSONValue {
+            .object([("sessions", .int(s.sessions)), ("conversion", .rate(ratio(s.converted, s.sessions)))])
+        }
+        return .object([
+            ("name", .string(f.steps.name)),
+            ("conversion", .rate(ratio(f.reached.last ?? 0, first))),
+            ("steps", .array(steps)),
+            ("by_device", .object(Device.allCases.map { ($0.rawValue, segment(f.byDevice[$0] ?? FunnelSegment())) })),
+            ("by_source", .object(TrafficSource.allCases.map { ($0.rawValue, segment(bySource[$0] ?? FunnelSegment())) })),
+        ])
+    }
+
+    /// `null` without a `cart` section in the configuration.
+    static func cart(_ analysis: Analysis) -> JSONValue {
+        guard let cart = analysis.hits.statistics.cart else { return .null }
+        let names = analysis.hits.pageGroups.names
+        let leftAt = cart.leftAt.map { (name: $0.key >= 0 ? names[Int($0.key)] : "(no page view)", sessions: $0.value) }
+            .sorted { a, b in a.sessions != b.sessions ? a.sessions > b.sessions : a.name < b.name }
+        return .object([
+            ("sessions", .int(cart.sessions)),
+            ("abandoned", .int(cart.abandoned)),
+            ("abandonment_rate", .rate(ratio(cart.abandoned, cart.sessions))),
+            ("left_at", .array(leftAt.map { .object([("group", .string($0.name)), ("sessions", .int($0.sessions))]) })),
+        ])
+    }
+
+    static func threshold(_ t: ThresholdResult) -> JSONValue {
+        var members: [(String, JSONValue)] = [("metric", .string(t.rule.metric.rawValue))]
+        if let funnel = t.rule.funnel { members.append(("funnel", .string(funnel))) }
+        if let step = t.rule.step { members.append(("step", .string(step))) }
+        if let page = t.rule.page { members.append(("page", .string(page))) }
+        members += [("limit", .string(t.limit)), ("value", t.value.map { .number($0) } ?? .null), ("ok", .bool(t.ok))]
         return .object(members)
     }
 

@@ -96,4 +96,4 @@ func conformanceDifferences(_ expected: Any, _ actual: Any?, path: String = "", 
 }
 
 /// The sections this build computes.
-let computedSections = ["input", "traffic", "pages", "exit_rate_by_load", "error_exits", "dead_end_exits", "days"]
+let computedSections = ["input", "traffic", "pages", "exit_rate_by_load", "error_exits", "dead_end_exits", "days", "funnels", "cart"]

@@ -1,0 +1,86 @@
+import Sessions
+
+/// A funnel as the analysis sees it: its steps are matcher bits of `Hit.matches`.
+public struct FunnelSteps: Sendable {
+    public var name: String
+    public var stepNames: [String]
+    /// For each step, the bit of its matcher.
+    public var stepBits: [Int]
+
+    public init(name: String, stepNames: [String], stepBits: [Int]) {
+        self.name = name
+        self.stepNames = stepNames
+        self.stepBits = stepBits
+    }
+}
+
+/// Sessions that started a funnel, and how many of them finished it, in one segment.
+public struct FunnelSegment: Sendable, Equatable {
+    public var sessions = 0
+    public var converted = 0
+
+    public init() {}
+}
+
+/// One funnel over every session (SPEC.md §4.8): steps are reached in order, one hit reaching
+/// at most one step.
+public struct FunnelStatistics: Sendable {
+    public let steps: FunnelSteps
+    public private(set) var reached: [Int]
+    /// Per step: seconds from the hit that reached step 0 to the hit that reached it.
+    public private(set) var secondsFromStart: [CountedValues]
+    public private(set) var byDevice: [Device: FunnelSegment] = [:]
+    /// By the entry page view's referrer host id (-1: direct), resolved to sources at the end.
+    public private(set) var byEntryHost: [Int32: FunnelSegment] = [:]
+
+    public init(_ steps: FunnelSteps) {
+        self.steps = steps
+        reached = Array(repeating: 0, count: steps.stepBits.count)
+        secondsFromStart = Array(repeating: CountedValues(), count: steps.stepBits.count)
+    }
+
+    /// Walks the session's hits with k = 0: a hit matching step k reaches it, and k advances.
+    mutating func add(_ hits: [Hit], device: Device, entryHost: Int32) {
+        var k = 0
+        var start: Int64 = 0
+        for hit in hits where k < steps.stepBits.count {
+            guard hit.matches & (1 << UInt64(steps.stepBits[k])) != 0 else { continue }
+            if k == 0 { start = hit.time }
+            reached[k] += 1
+            secondsFromStart[k].add(hit.time - start)
+            k += 1
+        }
+        guard k > 0 else { return }
+        let converted = k == steps.stepBits.count ? 1 : 0
+        byDevice[device, default: FunnelSegment()].sessions += 1
+        byDevice[device, default: FunnelSegment()].converted += converted
+        byEntryHost[entryHost, default: FunnelSegment()].sessions += 1
+        byEntryHost[entryHost, default: FunnelSegment()].converted += converted
+    }
+}
+
+/// Cart abandonment (SPEC.md §4.9): a cart session has a hit matching `cart.add`; it is
+/// abandoned unless a hit matching `cart.purchase` comes after its first add.
+public struct CartStatistics: Sendable {
+    public let addBit: Int
+    public let purchaseBit: Int
+    public private(set) var sessions = 0
+    public private(set) var abandoned = 0
+    /// Abandoned sessions by the page group of their exit page (-1: no page view).
+    public private(set) var leftAt: [Int32: Int] = [:]
+
+    public init(addBit: Int, purchaseBit: Int) {
+        self.addBit = addBit
+        self.purchaseBit = purchaseBit
+    }
+
+    mutating func add(_ hits: [Hit], exitGroup: Int32) {
+        guard let firstAdd = hits.firstIndex(where: { $0.matches & (1 << UInt64(addBit)) != 0 }) else { return }
+        sessions += 1
+        let purchased = hits[(firstAdd + 1)...].contains { $0.matches & (1 << UInt64(purchaseBit)) != 0 }
+        if !purchased {
+            abandoned += 1
+            leftAt[exitGroup, default: 0] += 1
+        }
+    }
+}

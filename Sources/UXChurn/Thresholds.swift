@@ -1,0 +1,67 @@
+import Analysis
+
+/// A threshold checked against the night's figures.
+public struct ThresholdResult: Sendable {
+    public var rule: ThresholdRule
+    /// The figure, rounded as `summary.json` writes it; nil when there was nothing to measure.
+    public var value: Double?
+    public var ok: Bool
+
+    /// `min 0.02`, `max 0.8`, or `min 0.02, max 0.5`.
+    public var limit: String {
+        [rule.min.map { "min \(formatLimit($0))" }, rule.max.map { "max \(formatLimit($0))" }]
+            .compactMap { $0 }.joined(separator: ", ")
+    }
+
+    /// What the threshold is about: `funnel_conversion checkout`, `load_p95_ms checkout`.
+    public var title: String {
+        ([rule.metric.rawValue] + [rule.funnel, rule.step, rule.page].compactMap { $0 }).joined(separator: " ")
+    }
+}
+
+func formatLimit(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+}
+
+/// Checks every configured threshold (SPEC.md §3). A figure that cannot be measured (no
+/// sessions, no cart, no timed views) is a breach: a gate never passes for lack of data.
+enum ThresholdEvaluator {
+    static func evaluate(_ rules: [ThresholdRule], hits: HitStage) -> [ThresholdResult] {
+        let stats = hits.statistics
+        func ratio(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : Double(a) / Double(b) }
+        func group(_ name: String?) -> PageGroupStatistics? {
+            guard let name, let index = hits.pageGroups.names.firstIndex(of: name), index < stats.groups.count else { return nil }
+            return stats.groups[index]
+        }
+        func funnel(_ name: String?) -> FunnelStatistics? { stats.funnels.first { $0.steps.name == name } }
+        return rules.map { rule in
+            var value: Double?
+            switch rule.metric {
+            case .funnelConversion:
+                if let f = funnel(rule.funnel) { value = ratio(f.reached.last ?? 0, f.reached.first ?? 0) }
+            case .stepConversion:
+                if let f = funnel(rule.funnel), let k = f.steps.stepNames.firstIndex(where: { $0 == rule.step }) {
+                    value = ratio(f.reached[k], k == 0 ? f.reached[0] : f.reached[k - 1])
+                }
+            case .cartAbandonment:
+                if let cart = stats.cart { value = ratio(cart.abandoned, cart.sessions) }
+            case .loadP95:
+                value = group(rule.page)?.loadTimes.percentileMilliseconds(95)
+            case .exitRate:
+                if let g = group(rule.page) { value = ratio(g.exits, g.views) }
+            case .bounceRate:
+                value = ratio(stats.bounces, stats.sessions)
+            case .errorExitRate:
+                value = ratio(stats.errorExits, stats.sessions)
+            }
+            let scale = rule.metric == .loadP95 ? 1000.0 : 1_000_000.0
+            let rounded = value.map { ($0 * scale).rounded() / scale }
+            var ok = rounded != nil
+            if let v = rounded {
+                if let min = rule.min, v < min { ok = false }
+                if let max = rule.max, v > max { ok = false }
+            }
+            return ThresholdResult(rule: rule, value: rounded, ok: ok)
+        }
+    }
+}
