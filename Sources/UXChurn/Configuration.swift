@@ -347,6 +347,14 @@ private struct ConfigReader {
     /// A threshold that names a funnel or step the configuration does not define is an error,
     /// never a pass.
     func checkReferences(_ config: Configuration, root: Node) throws(ConfigurationError) {
+        var matchers: [HitMatcher] = []
+        for matcher in config.funnels.flatMap({ $0.steps.map(\.matcher) }) + [config.cart?.add, config.cart?.purchase].compactMap({ $0 })
+        where !matchers.contains(matcher) {
+            matchers.append(matcher)
+        }
+        guard matchers.count <= 64 else {
+            throw fail(root, "funnel steps and cart matchers name \(matchers.count) different matchers; at most 64 are supported")
+        }
         for rule in config.thresholds {
             let at = ConfigurationError(file: file, line: rule.line, column: 0, message: "")
             if let funnelName = rule.funnel {
@@ -360,6 +368,11 @@ private struct ConfigReader {
                     error.message = "threshold names step '\(step)', which funnel '\(funnelName)' does not have"
                     throw error
                 }
+            }
+            if let page = rule.page, !config.pages.contains(where: { $0.name == page }) {
+                var error = at
+                error.message = "threshold names page '\(page)', which is not a page group under pages"
+                throw error
             }
             if rule.metric == .cartAbandonment, config.cart == nil {
                 var error = at

@@ -15,11 +15,14 @@ public enum RunError: Error, CustomStringConvertible {
     case input(String)
     /// Exit 3 after writing: a gzip fault; the lines before it were counted.
     case inputFaults([InputError])
+    /// Exit 1: thresholds are breached (`check`, `report --fail-on-breach`).
+    case breached(Int)
 
     public var description: String {
         switch self {
         case let .configuration(message), let .input(message): return message
         case let .inputFaults(faults): return faults.map(\.description).joined(separator: "\n")
+        case let .breached(count): return "\(count) threshold\(count == 1 ? " is" : "s are") breached"
         }
     }
 
@@ -27,6 +30,7 @@ public enum RunError: Error, CustomStringConvertible {
         switch self {
         case .configuration: return 2
         case .input, .inputFaults: return 3
+        case .breached: return 1
         }
     }
 }

@@ -61,13 +61,70 @@ struct Report: ParsableCommand {
     @Option(name: [.short, .long], help: "Report folder.")
     var out = "uxchurn-report"
 
+    @Flag(help: "Exit 1 when a threshold is breached, after writing the report.")
+    var failOnBreach = false
+
+    @Option(help: "Also write the threshold results as JUnit XML.")
+    var junit: String?
+
     func run() throws {
         let result = try ReportJob.run(try analysis.runOptions(), out: out)
         let ingest = result.ingest
         if !analysis.quiet {
             printErr("uxchurn: \(ingest.lines) lines from \(ingest.files.count) input(s), \(ingest.skipped) skipped; report in \(out)/")
         }
+        if let junit { try CheckJob.write(CheckJob.report(result).junit(), to: junit) }
         if !ingest.faults.isEmpty { throw RunError.inputFaults(ingest.faults) }
+        let breaches = result.thresholds.filter { !$0.ok }.count
+        if failOnBreach, breaches > 0 { throw RunError.breached(breaches) }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Analyse the logs and check the thresholds: exit 0 when all hold, 1 on a breach (no HTML).")
+
+    @OptionGroup var analysis: AnalysisOptions
+
+    @Option(help: "Write the threshold results as JUnit XML (one test case per threshold).")
+    var junit: String?
+
+    @Option(help: "Also write the JSON summary there.")
+    var summaryJson: String?
+
+    func run() throws {
+        let result = try Analysis.run(try analysis.runOptions())
+        let report = CheckJob.report(result)
+        print(report.text(), terminator: "")
+        if let junit { try CheckJob.write(report.junit(), to: junit) }
+        if let summaryJson { try CheckJob.writeSummary(result, to: summaryJson) }
+        if let stepSummary = getenv("GITHUB_STEP_SUMMARY").map({ String(cString: $0) }), !stepSummary.isEmpty {
+            try CheckJob.append(report.markdown() + "\n", to: stepSummary)
+        }
+        if !result.ingest.faults.isEmpty { throw RunError.inputFaults(result.ingest.faults) }
+        if report.breaches > 0 { throw RunError.breached(report.breaches) }
+    }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a commented starter uxchurn.yml from a preset (generic, woocommerce, magento, shopify).")
+
+    @Option(help: "generic, woocommerce, magento or shopify.")
+    var preset = "generic"
+
+    @Option(name: [.short, .long], help: "Where to write it.")
+    var out = "uxchurn.yml"
+
+    @Flag(help: "Replace an existing file.")
+    var force = false
+
+    func run() throws {
+        guard let text = ConfigurationPresets.named(preset) else {
+            throw ValidationError("unknown preset '\(preset)'; expected one of: \(ConfigurationPresets.names.joined(separator: ", "))")
+        }
+        try ConfigurationPresets.write(text, to: out, replacing: force)
+        printErr("uxchurn: wrote \(out) (preset \(preset))")
     }
 }
 
@@ -128,7 +185,7 @@ struct UXChurnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "uxchurn",
         abstract: "Turn a web shop's access logs into a UX-churn report.",
-        subcommands: [Report.self, Formats.self, SampleLogsCommand.self])
+        subcommands: [Report.self, Check.self, Init.self, Formats.self, SampleLogsCommand.self])
 }
 
 func printErr(_ message: String) {

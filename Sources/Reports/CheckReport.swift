@@ -1,0 +1,131 @@
+/// One threshold's result, ready to print.
+public struct ThresholdRow: Sendable, Equatable {
+    public var title: String
+    public var limit: String
+    /// The measured figure as text, or `no data`.
+    public var value: String
+    public var ok: Bool
+
+    public init(title: String, limit: String, value: String, ok: Bool) {
+        self.title = title
+        self.limit = limit
+        self.value = value
+        self.ok = ok
+    }
+}
+
+/// A headline figure: a label and its value as text.
+public struct HeadlineFigure: Sendable, Equatable {
+    public var label: String
+    public var value: String
+
+    public init(label: String, value: String) {
+        self.label = label
+        self.value = value
+    }
+}
+
+/// What `uxchurn check` prints and writes: a plain-text table, JUnit XML, and Markdown.
+public struct CheckReport: Sendable {
+    public var headline: [HeadlineFigure]
+    public var thresholds: [ThresholdRow]
+    /// The run's period, for the JUnit timestamp-free suite name and the Markdown heading.
+    public var period: String
+
+    public init(headline: [HeadlineFigure], thresholds: [ThresholdRow], period: String) {
+        self.headline = headline
+        self.thresholds = thresholds
+        self.period = period
+    }
+
+    public var breaches: Int { thresholds.filter { !$0.ok }.count }
+
+    /// Aligned columns for a terminal.
+    public func text() -> String {
+        var out = "uxchurn check — \(period)\n"
+        for figure in headline { out += "  \(figure.label): \(figure.value)\n" }
+        guard !thresholds.isEmpty else { return out + "\nNo thresholds configured.\n" }
+        let titleWidth = max(9, thresholds.map(\.title.count).max() ?? 0)
+        let valueWidth = max(5, thresholds.map(\.value.count).max() ?? 0)
+        func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
+        out += "\n  \(pad("result", 6))  \(pad("threshold", titleWidth))  \(pad("value", valueWidth))  limit\n"
+        for row in thresholds {
+            out += "  \(pad(row.ok ? "pass" : "FAIL", 6))  \(pad(row.title, titleWidth))  \(pad(row.value, valueWidth))  \(row.limit)\n"
+        }
+        out += "\n\(thresholds.count - breaches) passed, \(breaches) failed\n"
+        return out
+    }
+
+    /// JUnit XML: one test case per threshold, a `<failure>` for each breach.
+    public func junit() -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"uxchurn\" tests=\"\(thresholds.count)\" failures=\"\(breaches)\">\n"
+        out += "  <testsuite name=\"uxchurn thresholds\" tests=\"\(thresholds.count)\" failures=\"\(breaches)\" errors=\"0\" skipped=\"0\">\n"
+        for row in thresholds {
+            out += "    <testcase classname=\"uxchurn.thresholds\" name=\"\(Escape.xml(row.title + " (" + row.limit + ")"))\""
+            if row.ok {
+                out += "/>\n"
+            } else {
+                let message = "\(row.title) is \(row.value); limit \(row.limit)"
+                out += ">\n      <failure message=\"\(Escape.xml(message))\" type=\"threshold\">\(Escape.xml(message))</failure>\n    </testcase>\n"
+            }
+        }
+        out += "  </testsuite>\n</testsuites>\n"
+        return out
+    }
+
+    /// The headline and the threshold table in Markdown (GitHub's step summary, pull requests).
+    public func markdown() -> String {
+        var out = "### uxchurn — \(Escape.markdownCell(period))\n\n"
+        out += "| figure | value |\n|---|---|\n"
+        for figure in headline { out += "| \(Escape.markdownCell(figure.label)) | \(Escape.markdownCell(figure.value)) |\n" }
+        if !thresholds.isEmpty {
+            out += "\n| result | threshold | value | limit |\n|---|---|---|---|\n"
+            for row in thresholds {
+                out += "| \(row.ok ? "✅ pass" : "❌ fail") | \(Escape.markdownCell(row.title)) | \(Escape.markdownCell(row.value)) | \(Escape.markdownCell(row.limit)) |\n"
+            }
+            out += "\n\(thresholds.count - breaches) passed, \(breaches) failed\n"
+        }
+        return out
+    }
+}
+
+/// Escaping by context, for text that strangers wrote (paths, agents, names from logs).
+public enum Escape {
+    /// XML text and attribute values.
+    public static func xml(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default:
+                // XML 1.0 forbids most control characters even escaped.
+                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r" { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    /// A Markdown table cell: pipes, backslashes, HTML and line breaks neutralised.
+    public static func markdownCell(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "|": out += "\\|"
+            case "\\": out += "\\\\"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\n", "\r": out += " "
+            case "`", "*", "_", "[", "]": out += "\\" + String(scalar)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
