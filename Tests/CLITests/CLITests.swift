@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 
 /// Launches the built `uxchurn` and checks its output, files and exit codes (SPEC.md §1).
@@ -144,5 +147,64 @@ import Testing
         let report = try run(["report", "-o", dir + "/out", dir + "/a"])
         #expect(report.status == 0, "\(report.stderr)")
         #expect(try input(dir + "/out")["format"] as? String == "nginx-timed")
+    }
+}
+
+@Suite struct CheckCLITests {
+    let cli = CLITests()
+
+    @Test func checkPrintsTheTableWritesJUnitAndTheStepSummaryAndExitsOneOnABreach() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let root = CLITests.packageRoot
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = ["check", "-c", root + "/fixtures/check.yml", "--junit", dir + "/junit.xml",
+                             "--summary-json", dir + "/summary.json", root + "/fixtures/golden"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["GITHUB_STEP_SUMMARY"] = dir + "/step-summary.md"
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(stdout.contains("FAIL    load_p95_ms checkout"))
+        #expect(stdout.contains("6 passed, 1 failed"))
+        let junit = try String(contentsOfFile: dir + "/junit.xml", encoding: .utf8)
+        #expect(junit.contains(#"<testsuite name="uxchurn thresholds" tests="7" failures="1""#))
+        #expect(junit.components(separatedBy: "<failure ").count == 2)
+        _ = try XMLDocument(data: Data(junit.utf8))  // well-formed
+        let markdown = try String(contentsOfFile: dir + "/step-summary.md", encoding: .utf8)
+        #expect(markdown.contains("| ❌ fail | load\\_p95\\_ms checkout | 7241.727 | max 1500 |"))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json"))) as? [String: Any]
+        #expect((summary?["thresholds"] as? [[String: Any]])?.count == 7)
+    }
+
+    @Test func reportFailsOnBreachOnlyWhenAskedAndAfterWriting() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let root = CLITests.packageRoot
+        let plain = try cli.run(["report", "--quiet", "-c", root + "/fixtures/check.yml", "-o", dir + "/a", root + "/fixtures/golden"])
+        #expect(plain.status == 0)
+        let failing = try cli.run(["report", "--quiet", "--fail-on-breach", "-c", root + "/fixtures/check.yml", "-o", dir + "/b", root + "/fixtures/golden"])
+        #expect(failing.status == 1)
+        #expect(failing.stderr.contains("1 threshold is breached"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/b/summary.json"))
+    }
+
+    @Test func initWritesAPresetAndRefusesToOverwrite() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try cli.run(["init", "--preset", "shopify"], in: dir).status == 0)
+        let text = try String(contentsOfFile: dir + "/uxchurn.yml", encoding: .utf8)
+        #expect(text.hasPrefix("# uxchurn configuration: the Shopify preset."))
+        #expect(try cli.run(["init"], in: dir).status == 2)
+        #expect(try cli.run(["init", "--preset", "prestashop"], in: dir).status == 2)
+        // The written file is what `check` then reads from the working folder.
+        let check = try cli.run(["check", CLITests.packageRoot + "/fixtures/sample"], in: dir)
+        #expect(check.status == 0, "\(check.stderr)")
     }
 }
