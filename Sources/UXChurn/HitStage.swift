@@ -43,6 +43,8 @@ public struct HitStage {
     private var reorder: HitReorderBuffer
     private var sessionizer: Sessionizer
     public private(set) var statistics: SessionStatistics
+    /// Per path family figures for `uxchurn init LOGS` and the zero-configuration advice.
+    var advice: AdviceCollector?
 
     /// - Throws: the error of a regex that does not compile.
     public init(configuration: Configuration, maxDisorderSeconds: Int64 = 600) throws {
@@ -186,6 +188,10 @@ public struct HitStage {
 
     private mutating func fold(_ session: Session) {
         statistics.add(session, device: device(of: session.hits.first?.agent ?? -1))
+        if advice != nil {
+            let paths = self.paths
+            advice?.add(session) { paths.string(of: $0) }
+        }
     }
 
     private mutating func device(of agent: Int32) -> Device {

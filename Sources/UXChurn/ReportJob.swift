@@ -46,11 +46,16 @@ public struct RunOptions: Sendable {
     public var maxBadLineShare = 0.05
     /// Parser threads (`--jobs`); default: the processor count.
     public var jobs = processorCount()
+    /// Analyse with this configuration instead of loading one (`init LOGS` fits with none).
+    public var configuration: Configuration?
 
     public init(inputs: [String]) {
         self.inputs = inputs
     }
 }
+
+/// Where the zero-configuration default comes from, as messages name it.
+let builtInSource = "built-in generic preset"
 
 /// Loads the configuration a run uses: `--config`, else `./uxchurn.yml`, else the built-in
 /// `generic` preset.
@@ -58,7 +63,7 @@ public func loadConfiguration(_ path: String?) throws(RunError) -> Configuration
     do {
         if let path { return try Configuration.load(path: path) }
         if fileExists("uxchurn.yml") { return try Configuration.load(path: "uxchurn.yml") }
-        return try Configuration.parse(yaml: ConfigurationPresets.generic, file: "built-in generic preset")
+        return try Configuration.parse(yaml: ConfigurationPresets.generic, file: builtInSource)
     } catch {
         throw .configuration(error.description)
     }
@@ -73,6 +78,11 @@ public struct Analysis {
     /// The configured thresholds, checked.
     public var thresholds: [ThresholdResult]
 
+    /// A configuration fitted to the logs, when the run had none of its own.
+    public func advice(presetHint: String? = nil) -> ConfigAdvice? {
+        hits.advice.map { ConfigAdvice.make($0, presetHint: presetHint) }
+    }
+
     /// Whether any threshold is breached.
     public var breached: Bool { thresholds.contains { !$0.ok } }
 
@@ -80,7 +90,12 @@ public struct Analysis {
     ///
     /// - Throws: `RunError.configuration` or `.input`; gzip faults are returned in `ingest.faults`.
     public static func run(_ options: RunOptions) throws(RunError) -> Analysis {
-        let configuration = try loadConfiguration(options.configPath)
+        let configuration: Configuration
+        if let given = options.configuration {
+            configuration = given
+        } else {
+            configuration = try loadConfiguration(options.configPath)
+        }
         let formatText = options.format ?? configuration.format ?? "auto"
         let format: LogFormat?
         do {
@@ -99,6 +114,9 @@ public struct Analysis {
         var stage: HitStage
         do {
             stage = try HitStage(configuration: configuration)
+            if options.configuration != nil || configuration.source == builtInSource {
+                stage.advice = AdviceCollector()
+            }
         } catch {
             throw .configuration("a pages regex in the configuration does not compile: \(error)")
         }

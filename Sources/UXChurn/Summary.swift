@@ -36,6 +36,16 @@ public enum SummaryDocument {
         members.append(("cart", cart(analysis)))
         members.append(("days", .array(days(analysis))))
         members.append(("thresholds", .array(analysis.thresholds.map(threshold))))
+        if let advice = analysis.advice() {
+            members.append(("advice", .object([
+                ("preset", .string(advice.preset)),
+                ("ignore", .array(advice.ignore.map { rule in
+                    .object([("path", .string(rule.pattern)), ("views", .int(rule.views)),
+                             ("burst_share", .rate(rule.burstShare)), ("session_start_share", .rate(rule.startShare))])
+                })),
+                ("pages", .array(advice.pages.map { .object([("name", .string($0.name)), ("path", .string($0.pattern)), ("views", .int($0.views))]) })),
+            ])))
+        }
         return .object(members)
     }
 
