@@ -20,19 +20,22 @@ public struct IngestResult: Sendable {
     public var files: [String] = []
     /// Each input's format name (a preset or `custom`), in the order read.
     public var formats: [(file: String, format: String)] = []
-    public var lines = 0
-    public var parsed = 0
-    public var skipped = 0
+    var counts = LineCounts()
+    public var lines: Int { counts.lines }
+    public var parsed: Int { counts.parsed }
+    public var skipped: Int { counts.skipped }
     public var skippedSamples: [SkippedLine] = []
-    public var classes = ClassCounts()
-    public var earliest: LogTimestamp?
-    public var latest: LogTimestamp?
+    public var classes: ClassCounts { counts.classes }
+    /// The earliest and latest parsed instants: the period.
+    public var earliest: LogTimestamp? { counts.earliest }
+    public var latest: LogTimestamp? { counts.latest }
     /// Gzip faults: the lines before each were read.
     public var faults: [InputError] = []
     /// Lines read per format name, for the format of most lines.
     var linesByFormat: [String: Int] = [:]
 
     public static let maxSamples = 5
+
 
     /// The format of most lines (ties: by name).
     public var format: String {
@@ -193,7 +196,7 @@ public final class InputCursor {
         absolute.lineBase = linesBefore
         linesBefore += chunk.physicalLines
         totals.absorb(absolute)
-        if let latest = chunk.latest?.utcSeconds { latestSeen = latestSeen == .max ? latest : max(latestSeen, latest) }
+        if let latest = chunk.counts.latest?.utcSeconds { latestSeen = latestSeen == .max ? latest : max(latestSeen, latest) }
         return (absolute, worker)
     }
 
@@ -281,24 +284,41 @@ final class WorkerPool {
     }
 }
 
-/// The running totals of one input, added to the run's in reading order at the end.
-struct InputTotals {
+/// Lines counted (SPEC.md §4.1–4.2) and the period they span: per chunk, per input, per run.
+struct LineCounts: Sendable {
     var lines = 0
     var parsed = 0
     var skipped = 0
     var classes = ClassCounts()
+    /// The earliest and latest parsed instants; the first seen wins a tie.
     var earliest: LogTimestamp?
     var latest: LogTimestamp?
+
+    @inline(__always)
+    mutating func include(_ time: LogTimestamp) {
+        if time.utcSeconds < (earliest?.utcSeconds ?? .max) { earliest = time }
+        if time.utcSeconds > (latest?.utcSeconds ?? .min) { latest = time }
+    }
+
+    /// Adds counts that come after these in reading order.
+    mutating func merge(_ other: LineCounts) {
+        lines += other.lines
+        parsed += other.parsed
+        skipped += other.skipped
+        classes.merge(other.classes)
+        if let e = other.earliest { include(e) }
+        if let l = other.latest { include(l) }
+    }
+}
+
+/// The running totals of one input, added to the run's in reading order at the end.
+struct InputTotals {
+    var counts = LineCounts()
     var samples: [(line: Int, text: String)] = []
     var faults: [InputError] = []
 
     mutating func absorb(_ chunk: ChunkResult) {
-        lines += chunk.lines
-        parsed += chunk.parsed
-        skipped += chunk.skipped
-        classes.merge(chunk.classes)
-        if let e = chunk.earliest, e.utcSeconds < (earliest?.utcSeconds ?? .max) { earliest = e }
-        if let l = chunk.latest, l.utcSeconds > (latest?.utcSeconds ?? .min) { latest = l }
+        counts.merge(chunk.counts)
         for sample in chunk.samples where samples.count < IngestResult.maxSamples {
             samples.append((chunk.lineBase + sample.line, sample.text))
         }
@@ -307,17 +327,12 @@ struct InputTotals {
     func add(to result: inout IngestResult, file: String, format: String) {
         result.files.append(file)
         result.formats.append((file, format))
-        result.lines += lines
-        result.parsed += parsed
-        result.skipped += skipped
-        result.classes.merge(classes)
-        if let e = earliest, e.utcSeconds < (result.earliest?.utcSeconds ?? .max) { result.earliest = e }
-        if let l = latest, l.utcSeconds > (result.latest?.utcSeconds ?? .min) { result.latest = l }
+        result.counts.merge(counts)
         for sample in samples where result.skippedSamples.count < IngestResult.maxSamples {
             result.skippedSamples.append(SkippedLine(file: file, line: sample.line, text: sample.text))
         }
         result.faults += faults
-        result.linesByFormat[format, default: 0] += lines
+        result.linesByFormat[format, default: 0] += counts.lines
     }
 }
 
@@ -355,12 +370,7 @@ public struct ChunkResult: Sendable {
     var physicalLines = 0
     /// Physical lines of the input before this chunk (set when the chunk is taken, in order).
     var lineBase = 0
-    var lines = 0
-    var parsed = 0
-    var skipped = 0
-    var classes = ClassCounts()
-    var earliest: LogTimestamp?
-    var latest: LogTimestamp?
+    var counts = LineCounts()
     /// Up to five skipped lines: 1-based line number within the chunk, and text.
     var samples: [(line: Int, text: String)] = []
     var hits: [RawHit] = []
@@ -404,8 +414,8 @@ struct ChunkParser {
         var result = ChunkResult()
         if let long = chunk.overlongBefore {
             result.physicalLines = 1
-            result.lines = 1
-            result.skipped = 1
+            result.counts.lines = 1
+            result.counts.skipped = 1
             result.samples.append((1, Self.sampleText(long.prefix[...])))
         }
         let count = chunk.count
@@ -424,25 +434,18 @@ struct ChunkParser {
                 if end > pos, base.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D { end -= 1 }
                 let length = end - pos
                 if length > 0 {
-                    result.lines += 1
+                    result.counts.lines += 1
                     let line = UnsafeMutableRawBufferPointer(start: base + pos, count: length)
                     if length <= maxLineLength, parser.parse(line, into: &fields) {
-                        result.parsed += 1
+                        result.counts.parsed += 1
                         let hitClass = classifier.classify(UnsafeRawBufferPointer(line), fields)
-                        result.classes.add(hitClass)
-                        let time = fields.timestamp
-                        if let earliest = result.earliest, let latest = result.latest {
-                            if time.utcSeconds < earliest.utcSeconds { result.earliest = time }
-                            if time.utcSeconds > latest.utcSeconds { result.latest = time }
-                        } else {
-                            result.earliest = time
-                            result.latest = time
-                        }
+                        result.counts.classes.add(hitClass)
+                        result.counts.include(fields.timestamp)
                         if hitClass.isHit {
                             result.hits.append(makeHit(UnsafeRawBufferPointer(line), hitClass, line: result.physicalLines))
                         }
                     } else {
-                        result.skipped += 1
+                        result.counts.skipped += 1
                         if result.samples.count < IngestResult.maxSamples {
                             // A line that does not match is left as written (escapes are decoded only on a match).
                             result.samples.append((result.physicalLines, Self.sampleText(UnsafeRawBufferPointer(line)[...])))

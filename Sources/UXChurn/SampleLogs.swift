@@ -258,7 +258,7 @@ struct Visitor {
 }
 
 /// A small, fast, seedable generator (SplitMix64), so samples are the same on every machine.
-struct SplitMix64 {
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
 
     init(seed: UInt64) { state = seed }

@@ -28,18 +28,6 @@ func summary(_ inputs: [String], config: String? = nil, format: String? = nil, m
     return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
 }
 
-/// The keys of `expected` that differ in `actual` (numbers compared to 1e-6).
-func differences(_ expected: [String: Any], _ actual: [String: Any]) -> [String] {
-    expected.keys.sorted().compactMap { key in
-        let e = expected[key], a = actual[key]
-        if let e = e as? NSNumber, let a = a as? NSNumber {
-            return abs(e.doubleValue - a.doubleValue) <= 1e-6 ? nil : "\(key): expected \(e), got \(a)"
-        }
-        if let e = e as? String, let a = a as? String { return e == a ? nil : "\(key): expected \(e), got \(a)" }
-        return "\(key): expected \(String(describing: e)), got \(String(describing: a))"
-    }
-}
-
 final class Scratch {
     let path: String
     init() {

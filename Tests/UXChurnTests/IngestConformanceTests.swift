@@ -9,9 +9,8 @@ import Testing
                         "midnight-and-files", "out-of-order", "percentiles", "same-second-ties", "timeout-boundary",
                         "two-servers"]
 
-    @Test(arguments: cases)
-    func computedSectionsMatch(name: String) throws {
-        let folder = fixtures + "/conformance/" + name
+    /// Runs the folder with its own configuration and compares every computed section.
+    func check(_ folder: String) throws -> [String: Any] {
         let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/expected-summary.json"))) as? [String: Any]
         let actual = try summary([folder], config: folder + "/uxchurn.yml")
         for section in computedSections {
@@ -19,25 +18,17 @@ import Testing
             let diff = conformanceDifferences(want, actual[section], path: section)
             #expect(diff.isEmpty, "\(diff)")
         }
+        return actual
+    }
+
+    @Test(arguments: cases)
+    func computedSectionsMatch(name: String) throws {
+        _ = try check(fixtures + "/conformance/" + name)
     }
 
     @Test func goldenSectionsMatch() throws {
         let folder = fixtures + "/golden"
-        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/expected-summary.json"))) as? [String: Any]
-        let actual = try summary([folder], config: folder + "/uxchurn.yml")
-        for section in computedSections {
-            guard let want = expected?[section] else { continue }
-            let diff = conformanceDifferences(want, actual[section], path: section)
-            #expect(diff.isEmpty, "\(diff)")
-        }
-    }
-
-    @Test func goldenInputSectionMatches() throws {
-        let folder = fixtures + "/golden"
-        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/expected-summary.json"))) as? [String: Any]
-        let actual = try summary([folder], config: folder + "/uxchurn.yml")
-        let diff = differences(expected?["input"] as? [String: Any] ?? [:], actual["input"] as? [String: Any] ?? [:])
-        #expect(diff.isEmpty, "\(diff)")
+        let actual = try check(folder)
         let input = actual["input"] as? [String: Any]
         #expect(input?["files"] as? [String] == ["access.log.2.gz", "access.log.1", "access.log"].map { folder + "/" + $0 })
         #expect(input?["format"] as? String == "combined-timed")

@@ -47,7 +47,7 @@ import Testing
         let source = fixtures + "/golden/access.log"
         let whole = try summary([source], config: config)
         let lines = try String(contentsOfFile: source, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let parts = 2 + Int(random.next() % 4)
         var cuts = Set<Int>()
         while cuts.count < parts - 1 { cuts.insert(1 + Int(random.next() % UInt64(lines.count - 1))) }
@@ -69,17 +69,5 @@ import Testing
         for key in keys {
             #expect((whole["input"] as? [String: Any])?[key] as? Int == (split["input"] as? [String: Any])?[key] as? Int)
         }
-    }
-}
-
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
