@@ -151,3 +151,31 @@ import Testing
         #expect(serial.skippedSamples.count == 5)
     }
 }
+
+/// `auto` recognises each preset from the sample generator's lines in that preset.
+@Suite struct AutoDetectionTests {
+    @Test(arguments: ["common", "combined", "combined-timed", "nginx-timed"])
+    func autoPicksEachPreset(format: String) throws {
+        let scratch = Scratch()
+        var sample = SampleLogs()
+        sample.days = 1
+        sample.visitors = 30
+        sample.format = format
+        _ = try sample.write(to: scratch.path)
+        let path = scratch.path + "/access.log"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n").map { Array($0.utf8) }
+        #expect(FormatDetector.detect(lines).name == format)
+        let input = try summary([path])["input"] as? [String: Any]
+        #expect(input?["format"] as? String == format)
+        #expect(input?["skipped"] as? Int ?? 99 <= 1)
+    }
+
+    @Test func withNothingAt95PercentTheOneThatParsesMostWins() {
+        let good = Array(#"192.0.2.1 - - [02/Mar/2026:10:00:00 -0500] "GET / HTTP/1.1" 200 1 "-" "UA""#.utf8)
+        let junk = Array("junk".utf8)
+        let lines = Array(repeating: good, count: 80) + Array(repeating: junk, count: 20)
+        // common and combined parse the same 80%: the one with more fields wins.
+        #expect(FormatDetector.detect(lines).name == "combined")
+    }
+}
