@@ -24,7 +24,7 @@ public struct Classifier {
     }
 
     private let botTokens: [[UInt8]]
-    private let ignore: [Regex<AnyRegexOutput>]
+    private let ignore: [PathPattern]
     private let formatHasUserAgent: Bool
 
     public private(set) var paths = ByteInterner(capacity: 4096)
@@ -49,7 +49,7 @@ public struct Classifier {
     public init(format: LogFormat, ignorePatterns: [String], extraBotTokens: [String]) throws {
         formatHasUserAgent = format.hasUserAgent
         botTokens = (Self.builtInBotTokens + extraBotTokens).map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
-        ignore = try ignorePatterns.map { try Regex($0) }
+        ignore = try ignorePatterns.map { try PathPattern($0) }
         var methods = ByteInterner(capacity: 16)
         func id(_ name: String) -> Int32 {
             var bytes = Array(name.utf8)
@@ -140,7 +140,7 @@ public struct Classifier {
     private func matchesIgnore(_ path: UnsafeRawBufferPointer) -> Bool {
         guard !ignore.isEmpty else { return false }
         let text = String(decoding: path, as: UTF8.self)
-        return ignore.contains { text.contains($0) }
+        return ignore.contains { $0.matches(text) }
     }
 
     /// Whether the last segment has a `.` and its text after the last `.` is an asset extension.

@@ -1,9 +1,11 @@
+import LogParsing
+
 /// Page groups (SPEC.md §4.5): the first configured rule whose regex matches a path, otherwise
 /// the normalised path. Each distinct path is matched once.
 public struct PageGroups {
     public struct Rule {
         public var name: String
-        public var regex: Regex<AnyRegexOutput>
+        public var pattern: PathPattern
     }
 
     private let rules: [Rule]
@@ -15,7 +17,7 @@ public struct PageGroups {
 
     /// - Throws: the error of the first regex that does not compile.
     public init(rules: [(name: String, pattern: String)]) throws {
-        self.rules = try rules.map { Rule(name: $0.name, regex: try Regex($0.pattern)) }
+        self.rules = try rules.map { Rule(name: $0.name, pattern: try PathPattern($0.pattern)) }
         names = rules.map(\.name)
         for (index, name) in names.enumerated() { byName[name] = Int32(index) }
     }
@@ -37,7 +39,7 @@ public struct PageGroups {
     }
 
     private mutating func classify(_ path: String) -> Int32 {
-        for (index, rule) in rules.enumerated() where path.contains(rule.regex) { return Int32(index) }
+        for (index, rule) in rules.enumerated() where rule.pattern.matches(path) { return Int32(index) }
         let name = Self.normalise(path)
         if let id = byName[name] { return id }
         let id = Int32(names.count)

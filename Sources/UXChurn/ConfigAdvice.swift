@@ -9,7 +9,6 @@ struct PathFamilyStatistics {
     var bursts = 0
     /// Views that were their session's first hit.
     var sessionStarts = 0
-    var distinctPaths = Set<Int32>()
 }
 
 /// Collects per-family figures from finished sessions.
@@ -17,7 +16,8 @@ struct AdviceCollector {
     static let burstSeconds: Int64 = 2
     private(set) var families: [String] = []
     private var familyIndex: [String: Int] = [:]
-    private var familyOfPath: [Int32: Int] = [:]
+    /// Path id → family id (-1: not looked at yet).
+    private var familyOfPath: [Int] = []
     private(set) var statistics: [PathFamilyStatistics] = []
 
     /// `/image/60844/x` → `/image/`; `/about` → `/about`; `/` → `/`.
@@ -34,7 +34,6 @@ struct AdviceCollector {
         for (index, hit) in session.hits.enumerated() where hit.isPageView {
             let family = familyID(hit.path, pathText)
             statistics[family].views += 1
-            if statistics[family].distinctPaths.count < 1000 { statistics[family].distinctPaths.insert(hit.path) }
             if index == 0 { statistics[family].sessionStarts += 1 }
             if let previous, previous.family != family { anchor = previous.time }
             if previous == nil { anchor = nil }
@@ -44,7 +43,11 @@ struct AdviceCollector {
     }
 
     private mutating func familyID(_ path: Int32, _ text: (Int32) -> String) -> Int {
-        if let known = familyOfPath[path] { return known }
+        let index = Int(path)
+        if index < familyOfPath.count, familyOfPath[index] >= 0 { return familyOfPath[index] }
+        if index >= familyOfPath.count {
+            familyOfPath.append(contentsOf: repeatElement(-1, count: index + 1 - familyOfPath.count))
+        }
         let name = Self.family(of: text(path))
         let id: Int
         if let existing = familyIndex[name] {
@@ -55,7 +58,7 @@ struct AdviceCollector {
             familyIndex[name] = id
             statistics.append(PathFamilyStatistics())
         }
-        familyOfPath[path] = id
+        familyOfPath[index] = id
         return id
     }
 }

@@ -33,7 +33,7 @@ public struct HitStage {
     private var deviceOfAgent: [Device] = []
     public private(set) var pageGroups: PageGroups
     /// The configured matchers (funnel steps, cart add and purchase), each a bit of `Hit.matches`.
-    private let matchers: [(method: String?, regex: Regex<AnyRegexOutput>)]
+    private let matchers: [(method: String?, pattern: PathPattern)]
     /// Path id → bits of the matchers whose regex the path matches, once looked at.
     private var pathMatches: [UInt64?] = []
     /// Method id → bits of the matchers that name that method.
@@ -52,7 +52,7 @@ public struct HitStage {
         reorder = HitReorderBuffer(maxDisorder: maxDisorderSeconds)
         sessionizer = Sessionizer(timeoutSeconds: Int64(configuration.sessionTimeoutSeconds.rounded(.down)))
         let bits = Self.matcherBits(configuration)
-        matchers = try bits.matchers.map { ($0.method, try Regex($0.path)) }
+        matchers = try bits.matchers.map { ($0.method, try PathPattern($0.path)) }
         pageViewMatchers = bits.matchers.enumerated().reduce(0) { mask, item in
             item.element.method == nil ? mask | (1 << UInt64(item.offset)) : mask
         }
@@ -141,7 +141,7 @@ public struct HitStage {
         } else {
             let text = paths.string(of: path)
             var mask: UInt64 = 0
-            for (bit, matcher) in matchers.enumerated() where text.contains(matcher.regex) { mask |= 1 << UInt64(bit) }
+            for (bit, matcher) in matchers.enumerated() where matcher.pattern.matches(text) { mask |= 1 << UInt64(bit) }
             pathMatches[index] = mask
             pathMask = mask
         }

@@ -62,3 +62,23 @@ import Testing
         #expect(throws: (any Error).self) { try Classifier(format: .combined, ignorePatterns: ["(unclosed"], extraBotTokens: []) }
     }
 }
+
+@Suite struct PathPatternTests {
+    @Test(arguments: [("^/checkout/", "/checkout/"), ("^/p/", "/p/"), ("^/$", "/"), ("^/cart/?$", "/cart"),
+                      ("^/a|^/b", nil), ("/products/", nil), ("^/(c|category)/", "/"), ("^/x\\.html", "/x"),
+                      ("^/items*", "/item"), ("^(/a)", nil)] as [(String, String?)])
+    func literalPrefixes(pattern: String, prefix: String?) {
+        #expect(PathPattern.literalPrefix(of: pattern) == prefix)
+    }
+
+    @Test func thePrefixNeverChangesTheAnswer() throws {
+        let patterns = ["^/checkout/", "^/cart/?$", "^/(c|category)/", "^/x\\.html", "^/items*", "/products/", "^/$"]
+        let paths = ["/checkout/", "/checkout", "/cart", "/cart/", "/c/hats", "/category/x", "/x.html", "/xhtml", "/item",
+                     "/itemss", "/a/products/b", "/", ""]
+        for pattern in patterns {
+            let compiled = try PathPattern(pattern)
+            let plain = try Regex(pattern)
+            for path in paths { #expect(compiled.matches(path) == path.contains(plain), "\(pattern) on \(path)") }
+        }
+    }
+}
