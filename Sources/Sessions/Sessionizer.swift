@@ -1,10 +1,16 @@
 /// Cuts each visitor's ordered hits into sessions (SPEC.md §4.3): a new session at a visitor's
 /// first hit and at every hit more than `timeout` seconds after the previous one.
 ///
-/// Only open sessions are held; a session is handed on as soon as no hit to come can continue it.
+/// Only open sessions hold hits; a session is handed on as soon as no hit to come can continue
+/// it. Open sessions are found by visitor id (ids are dense), so a hit costs no hashing.
 public struct Sessionizer {
     public let timeout: Int64
-    private var open: [Int32: [Hit]] = [:]
+    /// Visitor id → the hits of its open session (empty: none open).
+    private var sessions: [[Hit]] = []
+    /// Visitors that may have an open session, for the sweep.
+    private var listed: [Int32] = []
+    private var isListed: [Bool] = []
+    public private(set) var openCount = 0
     private var lastSweep: Int64?
     public private(set) var peakOpenSessions = 0
 
@@ -12,22 +18,28 @@ public struct Sessionizer {
         timeout = timeoutSeconds
     }
 
-    public var openCount: Int { open.count }
-
     /// Adds the next hit in order; a session it ends goes to `finished`.
     public mutating func add(_ hit: Hit, finished: (Session) -> Void) {
-        if var hits = open.removeValue(forKey: hit.visitor) {
-            // `last` exists: an open session has at least one hit.
-            if hit.time - hits[hits.count - 1].time > timeout {
-                finished(Session(visitor: hit.visitor, hits: hits))
-                open[hit.visitor] = [hit]
+        let visitor = Int(hit.visitor)
+        if visitor >= sessions.count {
+            sessions.append(contentsOf: repeatElement([], count: visitor + 1 - sessions.count))
+            isListed.append(contentsOf: repeatElement(false, count: visitor + 1 - isListed.count))
+        }
+        if let last = sessions[visitor].last {
+            if hit.time - last.time > timeout {
+                finished(Session(visitor: hit.visitor, hits: sessions[visitor]))
+                sessions[visitor] = [hit]
             } else {
-                hits.append(hit)
-                open[hit.visitor] = hits
+                sessions[visitor].append(hit)
             }
-        } else {
-            open[hit.visitor] = [hit]
-            peakOpenSessions = max(peakOpenSessions, open.count)
+            return
+        }
+        sessions[visitor] = [hit]
+        openCount += 1
+        peakOpenSessions = max(peakOpenSessions, openCount)
+        if !isListed[visitor] {
+            isListed[visitor] = true
+            listed.append(hit.visitor)
         }
     }
 
@@ -37,18 +49,34 @@ public struct Sessionizer {
         if let lastSweep, now - lastSweep < 60 { return }
         lastSweep = now
         var idle: [Int32] = []
-        for (visitor, hits) in open where hits[hits.count - 1].time < now - timeout { idle.append(visitor) }
-        idle.sort()  // the analysis does not depend on the order, but the run stays reproducible
+        var kept: [Int32] = []
+        for visitor in listed {
+            let index = Int(visitor)
+            guard let last = sessions[index].last else {
+                isListed[index] = false
+                continue
+            }
+            if last.time < now - timeout { idle.append(visitor) } else { kept.append(visitor) }
+        }
+        listed = kept
+        idle.sort()  // the figures do not depend on the order, but the run stays reproducible
         for visitor in idle {
-            if let hits = open.removeValue(forKey: visitor) { finished(Session(visitor: visitor, hits: hits)) }
+            let index = Int(visitor)
+            finished(Session(visitor: visitor, hits: sessions[index]))
+            sessions[index] = []
+            isListed[index] = false
+            openCount -= 1
         }
     }
 
     /// Hands on every open session, at the end of the input.
     public mutating func finish(_ finished: (Session) -> Void) {
-        for visitor in open.keys.sorted() {
-            if let hits = open[visitor] { finished(Session(visitor: visitor, hits: hits)) }
+        for visitor in listed.sorted() where !sessions[Int(visitor)].isEmpty {
+            finished(Session(visitor: visitor, hits: sessions[Int(visitor)]))
+            sessions[Int(visitor)] = []
+            isListed[Int(visitor)] = false
         }
-        open = [:]
+        listed = []
+        openCount = 0
     }
 }
