@@ -22,7 +22,8 @@ public final class ChunkStream {
     /// Starts reading at once.
     ///
     /// - Parameter depth: chunks read ahead; memory is about `(depth + 2) × chunkSize`.
-    public init(chunker: sending LineChunker, depth: Int = 3) {
+    /// - Throws: `InputError.unreadable` when the system refuses a thread.
+    public init(chunker: sending LineChunker, depth: Int = 3) throws(InputError) {
         let queue = BlockingQueue<Item>(capacity: depth)
         let spares = SpareBuffers()
         self.queue = queue
@@ -41,7 +42,7 @@ public final class ChunkStream {
                 if !queue.push(item) || isLast { return }
             }
         }
-        precondition(started, "could not start a reader thread")
+        guard started else { throw .unreadable(path: "-", reason: "the system refused a reader thread") }
     }
 
     deinit {

@@ -172,10 +172,10 @@ public final class InputCursor {
     func open() throws {
         guard stdinChunker == nil else { return }
         let reader = try LogReader(probe.input)
-        let stream = ChunkStream(chunker: LineChunker(
+        let stream = try ChunkStream(chunker: LineChunker(
             reader: reader, chunkSize: options.chunkSize, maxLineLength: options.maxLineLength))
         self.stream = stream
-        if options.jobs > 1 { workers = WorkerPool(stream: stream, format: probe.format, options: options) }
+        if options.jobs > 1 { workers = try WorkerPool(stream: stream, format: probe.format, options: options) }
     }
 
     /// The next chunk's result, in chunk order, with the worker that parsed it; nil at the end.
@@ -234,7 +234,8 @@ final class WorkerPool {
     private var exhausted = false
     private var fault: Error?
 
-    init(stream: ChunkStream, format: LogFormat, options: IngestOptions) {
+    /// - Throws: `InputError.unreadable` when the system refuses a thread.
+    init(stream: ChunkStream, format: LogFormat, options: IngestOptions) throws(InputError) {
         self.stream = stream
         jobs = options.jobs
         let capacity = perWorker + 1
@@ -252,7 +253,7 @@ final class WorkerPool {
                     if !outbox.push(parsed) { return }
                 }
             }
-            precondition(started, "could not start a parser thread")
+            guard started else { throw .unreadable(path: "-", reason: "the system refused a parser thread") }
         }
     }
 

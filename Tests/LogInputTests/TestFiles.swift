@@ -29,7 +29,7 @@ func readAll(_ path: String, chunkSize: Int = LineChunker.defaultChunkSize,
     var chunks: [LineChunk] = []
     do {
         if threaded {
-            let stream = ChunkStream(chunker: chunker)
+            let stream = try ChunkStream(chunker: chunker)
             while var chunk = try stream.next() {
                 var copy = chunk
                 copy.bytes = Array(chunk.bytes[0..<chunk.count])
