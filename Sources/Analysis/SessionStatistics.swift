@@ -129,7 +129,7 @@ public struct SessionStatistics: Sendable {
         self.cart = cart
     }
 
-    /// Adds a finished session; `group(hit)` is the page group of a page view.
+    /// Adds a finished session (its page views carry their page group).
     public mutating func add(_ session: Session, device: Device) {
         var hits = session.hits
         if !zip(hits, hits.dropFirst()).allSatisfy({ !Hit.precedes($1, $0) }) {
@@ -144,12 +144,10 @@ public struct SessionStatistics: Sendable {
 
         var firstPage: Hit?
         var lastPage: Hit?
-        var pagesInSession = 0
         for (index, hit) in hits.enumerated() {
             let day = hit.localDay
             days[day, default: DayStatistics()].visitors.insert(session.visitor)
             guard hit.isPageView else { continue }
-            pagesInSession += 1
             pageViews += 1
             days[day, default: DayStatistics()].pageViews += 1
             let group = Int(hit.group)
@@ -185,7 +183,6 @@ public struct SessionStatistics: Sendable {
             if exit.status == 404 || exit.status == 410 { deadEndExits += 1 }
         }
         if last.status >= 500 { errorExits += 1 }
-        _ = pagesInSession
         let entryHost = firstPage?.referrerHost ?? -1
         for index in funnels.indices { funnels[index].add(hits, device: device, entryHost: entryHost) }
         cart?.add(hits, exitGroup: lastPage?.group ?? -1)

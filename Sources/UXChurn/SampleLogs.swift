@@ -165,7 +165,6 @@ struct Visitor {
         var referrer = entryReferrer
         var kind: PageKind = [.home, .home, .category, .product, .product, .search][rng.below(6)]
         var pages = 0
-        var orderID = 0
         while pages < 25 {
             pages += 1
             let target: String
@@ -178,8 +177,7 @@ struct Visitor {
             case .checkout: target = "/checkout"
             case .payment: target = "/checkout/payment"
             case .confirmation:
-                orderID = 10_000 + rng.below(90_000)
-                target = "/order/confirmation/\(orderID)"
+                target = "/order/confirmation/\(10_000 + rng.below(90_000))"
             case .account: target = "/account"
             }
             let slowFactor = rng.chance(0.04) ? 4 + 4 * rng.unit() : 0.5 + rng.unit()
@@ -245,7 +243,6 @@ struct Visitor {
                                   status: 301, referrer: referrer, rng: &rng))
             }
         }
-        _ = orderID
     }
 
     /// A line, ordered by when the server writes it: at the end of the request.
