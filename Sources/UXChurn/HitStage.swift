@@ -45,6 +45,10 @@ public struct HitStage {
     public private(set) var statistics: SessionStatistics
     /// Per path family figures for `uxchurn init LOGS` and the zero-configuration advice.
     var advice: AdviceCollector?
+    /// `--from` / `--to`: hits outside are not analysed.
+    var window = TimeWindow()
+    /// Hits left out by `window`.
+    public private(set) var hitsOutsideWindow = 0
 
     /// - Throws: the error of a regex that does not compile.
     public init(configuration: Configuration, maxDisorderSeconds: Int64 = 600) throws {
@@ -105,6 +109,10 @@ public struct HitStage {
         translations[key] = table
         let rank = Int32(input.rank)
         for raw in chunk.hits {
+            guard window.contains(utc: raw.time, offsetMinutes: raw.offsetMinutes) else {
+                hitsOutsideWindow += 1
+                continue
+            }
             let agent = raw.agent >= 0 ? table.agents[Int(raw.agent)] : -1
             let visitorKey = VisitorKey(address: raw.address >= 0 ? table.addresses[Int(raw.address)] : -1,
                                         agent: agent, extra: raw.extra >= 0 ? table.extras[Int(raw.extra)] : -1)

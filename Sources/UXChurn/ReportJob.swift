@@ -46,6 +46,8 @@ public struct RunOptions: Sendable {
     public var maxBadLineShare = 0.05
     /// Parser threads (`--jobs`); default: the processor count.
     public var jobs = processorCount()
+    /// `--from` / `--to`.
+    public var window = TimeWindow()
     /// Analyse with this configuration instead of loading one (`init LOGS` fits with none).
     public var configuration: Configuration?
 
@@ -114,6 +116,7 @@ public struct Analysis {
         var stage: HitStage
         do {
             stage = try HitStage(configuration: configuration)
+            stage.window = options.window
             if options.configuration != nil || configuration.source == builtInSource {
                 stage.advice = AdviceCollector()
             }

@@ -118,6 +118,7 @@ public enum SummaryDocument {
             ("bounce_rate", .rate(ratio(stats.bounces, stats.sessions))),
             ("pages_per_session", .rate(ratio(stats.pageViews, stats.sessions))),
             ("median_session_seconds", stats.durations.percentile(50).map { .int(Int($0)) } ?? .null),
+            ("hits_outside_window", .int(analysis.hits.hitsOutsideWindow)),
             ("site_host", site.map { .string($0) } ?? .null),
             ("by_device", .object(Device.allCases.map { ($0.rawValue, .int(stats.sessionsByDevice[$0] ?? 0)) })),
             ("by_source", .object(TrafficSource.allCases.map { ($0.rawValue, .int(bySource[$0] ?? 0)) })),

@@ -27,6 +27,12 @@ struct AnalysisOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "Parser threads (default: the processor count).")
     var jobs: Int?
 
+    @Option(help: "Keep hits from this date or date-time on (2026-03-02, 2026-03-02T18:00, …+01:00).")
+    var from: String?
+
+    @Option(help: "Keep hits before this date or date-time.")
+    var to: String?
+
     @Argument(help: "Log files, folders of rotated logs, or - for standard input.")
     var inputs: [String] = []
 
@@ -35,6 +41,12 @@ struct AnalysisOptions: ParsableArguments {
         options.configPath = config
         options.format = format
         options.strict = strict
+        for (name, text) in [("--from", from), ("--to", to)] {
+            if let text, TimeBound(text) == nil {
+                throw ValidationError("\(name) takes a date or date-time such as 2026-03-02 or 2026-03-02T18:00:00+01:00, not '\(text)'")
+            }
+        }
+        options.window = TimeWindow(from: from.flatMap(TimeBound.init), to: to.flatMap(TimeBound.init))
         if let jobs {
             guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
             options.jobs = jobs

@@ -71,3 +71,25 @@ import Testing
         }
     }
 }
+
+@Suite struct TimeWindowTests {
+    @Test func boundsParseAsWallClockOrInstant() {
+        #expect(TimeBound("2026-03-02") == TimeBound(seconds: 1_772_409_600, isInstant: false))
+        #expect(TimeBound("2026-03-02T10:30") == TimeBound(seconds: 1_772_409_600 + 37_800, isInstant: false))
+        #expect(TimeBound("2026-03-02T10:30:15Z") == TimeBound(seconds: 1_772_409_600 + 37_815, isInstant: true))
+        #expect(TimeBound("2026-03-02T10:30:00-05:00") == TimeBound(seconds: 1_772_409_600 + 37_800 + 18_000, isInstant: true))
+        #expect(TimeBound("2026-3-2") == nil)
+        #expect(TimeBound("2026-03-02T25:00") == nil)
+        #expect(TimeBound("yesterday") == nil)
+    }
+
+    @Test func fromToKeepsTheDaysBetween() throws {
+        var options = RunOptions(inputs: [fixtures + "/golden"])
+        options.configPath = fixtures + "/golden/uxchurn.yml"
+        options.window = TimeWindow(from: TimeBound("2026-03-03"), to: TimeBound("2026-03-04"))
+        let analysis = try Analysis.run(options)
+        #expect(analysis.hits.statistics.sessions == 281)  // the golden figure for 2026-03-03
+        #expect(analysis.hits.statistics.days.count == 1)
+        #expect(analysis.ingest.lines == 10861)  // input counts every line read
+    }
+}
