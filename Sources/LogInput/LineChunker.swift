@@ -26,8 +26,8 @@ public struct LineChunk: Sendable {
 /// Cuts an input into line-aligned chunks of reused buffers, without holding any line longer
 /// than `maxLineLength` whole.
 ///
-/// - Complexity: each byte is scanned for `\n` once (by `memrchr`/`memchr`), except the
-///   incomplete tail of a chunk, which is copied once to the next buffer.
+/// - Complexity: per chunk, a backward scan from its end to its last `\n` (usually within one
+///   line), and one copy of the incomplete line after it into the next buffer.
 public final class LineChunker {
     /// The longest line kept: 1 MiB (SPEC.md §4.1).
     public static let defaultMaxLineLength = 1 << 20

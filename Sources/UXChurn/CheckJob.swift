@@ -1,3 +1,4 @@
+import Analysis
 import Reports
 
 /// `uxchurn check` and the headline every output shares.
@@ -5,22 +6,22 @@ public enum CheckJob {
     /// The check report of an analysis: headline figures and threshold rows.
     public static func report(_ analysis: Analysis) -> CheckReport {
         let stats = analysis.hits.statistics
-        func percent(_ a: Int, _ b: Int) -> String {
-            b == 0 ? "no data" : String(format1(Double(a) / Double(b) * 100)) + "%"
+        func percent(_ rate: Double?) -> String {
+            rate.map { format1($0 * 100) + "%" } ?? "no data"
         }
         var headline = [
             HeadlineFigure(label: "sessions", value: "\(stats.sessions)"),
             HeadlineFigure(label: "visitors", value: "\(analysis.hits.visitorCount)"),
-            HeadlineFigure(label: "bounce rate", value: percent(stats.bounces, stats.sessions)),
+            HeadlineFigure(label: "bounce rate", value: percent(stats.bounceRate)),
         ]
         for funnel in stats.funnels {
             headline.append(HeadlineFigure(label: "\(funnel.steps.name) conversion",
-                                           value: percent(funnel.reached.last ?? 0, funnel.reached.first ?? 0)))
+                                           value: percent(funnel.conversion)))
         }
         if let cart = stats.cart {
-            headline.append(HeadlineFigure(label: "cart abandonment", value: percent(cart.abandoned, cart.sessions)))
+            headline.append(HeadlineFigure(label: "cart abandonment", value: percent(cart.abandonmentRate)))
         }
-        headline.append(HeadlineFigure(label: "error exit rate", value: percent(stats.errorExits, stats.sessions)))
+        headline.append(HeadlineFigure(label: "error exit rate", value: percent(stats.errorExitRate)))
         let rows = analysis.thresholds.map { t in
             ThresholdRow(title: t.title, limit: t.limit, value: t.value.map(formatLimit) ?? "no data", ok: t.ok)
         }

@@ -61,8 +61,6 @@ public struct IngestOptions: Sendable {
     public var jobs = 1
     public var chunkSize = LineChunker.defaultChunkSize
     public var maxLineLength = LineChunker.defaultMaxLineLength
-    /// How far out of order a file's lines may be, in seconds (SPEC.md §4.3: 10 minutes).
-    public var maxDisorderSeconds: Int64 = 600
 
     public init(format: LogFormat?, ignore: [String], bots: [String]) {
         self.format = format

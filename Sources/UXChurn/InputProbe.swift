@@ -10,6 +10,8 @@ public struct InputProbe {
     /// For standard input, which can be read only once: what the probe read, and the rest.
     var replay: [LineChunk] = []
     var continuation: LineChunker?
+    /// A fault the probe met in standard input, raised after `replay`.
+    var replayFault: InputError?
 
     /// Lines `auto` looks at (SPEC.md §2).
     public static let sampleLines = 1000
@@ -43,12 +45,10 @@ public struct InputProbe {
         if case .standardInput = input.location {
             probe.replay = chunks
             probe.continuation = chunker
-            if let fault { probe.replayFault = fault }
+            probe.replayFault = fault
         }
         return probe
     }
-
-    var replayFault: InputError?
 
     /// Up to `limit` non-blank lines of a chunk, without `\n` and trailing `\r`.
     static func nonBlankLines(of chunk: LineChunk, limit: Int) -> [[UInt8]] {

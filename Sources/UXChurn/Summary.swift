@@ -19,7 +19,8 @@ public enum SummaryDocument {
             ("to", ingest.latest.map { .string($0.iso8601) } ?? .null),
         ])))
         members.append(("input", input(ingest)))
-        members.append(("traffic", traffic(analysis)))
+        let site = siteHost(analysis)
+        members.append(("traffic", traffic(analysis, site: site)))
         members.append(("pages", .array(pageRows(analysis).map(page))))
         let timed = stats.timedPageViews > 0
         members.append(("exit_rate_by_load", timed ? .array(LoadBucket.bounds.enumerated().map { index, bound in
@@ -30,9 +31,9 @@ public enum SummaryDocument {
             ])
         }) : .null))
         members.append(("error_exits", .int(stats.errorExits)))
-        members.append(("error_exit_rate", .rate(ratio(stats.errorExits, stats.sessions))))
+        members.append(("error_exit_rate", .rate(stats.errorExitRate)))
         members.append(("dead_end_exits", .int(stats.deadEndExits)))
-        members.append(("funnels", .array(stats.funnels.map { funnel(analysis, $0) })))
+        members.append(("funnels", .array(stats.funnels.map { funnel(analysis, $0, site: site) })))
         members.append(("cart", cart(analysis)))
         members.append(("days", .array(days(analysis))))
         members.append(("thresholds", .array(analysis.thresholds.map(threshold))))
@@ -49,19 +50,16 @@ public enum SummaryDocument {
         return .object(members)
     }
 
-    static func funnel(_ analysis: Analysis, _ f: FunnelStatistics) -> JSONValue {
-        let first = f.reached.first ?? 0
+    static func funnel(_ analysis: Analysis, _ f: FunnelStatistics, site: String?) -> JSONValue {
         let steps: [JSONValue] = f.steps.stepNames.enumerated().map { index, name in
-            let previous = index == 0 ? first : f.reached[index - 1]
-            return .object([
+            .object([
                 ("name", .string(name)),
                 ("sessions", .int(f.reached[index])),
-                ("conversion_from_previous", .rate(ratio(f.reached[index], previous))),
-                ("conversion_from_start", .rate(ratio(f.reached[index], first))),
+                ("conversion_from_previous", .rate(f.conversionFromPrevious(index))),
+                ("conversion_from_start", .rate(f.conversionFromStart(index))),
                 ("median_seconds_from_start", f.secondsFromStart[index].percentile(50).map { .int(Int($0)) } ?? .null),
             ])
         }
-        let site = siteHost(analysis)
         var bySource: [TrafficSource: FunnelSegment] = [:]
         for (host, segment) in f.byEntryHost {
             let source = TrafficSource(referrerHost: analysis.hits.host(host), siteHost: site)
@@ -69,11 +67,11 @@ public enum SummaryDocument {
             bySource[source, default: FunnelSegment()].converted += segment.converted
         }
         func segment(_ s: FunnelSegment) -> JSONValue {
-            .object([("sessions", .int(s.sessions)), ("conversion", .rate(ratio(s.converted, s.sessions)))])
+            .object([("sessions", .int(s.sessions)), ("conversion", .rate(s.conversion))])
         }
         return .object([
             ("name", .string(f.steps.name)),
-            ("conversion", .rate(ratio(f.reached.last ?? 0, first))),
+            ("conversion", .rate(f.conversion)),
             ("steps", .array(steps)),
             ("by_device", .object(Device.allCases.map { ($0.rawValue, segment(f.byDevice[$0] ?? FunnelSegment())) })),
             ("by_source", .object(TrafficSource.allCases.map { ($0.rawValue, segment(bySource[$0] ?? FunnelSegment())) })),
@@ -89,7 +87,7 @@ public enum SummaryDocument {
         return .object([
             ("sessions", .int(cart.sessions)),
             ("abandoned", .int(cart.abandoned)),
-            ("abandonment_rate", .rate(ratio(cart.abandoned, cart.sessions))),
+            ("abandonment_rate", .rate(cart.abandonmentRate)),
             ("left_at", .array(leftAt.map { .object([("group", .string($0.name)), ("sessions", .int($0.sessions))]) })),
         ])
     }
@@ -103,11 +101,9 @@ public enum SummaryDocument {
         return .object(members)
     }
 
-    static func ratio(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : Double(a) / Double(b) }
 
-    static func traffic(_ analysis: Analysis) -> JSONValue {
+    static func traffic(_ analysis: Analysis, site: String?) -> JSONValue {
         let stats = analysis.hits.statistics
-        let site = siteHost(analysis)
         var bySource: [TrafficSource: Int] = [:]
         for (host, count) in stats.sessionsByEntryHost {
             bySource[TrafficSource(referrerHost: analysis.hits.host(host), siteHost: site), default: 0] += count
@@ -115,8 +111,8 @@ public enum SummaryDocument {
         return .object([
             ("visitors", .int(analysis.hits.visitorCount)),
             ("sessions", .int(stats.sessions)),
-            ("bounce_rate", .rate(ratio(stats.bounces, stats.sessions))),
-            ("pages_per_session", .rate(ratio(stats.pageViews, stats.sessions))),
+            ("bounce_rate", .rate(stats.bounceRate)),
+            ("pages_per_session", .rate(stats.pagesPerSession)),
             ("median_session_seconds", stats.durations.percentile(50).map { .int(Int($0)) } ?? .null),
             ("hits_outside_window", .int(analysis.hits.hitsOutsideWindow)),
             ("site_host", site.map { .string($0) } ?? .null),
@@ -173,8 +169,8 @@ public enum SummaryDocument {
             ("views", .int(s.views)),
             ("entries", .int(s.entries)),
             ("exits", .int(s.exits)),
-            ("exit_rate", .rate(ratio(s.exits, s.views))),
-            ("error_rate", .rate(ratio(s.errorViews, s.views))),
+            ("exit_rate", .rate(s.exitRate)),
+            ("error_rate", .rate(s.errorRate)),
             ("apdex", .rate(load.apdex)),
             ("median_seconds_on_page", s.secondsOnPage.percentile(50).map { .int(Int($0)) } ?? .null),
             ("load_ms", loadMs),
@@ -195,7 +191,7 @@ public enum SummaryDocument {
                 ("sessions", .int(d.sessions)),
                 ("visitors", .int(d.visitors.count)),
                 ("page_views", .int(d.pageViews)),
-                ("bounce_rate", .rate(ratio(d.bounces, d.sessions))),
+                ("bounce_rate", .rate(d.bounceRate)),
                 ("load_p95_ms", .object(p95)),
             ])
         }

@@ -28,7 +28,6 @@ func formatLimit(_ value: Double) -> String {
 enum ThresholdEvaluator {
     static func evaluate(_ rules: [ThresholdRule], hits: HitStage) -> [ThresholdResult] {
         let stats = hits.statistics
-        func ratio(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : Double(a) / Double(b) }
         func group(_ name: String?) -> PageGroupStatistics? {
             guard let name, let index = hits.pageGroups.names.firstIndex(of: name), index < stats.groups.count else { return nil }
             return stats.groups[index]
@@ -38,21 +37,21 @@ enum ThresholdEvaluator {
             var value: Double?
             switch rule.metric {
             case .funnelConversion:
-                if let f = funnel(rule.funnel) { value = ratio(f.reached.last ?? 0, f.reached.first ?? 0) }
+                value = funnel(rule.funnel)?.conversion
             case .stepConversion:
                 if let f = funnel(rule.funnel), let k = f.steps.stepNames.firstIndex(where: { $0 == rule.step }) {
-                    value = ratio(f.reached[k], k == 0 ? f.reached[0] : f.reached[k - 1])
+                    value = f.conversionFromPrevious(k)
                 }
             case .cartAbandonment:
-                if let cart = stats.cart { value = ratio(cart.abandoned, cart.sessions) }
+                value = stats.cart?.abandonmentRate
             case .loadP95:
                 value = group(rule.page)?.loadTimes.percentileMilliseconds(95)
             case .exitRate:
-                if let g = group(rule.page) { value = ratio(g.exits, g.views) }
+                value = group(rule.page)?.exitRate
             case .bounceRate:
-                value = ratio(stats.bounces, stats.sessions)
+                value = stats.bounceRate
             case .errorExitRate:
-                value = ratio(stats.errorExits, stats.sessions)
+                value = stats.errorExitRate
             }
             let scale = rule.metric == .loadP95 ? 1000.0 : 1_000_000.0
             let rounded = value.map { ($0 * scale).rounded() / scale }
