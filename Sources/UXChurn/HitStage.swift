@@ -96,7 +96,8 @@ public struct HitStage {
 
     mutating func absorb(_ chunk: ChunkResult, worker: Int, input: InputCursor) {
         let key = input.rank * 1024 + worker
-        var table = translations[key] ?? IdTranslation()
+        // Taken out of the dictionary so that growing it does not copy the arrays.
+        var table = translations.removeValue(forKey: key) ?? IdTranslation()
         func add(_ values: [[UInt8]], to map: inout [Int32], in interner: inout ByteInterner) {
             for value in values { map.append(value.withUnsafeBytes { interner.intern($0).id }) }
         }
