@@ -2,7 +2,8 @@
 import PackageDescription
 
 /// The pipeline, stage by stage: LogInput → LogParsing → (Sessions → Analysis) → Reports,
-/// composed by UXChurn and driven by the thin `uxchurn` executable.
+/// composed by UXChurn and driven by the thin `uxchurn` executable. Reports renders the
+/// Mustache templates of `report-templates/`, embedded at build time by the EmbedTemplates plugin.
 let package = Package(
     name: "uxchurn",
     products: [
@@ -12,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -23,7 +25,14 @@ let package = Package(
         .target(name: "LogParsing", dependencies: []),
         .target(name: "Sessions", dependencies: ["LogParsing"]),
         .target(name: "Analysis", dependencies: ["Sessions", .product(name: "Histogram", package: "hdrhistogram-swift")]),
-        .target(name: "Reports", dependencies: []),
+        .target(
+            name: "Reports",
+            dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+            plugins: ["EmbedTemplates"]
+        ),
+        // Build time: report-templates/*.mustache become Swift string literals in Reports.
+        .executableTarget(name: "embed-templates", path: "Sources/embed-templates"),
+        .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["embed-templates"]),
         .target(
             name: "UXChurn",
             dependencies: [
@@ -41,7 +50,9 @@ let package = Package(
         .testTarget(name: "LogInputTests", dependencies: ["LogInput"]),
         .testTarget(name: "LogParsingTests", dependencies: ["LogParsing"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Analysis"]),
-        .testTarget(name: "UXChurnTests", dependencies: ["UXChurn", "LogInput", "LogParsing", "Sessions", "Analysis", "Reports"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"], exclude: ["golden"]),
+        .testTarget(name: "UXChurnTests", dependencies: ["UXChurn", "LogInput", "LogParsing", "Sessions", "Analysis", "Reports"],
+                    exclude: ["golden"]),
         .testTarget(name: "CLITests", dependencies: ["uxchurn"]),
     ]
 )

@@ -40,7 +40,10 @@ public struct FunnelStatistics: Sendable {
     }
 
     /// Walks the session's hits with k = 0: a hit matching step k reaches it, and k advances.
-    mutating func add(_ hits: [Hit], device: Device, entryHost: Int32) {
+    ///
+    /// - Returns: the number of steps the session reached.
+    @discardableResult
+    mutating func add(_ hits: [Hit], device: Device, entryHost: Int32) -> Int {
         var k = 0
         var start: Int64 = 0
         for hit in hits where k < steps.stepBits.count {
@@ -50,12 +53,13 @@ public struct FunnelStatistics: Sendable {
             secondsFromStart[k].add(hit.time - start)
             k += 1
         }
-        guard k > 0 else { return }
+        guard k > 0 else { return 0 }
         let converted = k == steps.stepBits.count ? 1 : 0
         byDevice[device, default: FunnelSegment()].sessions += 1
         byDevice[device, default: FunnelSegment()].converted += converted
         byEntryHost[entryHost, default: FunnelSegment()].sessions += 1
         byEntryHost[entryHost, default: FunnelSegment()].converted += converted
+        return k
     }
 }
 
@@ -74,13 +78,16 @@ public struct CartStatistics: Sendable {
         self.purchaseBit = purchaseBit
     }
 
-    mutating func add(_ hits: [Hit], exitGroup: Int32) {
-        guard let firstAdd = hits.firstIndex(where: { $0.matches & (1 << UInt64(addBit)) != 0 }) else { return }
+    public enum Outcome { case purchased, abandoned }
+
+    /// - Returns: nil when the session is not a cart session.
+    mutating func add(_ hits: [Hit], exitGroup: Int32) -> Outcome? {
+        guard let firstAdd = hits.firstIndex(where: { $0.matches & (1 << UInt64(addBit)) != 0 }) else { return nil }
         sessions += 1
         let purchased = hits[(firstAdd + 1)...].contains { $0.matches & (1 << UInt64(purchaseBit)) != 0 }
-        if !purchased {
-            abandoned += 1
-            leftAt[exitGroup, default: 0] += 1
-        }
+        guard !purchased else { return .purchased }
+        abandoned += 1
+        leftAt[exitGroup, default: 0] += 1
+        return .abandoned
     }
 }

@@ -21,6 +21,12 @@ extension PageGroupStatistics {
 
 extension DayStatistics {
     public var bounceRate: Double? { ratio(bounces, sessions) }
+    public var cartAbandonmentRate: Double? { ratio(cartAbandoned, cartSessions) }
+
+    /// Sessions started that day that finished funnel `index` / those that started it.
+    public func funnelConversion(_ index: Int) -> Double? {
+        index < funnelStarted.count ? ratio(funnelConverted[index], funnelStarted[index]) : nil
+    }
 }
 
 extension FunnelStatistics {

@@ -38,6 +38,8 @@ public struct LoadTimes: Sendable {
         lowestDiscernibleValue: 1, highestTrackableValue: LoadTimes.highestMicroseconds, numberOfSignificantValueDigits: .two)
     public private(set) var satisfied = 0
     public private(set) var tolerating = 0
+    /// Views per bin of `LoadHistogram.bounds`, for the histogram chart.
+    public private(set) var bins = [Int](repeating: 0, count: LoadHistogram.bounds.count)
 
     public init() {}
 
@@ -45,11 +47,20 @@ public struct LoadTimes: Sendable {
 
     public mutating func add(microseconds: Int64, apdexMicroseconds: Int64) {
         histogram.record(min(UInt64(max(microseconds, 0)), Self.highestMicroseconds))
+        bins[LoadHistogram.index(microseconds: microseconds)] += 1
         if microseconds <= apdexMicroseconds {
             satisfied += 1
         } else if microseconds <= 4 * apdexMicroseconds {
             tolerating += 1
         }
+    }
+
+    /// Adds another's views (a day's groups into one figure).
+    public mutating func merge(_ other: LoadTimes) {
+        histogram.add(other.histogram)
+        satisfied += other.satisfied
+        tolerating += other.tolerating
+        for index in bins.indices { bins[index] += other.bins[index] }
     }
 
     /// Nearest-rank percentile in milliseconds; nil when no timed view.
@@ -82,6 +93,56 @@ public struct DayStatistics: Sendable {
     public var visitors = Set<Int32>()
     /// Load times of the configured page groups' views that day.
     public var loadTimes: [Int32: LoadTimes] = [:]
+    /// Per funnel, by the day its sessions started: sessions that reached the first step, and
+    /// the last.
+    public var funnelStarted: [Int] = []
+    public var funnelConverted: [Int] = []
+    /// Cart sessions that started that day, and how many were abandoned.
+    public var cartSessions = 0
+    public var cartAbandoned = 0
+}
+
+/// The bins of the load-time histogram chart, in milliseconds (the last is open).
+public enum LoadHistogram {
+    public static let bounds: [(from: Int, to: Int?)] = [
+        (0, 100), (100, 250), (250, 500), (500, 1000), (1000, 2500), (2500, 4000), (4000, 8000), (8000, nil),
+    ]
+
+    @inline(__always)
+    public static func index(microseconds: Int64) -> Int {
+        let ms = microseconds / 1000
+        if ms < 500 { return ms < 100 ? 0 : ms < 250 ? 1 : 2 }
+        if ms < 2500 { return ms < 1000 ? 3 : 4 }
+        return ms < 4000 ? 5 : ms < 8000 ? 6 : 7
+    }
+}
+
+/// The first page groups of a session: up to `PagePath.steps` groups (`PagePath.other` for
+/// groups outside the tracked ones), and whether the session went on.
+public struct PagePath: Hashable, Sendable {
+    public static let steps = 4
+    public static let other: Int32 = 0x7FFF
+    public private(set) var groups: [Int32]
+    /// More page views followed the ones in `groups`.
+    public private(set) var continues: Bool
+
+    public init(groups: [Int32], continues: Bool) {
+        self.groups = groups
+        self.continues = continues
+    }
+}
+
+/// A transition between two page groups at a position of the session: from the page view at
+/// `position` to the next (`to == PagePath.exit` when the session ended there).
+public struct GroupTransition: Hashable, Sendable {
+    public var position: Int8
+    public var from: Int32
+    public var to: Int32
+}
+
+extension PagePath {
+    /// `to` of a transition out of the session.
+    public static let exit: Int32 = -1
 }
 
 /// The load-time buckets of SPEC.md §4.7, in milliseconds: [0,1000), [1000,2500), [2500,4000), [4000,∞).
@@ -120,11 +181,19 @@ public struct SessionStatistics: Sendable {
 
     public private(set) var funnels: [FunnelStatistics]
     public private(set) var cart: CartStatistics?
+    /// Sessions by their first page groups, and transitions between the first page groups of
+    /// sessions (SPEC.md §5's paths and flow diagram). Groups at or past `trackedGroups` count
+    /// as `PagePath.other`, so both stay bounded by the configured groups.
+    public private(set) var paths: [PagePath: Int] = [:]
+    public private(set) var transitions: [GroupTransition: Int] = [:]
+    public let trackedGroups: Int32
 
     public init(apdexMilliseconds: Double, configuredGroups: Int, funnels: [FunnelSteps] = [],
                 cart: CartStatistics? = nil) {
         apdexMicroseconds = Int64((apdexMilliseconds * 1000).rounded())
         self.configuredGroups = Int32(configuredGroups)
+        // Without configured groups, the first groups seen stand for themselves.
+        trackedGroups = configuredGroups > 0 ? Int32(configuredGroups) : 24
         self.funnels = funnels.map(FunnelStatistics.init)
         self.cart = cart
     }
@@ -144,6 +213,8 @@ public struct SessionStatistics: Sendable {
 
         var firstPage: Hit?
         var lastPage: Hit?
+        var pathGroups: [Int32] = []
+        var pathContinues = false
         for (index, hit) in hits.enumerated() {
             let day = hit.localDay
             days[day, default: DayStatistics()].visitors.insert(session.visitor)
@@ -164,6 +235,11 @@ public struct SessionStatistics: Sendable {
                 }
             }
             if index + 1 < hits.count { groups[group].secondsOnPage.add(hits[index + 1].time - hit.time) }
+            if pathGroups.count < PagePath.steps {
+                pathGroups.append(hit.group < trackedGroups ? hit.group : PagePath.other)
+            } else {
+                pathContinues = true
+            }
             if firstPage == nil {
                 firstPage = hit
             } else {
@@ -183,8 +259,27 @@ public struct SessionStatistics: Sendable {
             if exit.status == 404 || exit.status == 410 { deadEndExits += 1 }
         }
         if last.status >= 500 { errorExits += 1 }
+        if !pathGroups.isEmpty {
+            paths[PagePath(groups: pathGroups, continues: pathContinues), default: 0] += 1
+            for position in pathGroups.indices {
+                let to = position + 1 < pathGroups.count ? pathGroups[position + 1] : pathContinues ? nil : PagePath.exit
+                guard let to else { break }
+                transitions[GroupTransition(position: Int8(position), from: pathGroups[position], to: to), default: 0] += 1
+            }
+        }
         let entryHost = firstPage?.referrerHost ?? -1
-        for index in funnels.indices { funnels[index].add(hits, device: device, entryHost: entryHost) }
-        cart?.add(hits, exitGroup: lastPage?.group ?? -1)
+        if days[startDay]?.funnelStarted.count != funnels.count {
+            days[startDay]?.funnelStarted = Array(repeating: 0, count: funnels.count)
+            days[startDay]?.funnelConverted = Array(repeating: 0, count: funnels.count)
+        }
+        for index in funnels.indices {
+            let reached = funnels[index].add(hits, device: device, entryHost: entryHost)
+            if reached > 0 { days[startDay]?.funnelStarted[index] += 1 }
+            if reached == funnels[index].steps.stepBits.count { days[startDay]?.funnelConverted[index] += 1 }
+        }
+        if let outcome = cart?.add(hits, exitGroup: lastPage?.group ?? -1) {
+            days[startDay]?.cartSessions += 1
+            if outcome == .abandoned { days[startDay]?.cartAbandoned += 1 }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Reports
 import Yams
 
 /// A part of the session key (SPEC.md §3 `session.key`).

@@ -1,3 +1,5 @@
+import Reports
+
 /// The built-in configurations, each a commented YAML file.
 public enum ConfigurationPresets {
     public static let names = ["generic", "woocommerce", "magento", "shopify"]

@@ -175,16 +175,49 @@ func percent(_ share: Double) -> String {
     return value == value.rounded() ? "\(Int(value))%" : "\(value)%"
 }
 
+/// This build's version, as reports and `--version` print it.
+public let uxchurnVersion = "0.5.0"
+
 /// `uxchurn report`: the analysis, written as a report folder.
 public enum ReportJob {
-    /// Writes `summary.json` into `out`, whole or not at all.
+    /// The templates a run renders with: `--templates DIR`, else the embedded ones.
+    ///
+    /// - Throws: `RunError.configuration` for a missing or broken template.
+    public static func templates(_ folder: String?) throws(RunError) -> ReportTemplates {
+        do throws(TemplateError) {
+            if let folder { return try ReportTemplates.load(folder: folder) }
+            return try ReportTemplates.embedded()
+        } catch {
+            throw .configuration(error.description)
+        }
+    }
+
+    /// The files of the report folder: `index.html`, `report.md`, `charts/*.svg`, `summary.json`.
+    public static func files(_ analysis: Analysis, templates: ReportTemplates) throws(RunError) -> [(path: String, bytes: [UInt8])] {
+        let view = ReportBuilder.build(analysis, generator: "uxchurn \(uxchurnVersion)")
+        var files: [(path: String, bytes: [UInt8])] = []
+        do {
+            files.append(("index.html", Array(try templates.render(view, template: "index.html").utf8)))
+            files.append(("report.md", Array(try templates.render(view, template: "report.md").utf8)))
+        } catch {
+            throw .configuration(error.description)
+        }
+        for chart in view.charts {
+            files.append(("charts/\(chart.name).svg", Array(chart.svg(standalone: true).utf8)))
+        }
+        files.append(("summary.json", Array(SummaryDocument.build(analysis).serialized().utf8)))
+        return files
+    }
+
+    /// Writes the report folder into `out`, whole or not at all.
     ///
     /// - Returns: the analysis, whose `ingest.faults` make the exit code 3 after writing.
-    public static func run(_ options: RunOptions, out: String) throws(RunError) -> Analysis {
+    public static func run(_ options: RunOptions, out: String, templates folder: String? = nil) throws(RunError) -> Analysis {
+        let templates = try templates(folder)
         let analysis = try Analysis.run(options)
-        let summary = SummaryDocument.build(analysis)
+        let files = try files(analysis, templates: templates)
         do {
-            try ReportFolder.write([("summary.json", Array(summary.serialized().utf8))], to: out)
+            try ReportFolder.write(files, to: out)
         } catch {
             throw .input("\(error)")
         }

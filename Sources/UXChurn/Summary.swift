@@ -60,12 +60,7 @@ public enum SummaryDocument {
                 ("median_seconds_from_start", f.secondsFromStart[index].percentile(50).map { .int(Int($0)) } ?? .null),
             ])
         }
-        var bySource: [TrafficSource: FunnelSegment] = [:]
-        for (host, segment) in f.byEntryHost {
-            let source = TrafficSource(referrerHost: analysis.hits.host(host), siteHost: site)
-            bySource[source, default: FunnelSegment()].sessions += segment.sessions
-            bySource[source, default: FunnelSegment()].converted += segment.converted
-        }
+        let bySource = sources(analysis, f, site: site)
         func segment(_ s: FunnelSegment) -> JSONValue {
             .object([("sessions", .int(s.sessions)), ("conversion", .rate(s.conversion))])
         }
@@ -78,12 +73,28 @@ public enum SummaryDocument {
         ])
     }
 
+    /// A funnel's segments by traffic source of the session's entry page view.
+    static func sources(_ analysis: Analysis, _ f: FunnelStatistics, site: String?) -> [TrafficSource: FunnelSegment] {
+        var bySource: [TrafficSource: FunnelSegment] = [:]
+        for (host, segment) in f.byEntryHost {
+            let source = TrafficSource(referrerHost: analysis.hits.host(host), siteHost: site)
+            bySource[source, default: FunnelSegment()].sessions += segment.sessions
+            bySource[source, default: FunnelSegment()].converted += segment.converted
+        }
+        return bySource
+    }
+
+    /// Abandoned carts by the page group they were left at, most first (ties by name).
+    static func cartLeftAt(_ analysis: Analysis, _ cart: CartStatistics) -> [(name: String, sessions: Int)] {
+        let names = analysis.hits.pageGroups.names
+        return cart.leftAt.map { (name: $0.key >= 0 ? names[Int($0.key)] : "(no page view)", sessions: $0.value) }
+            .sorted { a, b in a.sessions != b.sessions ? a.sessions > b.sessions : a.name < b.name }
+    }
+
     /// `null` without a `cart` section in the configuration.
     static func cart(_ analysis: Analysis) -> JSONValue {
         guard let cart = analysis.hits.statistics.cart else { return .null }
-        let names = analysis.hits.pageGroups.names
-        let leftAt = cart.leftAt.map { (name: $0.key >= 0 ? names[Int($0.key)] : "(no page view)", sessions: $0.value) }
-            .sorted { a, b in a.sessions != b.sessions ? a.sessions > b.sessions : a.name < b.name }
+        let leftAt = cartLeftAt(analysis, cart)
         return .object([
             ("sessions", .int(cart.sessions)),
             ("abandoned", .int(cart.abandoned)),

@@ -66,7 +66,7 @@ func parseShare(_ text: String) -> Double? {
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Parse and analyse access logs; write the report folder (summary.json).")
+        abstract: "Parse and analyse access logs; write the report folder (index.html, report.md, charts/, summary.json).")
 
     @OptionGroup var analysis: AnalysisOptions
 
@@ -79,8 +79,11 @@ struct Report: ParsableCommand {
     @Option(help: "Also write the threshold results as JUnit XML.")
     var junit: String?
 
+    @Option(help: "Render with index.html.mustache and report.md.mustache from this folder instead of the built-in templates.")
+    var templates: String?
+
     func run() throws {
-        let result = try ReportJob.run(try analysis.runOptions(), out: out)
+        let result = try ReportJob.run(try analysis.runOptions(), out: out, templates: templates)
         let ingest = result.ingest
         if !analysis.quiet {
             printErr("uxchurn: \(ingest.lines) lines from \(ingest.files.count) input(s), \(ingest.skipped) skipped; report in \(out)/")
@@ -217,6 +220,7 @@ struct UXChurnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "uxchurn",
         abstract: "Turn a web shop's access logs into a UX-churn report.",
+        version: uxchurnVersion,
         subcommands: [Report.self, Check.self, Init.self, Formats.self, SampleLogsCommand.self])
 }
 

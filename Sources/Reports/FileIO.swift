@@ -12,7 +12,7 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Reads a whole small text file (configuration, templates).
-func readTextFile(_ path: String) throws(FileError) -> String {
+public func readTextFile(_ path: String) throws(FileError) -> String {
     guard let file = fopen(path, "rb") else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
     defer { fclose(file) }
     var bytes: [UInt8] = []
@@ -29,14 +29,14 @@ func readTextFile(_ path: String) throws(FileError) -> String {
 }
 
 /// Writes `bytes` to `path`, replacing it.
-func writeFile(_ path: String, _ bytes: [UInt8]) throws(FileError) {
+public func writeFile(_ path: String, _ bytes: [UInt8]) throws(FileError) {
     guard let file = fopen(path, "wb") else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
     let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
     let closed = fclose(file)
     guard written == bytes.count, closed == 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
 }
 
-func fileExists(_ path: String) -> Bool {
+public func fileExists(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0
 }

@@ -1,0 +1,82 @@
+/// Numbers as the reports print them: fixed rules, no locale, so a report is the same
+/// wherever it is made.
+public enum Format {
+    /// One decimal at most: 12, 12.5.
+    public static func oneDecimal(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded)
+    }
+
+    /// Two decimals at most: 0.87, 1.
+    public static func twoDecimals(_ value: Double) -> String {
+        coordinate(value)
+    }
+
+    /// Thousands separated by commas: 1,234,567.
+    public static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = value < 0 ? "-" : ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
+            out.append(digit)
+        }
+        return out
+    }
+
+    /// A share as a percentage with one decimal, or `–` without data.
+    public static func percent(_ share: Double?) -> String {
+        guard let share else { return "–" }
+        // A share too small to show is not none.
+        if share > 0 && share < 0.0005 { return "< 0.1%" }
+        return oneDecimal(share * 100) + "%"
+    }
+
+    /// Milliseconds: `840 ms`, `1.25 s`, `12.4 s`; `–` without data.
+    public static func milliseconds(_ ms: Double?) -> String {
+        guard let ms else { return "–" }
+        if ms < 1000 { return "\(Int(ms.rounded())) ms" }
+        let seconds = ms / 1000
+        if seconds < 10 {
+            let hundredths = (seconds * 100).rounded() / 100
+            return "\(trimmed(hundredths)) s"
+        }
+        return oneDecimal(seconds) + " s"
+    }
+
+    /// A duration in whole seconds: `45 s`, `3 min 20 s`, `2 h 5 min`; `–` without data.
+    public static func duration(_ seconds: Int64?) -> String {
+        guard let seconds else { return "–" }
+        if seconds < 60 { return "\(seconds) s" }
+        if seconds < 3600 {
+            let rest = seconds % 60
+            return rest == 0 ? "\(seconds / 60) min" : "\(seconds / 60) min \(rest) s"
+        }
+        let minutes = (seconds % 3600) / 60
+        return minutes == 0 ? "\(seconds / 3600) h" : "\(seconds / 3600) h \(minutes) min"
+    }
+
+    /// A signed change in percentage points: `+1.2 pt`, `−0.4 pt`.
+    public static func points(_ delta: Double) -> String {
+        let text = oneDecimal(abs(delta * 100))
+        return (delta < 0 && text != "0" ? "−" : "+") + text + " pt"
+    }
+
+    /// A signed relative change: `+12%`, `−3.5%`.
+    public static func relative(_ delta: Double) -> String {
+        let text = oneDecimal(abs(delta * 100))
+        return (delta < 0 && text != "0" ? "−" : "+") + text + "%"
+    }
+
+    /// A number for SVG coordinates: at most two decimals, no trailing zeros.
+    static func coordinate(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        return trimmed(rounded == 0 ? 0 : rounded)
+    }
+
+    private static func trimmed(_ value: Double) -> String {
+        if value == value.rounded() { return String(Int64(value)) }
+        var text = String(value)
+        while text.hasSuffix("0") { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,286 @@
+// The view models the report templates render: plain values, every figure already written as
+// text, every chart already drawn. Templates escape all `{{text}}`; only `{{{svg}}}` (made and
+// escaped by the chart module) and `{{{chartStyle}}}` go in raw.
+
+/// The whole report: what `index.html` and `report.md` show.
+public struct ReportView: Sendable {
+    public var title = "uxchurn report"
+    /// The shop's host, when known.
+    public var site: String?
+    /// The time span of the parsed lines, as text.
+    public var period = ""
+    public var headline: [FigureView] = []
+    public var thresholds: ThresholdsView?
+    public var funnels: [FunnelView] = []
+    public var cart: CartView?
+    public var load: LoadView?
+    public var leaving: LeavingView?
+    public var errors = ErrorExitsView()
+    public var entryPages: [PageShareRow] = []
+    public var exitPages: [PageShareRow] = []
+    public var pages: [PageRow] = []
+    /// The first of `pages`, for the short Markdown report.
+    public var topPages: [PageRow] = []
+    public var paths: [PathRow] = []
+    public var flow: ChartView?
+    public var trends: TrendsView?
+    public var retention: RetentionView?
+    public var quality = QualityView()
+    /// Every chart of the report, written as `charts/NAME.svg` beside it.
+    public var charts: [Chart] = []
+    /// The chart palette (CSS), for the HTML template.
+    public var chartStyle = Chart.stylesheet
+    /// The version that wrote the report.
+    public var generator = ""
+
+    public init() {}
+}
+
+/// A chart as a template places it.
+public struct ChartView: Sendable {
+    public var title: String
+    /// The inline `<svg>` element.
+    public var svg: String
+    /// The standalone file, relative to the report folder.
+    public var file: String
+
+    public init(_ chart: Chart) {
+        title = chart.title
+        svg = chart.svg(standalone: false)
+        file = "charts/\(chart.name).svg"
+    }
+}
+
+public struct FigureView: Sendable {
+    public var label = ""
+    public var value = ""
+    /// The change since the previous stored night, when there is history.
+    public var change: String?
+    /// `good`, `bad` or `same`: how the change reads for the shop.
+    public var trend = "same"
+
+    public init(label: String, value: String) {
+        self.label = label
+        self.value = value
+    }
+}
+
+public struct ThresholdsView: Sendable {
+    public var rows: [ThresholdRow] = []
+    public var passed = 0
+    public var failed = 0
+    public var allPassed = true
+
+    public init() {}
+}
+
+public struct FunnelView: Sendable {
+    public var name = ""
+    /// The element id of its section.
+    public var anchor = ""
+    public var conversion = ""
+    /// One sentence: the biggest drop-off.
+    public var insight = ""
+    public var chart: ChartView?
+    public var steps: [FunnelStepRow] = []
+    public var devices: [SegmentRow] = []
+    public var sources: [SegmentRow] = []
+
+    public init() {}
+}
+
+public struct FunnelStepRow: Sendable {
+    public var name = ""
+    public var sessions = ""
+    public var fromPrevious = ""
+    public var fromStart = ""
+    public var lost = ""
+    public var medianTime = ""
+
+    public init() {}
+}
+
+public struct SegmentRow: Sendable {
+    public var name = ""
+    public var sessions = ""
+    public var conversion = ""
+
+    public init() {}
+}
+
+public struct CartView: Sendable {
+    public var sessions = ""
+    public var abandoned = ""
+    public var rate = ""
+    public var chart: ChartView?
+    public var leftAt: [PageShareRow] = []
+
+    public init() {}
+}
+
+/// A page group with a count and its share of a total.
+public struct PageShareRow: Sendable {
+    public var group = ""
+    public var count = ""
+    public var share = ""
+
+    public init() {}
+}
+
+public struct LoadView: Sendable {
+    public var apdexThreshold = ""
+    public var chart: ChartView?
+    public var rows: [LoadRow] = []
+    /// Histograms of the most viewed configured groups, and one table of them all.
+    public var histograms: [ChartView] = []
+    public var histogramGroups: [String] = []
+    public var histogramRows: [BinRow] = []
+
+    public init() {}
+}
+
+public struct LoadRow: Sendable {
+    public var group = ""
+    public var views = ""
+    public var p50 = ""
+    public var p75 = ""
+    public var p95 = ""
+    public var p99 = ""
+    public var apdex = ""
+
+    public init() {}
+}
+
+/// One load-time bin: views per histogram group, as `histogramGroups` orders them.
+public struct BinRow: Sendable {
+    public var label = ""
+    public var views: [String] = []
+
+    public init() {}
+}
+
+public struct LeavingView: Sendable {
+    public var insight = ""
+    public var chart: ChartView?
+    public var rows: [BucketRow] = []
+
+    public init() {}
+}
+
+public struct BucketRow: Sendable {
+    public var label = ""
+    public var views = ""
+    public var exits = ""
+    public var exitRate = ""
+
+    public init() {}
+}
+
+public struct ErrorExitsView: Sendable {
+    public var errorExits = ""
+    public var errorExitRate = ""
+    public var deadEnds = ""
+    public var sessions = ""
+
+    public init() {}
+}
+
+public struct PageRow: Sendable {
+    public var group = ""
+    public var views = ""
+    public var entries = ""
+    public var exits = ""
+    public var exitRate = ""
+    public var errorRate = ""
+    public var medianOnPage = ""
+    public var p95 = ""
+
+    public init() {}
+}
+
+public struct PathRow: Sendable {
+    public var path = ""
+    public var sessions = ""
+    public var share = ""
+
+    public init() {}
+}
+
+public struct TrendsView: Sendable {
+    public var charts: [ChartView] = []
+    public var days: [DayRow] = []
+    /// Funnel and cart columns are shown only when configured.
+    public var hasConversion = false
+    public var hasAbandonment = false
+
+    public init() {}
+}
+
+public struct DayRow: Sendable {
+    public var date = ""
+    public var sessions = ""
+    public var visitors = ""
+    public var pageViews = ""
+    public var bounceRate = ""
+    public var conversion = ""
+    public var abandonment = ""
+    public var p95 = ""
+
+    public init() {}
+}
+
+public struct RetentionView: Sendable {
+    public var chart: ChartView?
+    public var figures: [FigureView] = []
+    public var note = ""
+
+    public init() {}
+}
+
+public struct QualityView: Sendable {
+    public var inputs: [InputRow] = []
+    public var format = ""
+    public var lines = ""
+    public var parsed = ""
+    public var skipped = ""
+    public var skippedShare = ""
+    public var samples: [SampleRow] = []
+    public var classes: [ClassRow] = []
+    public var botShare = ""
+    public var faults: [String] = []
+    public var hitsOutsideWindow: String?
+
+    public init() {}
+}
+
+public struct InputRow: Sendable {
+    public var file = ""
+    public var format = ""
+
+    public init(file: String, format: String) {
+        self.file = file
+        self.format = format
+    }
+}
+
+public struct SampleRow: Sendable {
+    public var location = ""
+    public var text = ""
+
+    public init(location: String, text: String) {
+        self.location = location
+        self.text = text
+    }
+}
+
+public struct ClassRow: Sendable {
+    public var name = ""
+    public var requests = ""
+    public var share = ""
+
+    public init(name: String, requests: String, share: String) {
+        self.name = name
+        self.requests = requests
+        self.share = share
+    }
+}

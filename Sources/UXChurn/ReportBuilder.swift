@@ -1,0 +1,376 @@
+import Analysis
+import LogParsing
+import Reports
+import Sessions
+
+/// Turns an analysis into the report's view model: figures as text, charts drawn.
+public enum ReportBuilder {
+    /// Rows in the entry, exit and path tables.
+    static let topRows = 10
+    /// Load-time histograms drawn (the most viewed configured groups).
+    static let histograms = 4
+
+    public static func build(_ analysis: Analysis, generator: String) -> ReportView {
+        let stats = analysis.hits.statistics
+        let site = SummaryDocument.siteHost(analysis)
+        var view = ReportView()
+        view.generator = generator
+        view.site = site
+        view.title = site.map { "UX churn report · \($0)" } ?? "UX churn report"
+        view.period = period(analysis.ingest)
+        let check = CheckJob.report(analysis)
+        view.headline = check.headline.map { FigureView(label: $0.label, value: $0.value) }
+        if !check.thresholds.isEmpty {
+            var thresholds = ThresholdsView()
+            thresholds.rows = check.thresholds
+            thresholds.failed = check.breaches
+            thresholds.passed = check.thresholds.count - check.breaches
+            thresholds.allPassed = check.breaches == 0
+            view.thresholds = thresholds
+        }
+        var charts: [Chart] = []
+        var names: Set<String> = []
+        func place(_ chart: Chart) -> ChartView {
+            var chart = chart
+            // Names come from funnel and group names: made file-safe, and unique.
+            let base = Chart.fileName(chart.name)
+            chart.name = base
+            var number = 2
+            while names.contains(chart.name) {
+                chart.name = "\(base)-\(number)"
+                number += 1
+            }
+            names.insert(chart.name)
+            charts.append(chart)
+            return ChartView(chart)
+        }
+        for (index, funnel) in stats.funnels.enumerated() {
+            view.funnels.append(funnelView(analysis, funnel, index: index, site: site, place: place))
+        }
+        if let cart = stats.cart { view.cart = cartView(analysis, cart, place: place) }
+        view.load = loadView(analysis, place: place)
+        view.leaving = leavingView(stats, place: place)
+        view.errors.errorExits = Format.count(stats.errorExits)
+        view.errors.errorExitRate = Format.percent(stats.errorExitRate)
+        view.errors.deadEnds = Format.count(stats.deadEndExits)
+        view.errors.sessions = Format.count(stats.sessions)
+        let rows = SummaryDocument.pageRows(analysis)
+        view.pages = rows.map { row in
+            var page = PageRow()
+            page.group = row.name
+            page.views = Format.count(row.stats.views)
+            page.entries = Format.count(row.stats.entries)
+            page.exits = Format.count(row.stats.exits)
+            page.exitRate = Format.percent(row.stats.exitRate)
+            page.errorRate = Format.percent(row.stats.errorRate)
+            page.medianOnPage = Format.duration(row.stats.secondsOnPage.percentile(50))
+            page.p95 = Format.milliseconds(row.stats.loadTimes.percentileMilliseconds(95))
+            return page
+        }
+        view.topPages = Array(view.pages.prefix(12))
+        view.entryPages = rows.filter { $0.stats.entries > 0 }
+            .sorted { a, b in a.stats.entries != b.stats.entries ? a.stats.entries > b.stats.entries : a.name < b.name }
+            .prefix(topRows).map { shareRow($0.name, $0.stats.entries, of: stats.sessions) }
+        view.exitPages = rows.filter { $0.stats.exits > 0 }
+            .sorted { a, b in a.stats.exits != b.stats.exits ? a.stats.exits > b.stats.exits : a.name < b.name }
+            .prefix(topRows).map { row in
+                var share = shareRow(row.name, row.stats.exits, of: stats.sessions)
+                share.share = Format.percent(row.stats.exitRate)
+                return share
+            }
+        view.paths = pathRows(analysis)
+        if !stats.transitions.isEmpty {
+            let names = groupName(analysis)
+            let transitions = stats.transitions.map { key, sessions in
+                FlowDiagram.Transition(position: Int(key.position), from: names(key.from),
+                                       to: key.to == PagePath.exit ? nil : names(key.to), sessions: sessions)
+            }
+            view.flow = place(FlowDiagram(transitions: transitions).chart(name: "flow", title: "How sessions move between page groups"))
+        }
+        view.trends = trendsView(analysis, place: place)
+        view.quality = qualityView(analysis)
+        view.charts = charts
+        return view
+    }
+
+    /// `2026-03-02 00:00:03 – 2026-03-04 23:59:58 (UTC−05:00)`.
+    static func period(_ ingest: IngestResult) -> String {
+        guard let from = ingest.earliest, let to = ingest.latest else { return "no hits" }
+        func local(_ t: LogTimestamp) -> (String, String) {
+            let text = t.iso8601
+            let offset = text.suffix(6)
+            let offsetText = offset == "+00:00" ? "UTC" : "UTC" + offset.replacingOccurrences(of: "-", with: "−")
+            return (text.dropLast(6).replacingOccurrences(of: "T", with: " "), offsetText)
+        }
+        let (a, offsetA) = local(from)
+        let (b, offsetB) = local(to)
+        return offsetA == offsetB ? "\(a) – \(b) (\(offsetA))" : "\(a) (\(offsetA)) – \(b) (\(offsetB))"
+    }
+
+    static func shareRow(_ group: String, _ count: Int, of total: Int) -> PageShareRow {
+        var row = PageShareRow()
+        row.group = group
+        row.count = Format.count(count)
+        row.share = Format.percent(ratio(count, total))
+        return row
+    }
+
+    /// A page group's name by id, `other pages` for the untracked ones.
+    static func groupName(_ analysis: Analysis) -> (Int32) -> String {
+        let names = analysis.hits.pageGroups.names
+        return { id in id >= 0 && Int(id) < names.count ? names[Int(id)] : FlowDiagram.otherLabel }
+    }
+
+    static func funnelView(_ analysis: Analysis, _ funnel: FunnelStatistics, index: Int, site: String?,
+                           place: (Chart) -> ChartView) -> FunnelView {
+        var view = FunnelView()
+        view.name = funnel.steps.name
+        view.anchor = "funnel-\(index + 1)"
+        view.conversion = Format.percent(funnel.conversion)
+        let medians = funnel.secondsFromStart.map { $0.percentile(50) }
+        view.steps = funnel.steps.stepNames.enumerated().map { k, name in
+            var row = FunnelStepRow()
+            row.name = name
+            row.sessions = Format.count(funnel.reached[k])
+            row.fromPrevious = Format.percent(funnel.conversionFromPrevious(k))
+            row.fromStart = Format.percent(funnel.conversionFromStart(k))
+            row.lost = k == 0 ? "–" : Format.count(funnel.reached[k - 1] - funnel.reached[k])
+            row.medianTime = k == 0 ? "–" : Format.duration(medians[k])
+            return row
+        }
+        let steps = funnel.steps.stepNames.enumerated().map { k, name in
+            FunnelChart.Step(name: name, sessions: funnel.reached[k], medianSeconds: k == 0 ? nil : medians[k])
+        }
+        view.chart = place(FunnelChart(steps: steps).chart(name: "funnel-\(funnel.steps.name)", title: "Funnel \(funnel.steps.name): sessions per step"))
+        let drops = (1..<max(funnel.reached.count, 1)).map { k in (k, funnel.reached[k - 1] - funnel.reached[k]) }
+        if let worst = drops.max(by: { a, b in a.1 != b.1 ? a.1 < b.1 : a.0 > b.0 }), worst.1 > 0 {
+            let k = worst.0
+            view.insight = "The biggest drop is from \(funnel.steps.stepNames[k - 1]) to \(funnel.steps.stepNames[k]): "
+                + "\(Format.count(worst.1)) of \(Format.count(funnel.reached[k - 1])) sessions (\(Format.percent(ratio(worst.1, funnel.reached[k - 1])))) did not go on."
+        } else if funnel.reached.first == 0 {
+            view.insight = "No session reached the first step."
+        }
+        func segment(_ name: String, _ s: FunnelSegment) -> SegmentRow {
+            var row = SegmentRow()
+            row.name = name
+            row.sessions = Format.count(s.sessions)
+            row.conversion = Format.percent(s.conversion)
+            return row
+        }
+        view.devices = Device.allCases.compactMap { device in
+            funnel.byDevice[device].map { segment(device.rawValue, $0) }
+        }
+        let sources = SummaryDocument.sources(analysis, funnel, site: site)
+        view.sources = TrafficSource.allCases.compactMap { source in sources[source].map { segment(source.rawValue, $0) } }
+        return view
+    }
+
+    static func cartView(_ analysis: Analysis, _ cart: CartStatistics, place: (Chart) -> ChartView) -> CartView {
+        var view = CartView()
+        view.sessions = Format.count(cart.sessions)
+        view.abandoned = Format.count(cart.abandoned)
+        view.rate = Format.percent(cart.abandonmentRate)
+        let leftAt = SummaryDocument.cartLeftAt(analysis, cart)
+        view.leftAt = leftAt.map { shareRow($0.name, $0.sessions, of: cart.abandoned) }
+        if !leftAt.isEmpty {
+            let bars = leftAt.prefix(topRows).map { BarChart.Bar(label: $0.name, value: Double($0.sessions), text: Format.count($0.sessions)) }
+            let top = leftAt[0]
+            view.chart = place(BarChart(bars: bars).chart(
+                name: "cart-left-at", title: "Where abandoned carts were left",
+                summary: "\(Format.count(cart.abandoned)) abandoned cart sessions by their last page; most ended at \(top.name) (\(Format.count(top.sessions)))."))
+        }
+        return view
+    }
+
+    static func loadView(_ analysis: Analysis, place: (Chart) -> ChartView) -> LoadView? {
+        let timed = SummaryDocument.pageRows(analysis).filter { $0.stats.loadTimes.count > 0 }
+        guard !timed.isEmpty else { return nil }
+        var view = LoadView()
+        let apdex = analysis.configuration.apdexThresholdMilliseconds
+        view.apdexThreshold = Format.milliseconds(apdex)
+        view.rows = timed.map { row in
+            let load = row.stats.loadTimes
+            var out = LoadRow()
+            out.group = row.name
+            out.views = Format.count(load.count)
+            out.p50 = Format.milliseconds(load.percentileMilliseconds(50))
+            out.p75 = Format.milliseconds(load.percentileMilliseconds(75))
+            out.p95 = Format.milliseconds(load.percentileMilliseconds(95))
+            out.p99 = Format.milliseconds(load.percentileMilliseconds(99))
+            out.apdex = load.apdex.map { Format.twoDecimals($0) } ?? "–"
+            return out
+        }
+        let charted = timed.prefix(16)
+        let rows = charted.map { row in
+            let load = row.stats.loadTimes
+            return PercentileChart.Row(label: row.name, p50: load.percentileMilliseconds(50) ?? 0,
+                                       p75: load.percentileMilliseconds(75) ?? 0, p95: load.percentileMilliseconds(95) ?? 0,
+                                       p99: load.percentileMilliseconds(99) ?? 0)
+        }
+        view.chart = place(PercentileChart(rows: rows, reference: apdex).chart(name: "load-percentiles", title: "Load time per page group"))
+        let configured = analysis.hits.pageGroups.configuredCount
+        let names = analysis.hits.pageGroups.names
+        let key = analysis.hits.statistics.groups.prefix(configured).enumerated()
+            .filter { $0.element.loadTimes.count > 0 }
+            .sorted { a, b in a.element.views != b.element.views ? a.element.views > b.element.views : a.offset < b.offset }
+            .prefix(histograms)
+        let labels = LoadHistogram.bounds.map { binLabel($0, unit: true) }
+        view.histogramRows = labels.map { label in
+            var row = BinRow()
+            row.label = label
+            return row
+        }
+        for (index, group) in key {
+            let load = group.loadTimes
+            view.histogramGroups.append(names[index])
+            for bin in load.bins.indices {
+                view.histogramRows[bin].views.append("\(Format.count(load.bins[bin])) (\(Format.percent(ratio(load.bins[bin], load.count))))")
+            }
+            // Narrow columns: each labelled by where its bin starts.
+            let columns = zip(LoadHistogram.bounds, load.bins).map { bound, views in
+                ColumnChart.Column(label: Format.twoDecimals(Double(bound.from) / 1000) + (bound.to == nil ? "+" : ""),
+                                   value: Double(views), text: Format.count(views))
+            }
+            let slow = load.bins[LoadHistogram.index(microseconds: 4_000_000)...].reduce(0, +)
+            let chart = ColumnChart(columns: columns, axisTitle: "page views", categoryTitle: "load time from (s)") { Format.count(Int($0)) }
+            view.histograms.append(place(chart.chart(
+                name: "load-\(names[index])", title: "Load times of \(names[index])",
+                summary: "\(Format.count(load.count)) timed views of \(names[index]); \(Format.count(slow)) (\(Format.percent(ratio(slow, load.count)))) took 4 s or more.", width: 360)))
+        }
+        return view
+    }
+
+    /// A bin in seconds: `0.25–0.5 s`, `≥ 8 s`; without the unit for chart axes.
+    static func binLabel(_ bound: (from: Int, to: Int?), unit: Bool) -> String {
+        func s(_ ms: Int) -> String { Format.twoDecimals(Double(ms) / 1000) }
+        let suffix = unit ? " s" : ""
+        guard let to = bound.to else { return "≥ " + s(bound.from) + suffix }
+        return (bound.from == 0 ? "< " + s(to) : s(bound.from) + "–" + s(to)) + suffix
+    }
+
+    static func leavingView(_ stats: SessionStatistics, place: (Chart) -> ChartView) -> LeavingView? {
+        guard stats.timedPageViews > 0 else { return nil }
+        var view = LeavingView()
+        let labels = LoadBucket.bounds.map { binLabel($0, unit: true) }
+        let rates = zip(stats.bucketExits, stats.bucketViews).map { ratio($0, $1) }
+        view.rows = labels.indices.map { index in
+            var row = BucketRow()
+            row.label = labels[index]
+            row.views = Format.count(stats.bucketViews[index])
+            row.exits = Format.count(stats.bucketExits[index])
+            row.exitRate = Format.percent(rates[index])
+            return row
+        }
+        let columns = labels.indices.map {
+            ColumnChart.Column(label: binLabel(LoadBucket.bounds[$0], unit: false), value: rates[$0] ?? 0, text: Format.percent(rates[$0]))
+        }
+        var chart = ColumnChart(columns: columns, axisTitle: "exit rate", categoryTitle: "page load time (s)") { Format.percent($0) }
+        chart.highlighted = rates.indices.max { (rates[$0] ?? -1) < (rates[$1] ?? -1) }
+        if let fast = rates.first ?? nil, let slow = rates.last ?? nil {
+            view.insight = "Page views that took 4 s or more ended the visit \(Format.percent(slow)) of the time, against \(Format.percent(fast)) under 1 s."
+        }
+        view.chart = place(chart.chart(name: "exit-by-load", title: "Exit rate by page load time",
+                                       summary: view.insight.isEmpty ? "Exit rate of page views by their load time." : view.insight))
+        return view
+    }
+
+    static func pathRows(_ analysis: Analysis) -> [PathRow] {
+        let stats = analysis.hits.statistics
+        let names = groupName(analysis)
+        let labelled = stats.paths.map { path, sessions in
+            (text: path.groups.map(names).joined(separator: " → ") + (path.continues ? " → …" : " → left"), sessions: sessions)
+        }
+        var merged: [String: Int] = [:]
+        for item in labelled { merged[item.text, default: 0] += item.sessions }
+        return merged.sorted { a, b in a.value != b.value ? a.value > b.value : a.key < b.key }
+            .prefix(topRows).map { text, sessions in
+                var row = PathRow()
+                row.path = text
+                row.sessions = Format.count(sessions)
+                row.share = Format.percent(ratio(sessions, stats.sessions))
+                return row
+            }
+    }
+
+    static func trendsView(_ analysis: Analysis, place: (Chart) -> ChartView) -> TrendsView? {
+        let stats = analysis.hits.statistics
+        let dayKeys = stats.days.keys.sorted()
+        guard dayKeys.count > 1 else { return nil }
+        var view = TrendsView()
+        let days = dayKeys.map { stats.days[$0]! }
+        let labels = dayKeys.map { CivilDate(daysSinceEpoch: $0).description }
+        let p95 = days.map { day -> Double? in
+            var all = LoadTimes()
+            for load in day.loadTimes.values { all.merge(load) }
+            return all.percentileMilliseconds(95)
+        }
+        view.hasConversion = !stats.funnels.isEmpty
+        view.hasAbandonment = stats.cart != nil
+        let funnelName = stats.funnels.first?.steps.name
+        view.days = days.indices.map { index in
+            let day = days[index]
+            var row = DayRow()
+            row.date = labels[index]
+            row.sessions = Format.count(day.sessions)
+            row.visitors = Format.count(day.visitors.count)
+            row.pageViews = Format.count(day.pageViews)
+            row.bounceRate = Format.percent(day.bounceRate)
+            row.conversion = Format.percent(day.funnelConversion(0))
+            row.abandonment = Format.percent(day.cartAbandonmentRate)
+            row.p95 = Format.milliseconds(p95[index])
+            return row
+        }
+        func line(_ name: String, _ title: String, _ values: [Double?], _ axis: @escaping @Sendable (Double) -> String) {
+            let points = zip(labels, values).map { LineChart.Point(label: $0, value: $1) }
+            view.charts.append(place(LineChart(points: points, axis: axis).chart(name: name, title: title)))
+        }
+        line("trend-sessions", "Sessions per day", days.map { Double($0.sessions) }) { Format.count(Int($0)) }
+        if let funnelName {
+            line("trend-conversion", "Conversion (\(funnelName)) per day", days.map { $0.funnelConversion(0) }) { Format.percent($0) }
+        }
+        if stats.cart != nil {
+            line("trend-abandonment", "Cart abandonment per day", days.map(\.cartAbandonmentRate)) { Format.percent($0) }
+        }
+        if p95.contains(where: { $0 != nil }) {
+            line("trend-p95", "p95 load time per day", p95) { Format.milliseconds($0) }
+        }
+        return view
+    }
+
+    /// Control characters (binary junk in a log) shown as U+FFFD.
+    static func printable(_ text: Substring) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F {
+                out += "\u{FFFD}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func qualityView(_ analysis: Analysis) -> QualityView {
+        let ingest = analysis.ingest
+        var view = QualityView()
+        let formats = Dictionary(ingest.differingFormats?.map { ($0.file, $0.format) } ?? [], uniquingKeysWith: { a, _ in a })
+        view.inputs = ingest.files.map { InputRow(file: $0, format: formats[$0] ?? ingest.format) }
+        view.format = ingest.format
+        view.lines = Format.count(ingest.lines)
+        view.parsed = Format.count(ingest.parsed)
+        view.skipped = Format.count(ingest.skipped)
+        view.skippedShare = Format.percent(ratio(ingest.skipped, ingest.lines))
+        view.samples = ingest.skippedSamples.map { SampleRow(location: "\($0.file):\($0.line)", text: printable($0.text.prefix(300))) }
+        let classes = ingest.classes
+        let rows: [(String, Int)] = [
+            ("page views", classes.pageViews), ("actions", classes.actions), ("bots", classes.botRequests),
+            ("assets", classes.assetRequests), ("ignored", classes.ignoredRequests),
+            ("invalid requests", classes.invalidRequests), ("dropped", classes.droppedRequests),
+        ]
+        view.classes = rows.map { ClassRow(name: $0.0, requests: Format.count($0.1), share: Format.percent(ratio($0.1, ingest.parsed))) }
+        view.botShare = Format.percent(ratio(classes.botRequests, ingest.parsed))
+        view.faults = ingest.faults.map(\.description)
+        if analysis.hits.hitsOutsideWindow > 0 { view.hitsOutsideWindow = Format.count(analysis.hits.hitsOutsideWindow) }
+        return view
+    }
+}

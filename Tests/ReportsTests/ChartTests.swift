@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+@testable import Reports
+
+/// Compares `text` with `golden/NAME`; `UXCHURN_UPDATE_GOLDEN=1 swift test` rewrites the files
+/// (then read the diff before committing them).
+func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("golden")
+    let file = folder.appendingPathComponent(name)
+    if ProcessInfo.processInfo.environment["UXCHURN_UPDATE_GOLDEN"] == "1" {
+        try Data(text.utf8).write(to: file)
+        return
+    }
+    let expected = try String(contentsOf: file, encoding: .utf8)
+    #expect(text == expected, "\(name) differs from its golden file; UXCHURN_UPDATE_GOLDEN=1 rewrites it", sourceLocation: sourceLocation)
+}
+
+@Suite struct ChartTests {
+    static let funnel = FunnelChart(steps: [
+        .init(name: "product", sessions: 1200, medianSeconds: nil),
+        .init(name: "add to cart", sessions: 480, medianSeconds: 95),
+        .init(name: "checkout", sessions: 300, medianSeconds: 260),
+        .init(name: "purchase", sessions: 120, medianSeconds: 612),
+    ]).chart(name: "funnel-checkout", title: "Funnel checkout")
+
+    @Test func funnelGolden() throws {
+        try expectGolden(Self.funnel.svg(standalone: true), "funnel.svg")
+    }
+
+    @Test func funnelShowsDropOffAndTimeToConvert() {
+        let svg = Self.funnel.svg(standalone: false)
+        #expect(svg.contains("▼ 720 left (60%) · median 1 min 35 s from start"))
+        #expect(svg.contains("120 · 10%"))
+        #expect(svg.contains("<title id=\"chart-funnel-checkout-title\">Funnel checkout</title>"))
+        #expect(svg.contains("<desc id=\"chart-funnel-checkout-desc\">1,200 sessions reached product; 120 reached purchase (10%).</desc>"))
+    }
+
+    @Test func percentilesGolden() throws {
+        let chart = PercentileChart(rows: [
+            .init(label: "home", p50: 210, p75: 280, p95: 410, p99: 1600),
+            .init(label: "product", p50: 580, p75: 730, p95: 2570, p99: 4230),
+            .init(label: "checkout", p50: 1230, p75: 1610, p95: 2150, p99: 9740),
+        ], reference: 500).chart(name: "load", title: "Load time per page group")
+        try expectGolden(chart.svg(standalone: true), "percentiles.svg")
+        #expect(chart.summary == "Load-time percentiles of 3 page groups; the slowest p95 is product at 2.57 s.")
+    }
+
+    @Test func columnsGolden() throws {
+        var columns = ColumnChart(columns: [
+            .init(label: "< 1", value: 0.267, text: "26.7%"), .init(label: "1–2.5", value: 0.345, text: "34.5%"),
+            .init(label: "2.5–4", value: 0.5, text: "50%"), .init(label: "≥ 4", value: 0.833, text: "83.3%"),
+        ], axisTitle: "exit rate", categoryTitle: "page load time (s)") { Format.percent($0) }
+        columns.highlighted = 3
+        try expectGolden(columns.chart(name: "exits", title: "Exit rate by load time", summary: "Slow pages lose visitors.").svg(standalone: true), "columns.svg")
+    }
+
+    @Test func lineGolden() throws {
+        let line = LineChart(points: [
+            .init(label: "2026-03-02", value: 61), .init(label: "2026-03-03", value: nil),
+            .init(label: "2026-03-04", value: 74), .init(label: "2026-03-05", value: 70),
+        ]) { Format.count(Int($0)) }
+        let chart = line.chart(name: "sessions", title: "Sessions per day")
+        try expectGolden(chart.svg(standalone: true), "line.svg")
+        // A day without a value breaks the line: two segments.
+        #expect(chart.svg(standalone: false).contains("d=\"M52 "))
+        #expect(chart.summary == "Sessions per day over 4 days: 61 on 2026-03-02, 70 on 2026-03-05.")
+    }
+
+    @Test func barsGolden() throws {
+        let bars = BarChart(bars: [.init(label: "checkout", value: 23, text: "23"), .init(label: "cart", value: 18, text: "18")])
+        try expectGolden(bars.chart(name: "left", title: "Where carts were left", summary: "Most at checkout.").svg(standalone: true), "bars.svg")
+    }
+
+    @Test func heatmapGolden() throws {
+        let heatmap = Heatmap(columns: ["week 0", "week 1", "week 2"], rows: [
+            .init(label: "2026-03-02", size: 120, cells: [1, 0.25, 0.125]),
+            .init(label: "2026-03-09", size: 95, cells: [1, 0.3, nil]),
+        ])
+        try expectGolden(heatmap.chart(name: "cohorts", title: "Cohort retention", summary: "Returning visitors by first week.").svg(standalone: true), "heatmap.svg")
+    }
+
+    @Test func flowGolden() throws {
+        let flow = FlowDiagram(transitions: [
+            .init(position: 0, from: "home", to: "product", sessions: 40),
+            .init(position: 0, from: "home", to: nil, sessions: 10),
+            .init(position: 0, from: "product", to: "cart", sessions: 20),
+            .init(position: 0, from: "product", to: nil, sessions: 30),
+            .init(position: 1, from: "product", to: "cart", sessions: 15),
+            .init(position: 1, from: "product", to: nil, sessions: 25),
+            .init(position: 1, from: "cart", to: "checkout", sessions: 12),
+            .init(position: 1, from: "cart", to: nil, sessions: 8),
+        ], positions: 3)
+        let chart = flow.chart(name: "flow", title: "Flow")
+        try expectGolden(chart.svg(standalone: true), "flow.svg")
+        #expect(chart.svg(standalone: false).contains("<title>home → product: 40 sessions</title>"))
+        #expect(chart.svg(standalone: false).contains("<title>25 sessions left after product</title>"))
+    }
+
+    @Test func flowMergesGroupsBeyondTheTopOnes() {
+        let transitions = (0..<9).map { FlowDiagram.Transition(position: 0, from: "g\($0)", to: nil, sessions: 10 + $0) }
+        let flow = FlowDiagram(transitions: transitions, positions: 2, nodesPerColumn: 4)
+        #expect(flow.columns[0].map(\.label) == ["g8", "g7", "g6", FlowDiagram.otherLabel])
+        #expect(flow.columns[0][3].sessions == 10 + 11 + 12 + 13 + 14 + 15)
+        #expect(flow.columns[1].map(\.label) == [FlowDiagram.leftLabel])
+    }
+
+    @Test func sameInputSameBytes() {
+        #expect(Self.funnel.svg(standalone: true) == FunnelChart(steps: [
+            .init(name: "product", sessions: 1200, medianSeconds: nil),
+            .init(name: "add to cart", sessions: 480, medianSeconds: 95),
+            .init(name: "checkout", sessions: 300, medianSeconds: 260),
+            .init(name: "purchase", sessions: 120, medianSeconds: 612),
+        ]).chart(name: "funnel-checkout", title: "Funnel checkout").svg(standalone: true))
+    }
+
+    @Test func labelsFromLogsAreEscaped() {
+        let hostile = "\"><script>alert(1)</script>"
+        let chart = BarChart(bars: [.init(label: hostile, value: 1, text: "1")]).chart(name: "x", title: hostile, summary: hostile)
+        let svg = chart.svg(standalone: true)
+        #expect(!svg.contains("<script>"))
+        #expect(svg.contains("&lt;script&gt;"))
+    }
+
+    @Test func niceTicks() {
+        #expect(ChartLayout.ticks(upTo: 9740) == [0, 2000, 4000, 6000, 8000, 10000])
+        #expect(ChartLayout.ticks(upTo: 0.833, count: 4) == [0, 0.25, 0.5, 0.75, 1])
+        #expect(ChartLayout.ticks(upTo: 159, count: 4) == [0, 50, 100, 150, 200])
+        #expect(ChartLayout.ticks(upTo: 0) == [0, 1])
+        #expect(ChartLayout.ticks(upTo: 3) == [0, 1, 2, 3])
+    }
+
+    @Test func slugs() {
+        #expect(Chart.fileName("Add to cart!") == "add-to-cart")
+        #expect(Chart.fileName("../../etc/passwd") == "etc-passwd")
+        #expect(Chart.fileName("¿") == "x")
+    }
+}
+
+@Suite struct FormatTests {
+    @Test func numbers() {
+        #expect(Format.count(1_234_567) == "1,234,567")
+        #expect(Format.count(-1200) == "-1,200")
+        #expect(Format.count(999) == "999")
+        #expect(Format.percent(0.1234) == "12.3%")
+        #expect(Format.percent(0.0002) == "< 0.1%")
+        #expect(Format.percent(0) == "0%")
+        #expect(Format.percent(nil) == "–")
+        #expect(Format.milliseconds(840.4) == "840 ms")
+        #expect(Format.milliseconds(1250) == "1.25 s")
+        #expect(Format.milliseconds(12_440) == "12.4 s")
+        #expect(Format.duration(45) == "45 s")
+        #expect(Format.duration(200) == "3 min 20 s")
+        #expect(Format.duration(7500) == "2 h 5 min")
+        #expect(Format.points(-0.004) == "−0.4 pt")
+        #expect(Format.relative(0.12) == "+12%")
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Reports
+import Testing
+@testable import UXChurn
+
+/// The HTML and Markdown reports: golden files, escaping, determinism, templates.
+@Suite struct ReportTests {
+    static let golden = fixtures + "/golden"
+
+    func files(_ inputs: [String], config: String? = nil, templates: String? = nil) throws -> [String: String] {
+        var options = RunOptions(inputs: inputs)
+        options.configPath = config
+        let analysis = try Analysis.run(options)
+        let list = try ReportJob.files(analysis, templates: try ReportJob.templates(templates))
+        return Dictionary(uniqueKeysWithValues: list.map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
+    }
+
+    /// Compares with `golden/NAME`; `UXCHURN_UPDATE_GOLDEN=1 swift test` rewrites it.
+    func expectGolden(_ text: String?, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("golden/" + name)
+        let text = try #require(text)
+        if ProcessInfo.processInfo.environment["UXCHURN_UPDATE_GOLDEN"] == "1" {
+            try Data(text.utf8).write(to: file)
+            return
+        }
+        #expect(text == (try String(contentsOf: file, encoding: .utf8)),
+                "\(name) differs from its golden file; UXCHURN_UPDATE_GOLDEN=1 rewrites it", sourceLocation: sourceLocation)
+    }
+
+    @Test func htmlAndMarkdownGolden() throws {
+        let report = try files([Self.golden], config: Self.golden + "/uxchurn.yml")
+        try expectGolden(report["index.html"], "index.html")
+        try expectGolden(report["report.md"], "report.md")
+    }
+
+    @Test func everySectionAndChartIsThere() throws {
+        let report = try files([Self.golden], config: Self.golden + "/uxchurn.yml")
+        let html = try #require(report["index.html"])
+        for id in ["funnel-1", "cart", "load", "leaving", "errors", "pages", "paths", "trends", "retention", "quality"] {
+            #expect(html.contains("<section id=\"\(id)\">"), "section \(id)")
+        }
+        let charts = report.keys.filter { $0.hasPrefix("charts/") }.sorted()
+        #expect(charts.contains("charts/funnel-checkout.svg"))
+        #expect(charts.contains("charts/exit-by-load.svg"))
+        #expect(charts.contains("charts/flow.svg"))
+        #expect(charts.contains("charts/load-percentiles.svg"))
+        #expect(charts.contains("charts/trend-sessions.svg"))
+        #expect(charts.contains("charts/cart-left-at.svg"))
+        // Each chart is inline in the page with a title, and linked from the Markdown.
+        let markdown = try #require(report["report.md"])
+        for chart in charts {
+            let svg = try #require(report[chart])
+            #expect(svg.contains("<title id="))
+            #expect(markdown.contains("](\(chart))"))
+        }
+        #expect(html.components(separatedBy: "<svg ").count - 1 == charts.count)
+        // Self-contained: nothing fetched, no script.
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("http://") || !html.contains("src=\"http"))
+        #expect(!html.contains("<link"))
+    }
+
+    @Test func figuresMatchTheSummary() throws {
+        let report = try files([Self.golden], config: Self.golden + "/uxchurn.yml")
+        let summary = try JSONSerialization.jsonObject(with: Data(try #require(report["summary.json"]).utf8)) as? [String: Any]
+        let traffic = try #require(summary?["traffic"] as? [String: Any])
+        let sessions = try #require(traffic["sessions"] as? Int)
+        let html = try #require(report["index.html"])
+        #expect(html.contains("<div class=\"label\">sessions</div><div class=\"value\">\(Format.count(sessions))</div>"))
+        let funnel = try #require((summary?["funnels"] as? [[String: Any]])?.first)
+        let conversion = try #require(funnel["conversion"] as? Double)
+        #expect(html.contains("— \(Format.percent(conversion)) convert"))
+    }
+
+    @Test func sameLogsGiveTheSameBytes() throws {
+        let first = try files([Self.golden], config: Self.golden + "/uxchurn.yml")
+        let second = try files([Self.golden], config: Self.golden + "/uxchurn.yml")
+        #expect(first.keys.sorted() == second.keys.sorted())
+        for (path, text) in first { #expect(second[path] == text, "\(path) differs between two runs") }
+    }
+
+    static let hostile = "\"><script>alert(1)</script>"
+
+    @Test func textFromTheLogsIsEscapedEverywhere() throws {
+        let scratch = Scratch()
+        // As Apache writes it: a quote inside a quoted field is escaped.
+        let agent = Self.hostile.replacingOccurrences(of: "\"", with: "\\\"")
+        var lines: [String] = []
+        for minute in 0..<5 {
+            let path = minute == 2 ? "/p/<img src=x onerror=alert(1)>" : "/p/\(minute)"
+            lines.append("203.0.113.9 - - [02/Mar/2026:10:0\(minute):00 +0000] \"GET \(path) HTTP/1.1\" 200 512 \"https://x.example/\(agent)\" \"\(agent)\"")
+        }
+        lines.append("\(Self.hostile) this line does not parse")
+        let log = scratch.write("access.log", lines.joined(separator: "\n") + "\n")
+        let config = scratch.write("uxchurn.yml", "pages:\n  - {name: '<b>product</b>', path: '^/p/'}\n")
+        var options = RunOptions(inputs: [log])
+        options.configPath = config
+        options.maxBadLineShare = 1
+        options.format = "combined"
+        let analysis = try Analysis.run(options)
+        #expect(analysis.ingest.skipped == 1)
+        let report = try ReportJob.files(analysis, templates: try ReportJob.templates(nil))
+        for file in report {
+            let text = String(decoding: file.bytes, as: UTF8.self)
+            #expect(!text.contains("<script>"), "\(file.path) has a raw <script>")
+            #expect(!text.contains("<img"), "\(file.path) has a raw <img")
+            #expect(!text.contains("<b>"), "\(file.path) has a raw <b>")
+        }
+        let html = String(decoding: try #require(report.first { $0.path == "index.html" }).bytes, as: UTF8.self)
+        #expect(html.contains("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; this line does not parse"))
+        #expect(html.contains("&lt;b&gt;product&lt;/b&gt;"))
+        let markdown = String(decoding: try #require(report.first { $0.path == "report.md" }).bytes, as: UTF8.self)
+        #expect(markdown.contains("&lt;b&gt;product&lt;/b&gt;"))
+    }
+
+    @Test func templatesFromAFolder() throws {
+        let scratch = Scratch()
+        scratch.write("index.html.mustache", "<p>{{title}}: {{#headline}}{{label}}={{value}};{{/headline}}</p>\n")
+        scratch.write("report.md.mustache", "{{% CONTENT_TYPE: MARKDOWN}}# {{period}}\n")
+        let report = try files([Self.golden], config: Self.golden + "/uxchurn.yml", templates: scratch.path)
+        #expect(report["index.html"]?.hasPrefix("<p>UX churn report") == true)
+        #expect(report["index.html"]?.contains("sessions=") == true)
+        #expect(report["report.md"]?.hasPrefix("# 20") == true)
+    }
+
+    @Test func aMissingTemplateIsAnError() {
+        let scratch = Scratch()
+        scratch.write("index.html.mustache", "<p>{{title}}</p>\n")
+        #expect {
+            _ = try ReportJob.templates(scratch.path)
+        } throws: { error in
+            guard case let RunError.configuration(message) = error else { return false }
+            return message.contains("report.md.mustache") && (error as? RunError)?.exitCode == 2
+        }
+    }
+
+    @Test func aBrokenTemplateNamesItsLine() {
+        let scratch = Scratch()
+        scratch.write("index.html.mustache", "<p>\n{{#headline}}\n{{label}}\n")
+        scratch.write("report.md.mustache", "# {{title}}\n")
+        #expect {
+            _ = try ReportJob.templates(scratch.path)
+        } throws: { error in
+            guard case let RunError.configuration(message) = error else { return false }
+            return message.contains("index.html.mustache:") && message.contains("does not parse")
+        }
+    }
+
+    @Test func noTrendsForOneDay() throws {
+        let report = try files([fixtures + "/conformance/funnel-order"], config: fixtures + "/conformance/funnel-order/uxchurn.yml")
+        let html = try #require(report["index.html"])
+        #expect(!html.contains("<section id=\"trends\">"))
+        #expect(report["charts/trend-sessions.svg"] == nil)
+    }
+}
