@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -33,10 +34,12 @@ let package = Package(
         // Build time: report-templates/*.mustache become Swift string literals in Reports.
         .executableTarget(name: "embed-templates", path: "Sources/embed-templates"),
         .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["embed-templates"]),
+        // The nightly history (`--state`): per-day figures and hashed visitors in SQLite.
+        .target(name: "History", dependencies: ["Analysis", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "UXChurn",
             dependencies: [
-                "LogInput", "LogParsing", "Sessions", "Analysis", "Reports",
+                "LogInput", "LogParsing", "Sessions", "Analysis", "Reports", "History",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -50,6 +53,7 @@ let package = Package(
         .testTarget(name: "LogInputTests", dependencies: ["LogInput"]),
         .testTarget(name: "LogParsingTests", dependencies: ["LogParsing"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Analysis"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Analysis"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"], exclude: ["golden"]),
         .testTarget(name: "UXChurnTests", dependencies: ["UXChurn", "LogInput", "LogParsing", "Sessions", "Analysis", "Reports"],
                     exclude: ["golden"]),

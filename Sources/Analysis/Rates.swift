@@ -19,13 +19,13 @@ extension PageGroupStatistics {
     public var errorRate: Double? { ratio(errorViews, views) }
 }
 
-extension DayStatistics {
+extension DayFigures {
     public var bounceRate: Double? { ratio(bounces, sessions) }
     public var cartAbandonmentRate: Double? { ratio(cartAbandoned, cartSessions) }
 
-    /// Sessions started that day that finished funnel `index` / those that started it.
-    public func funnelConversion(_ index: Int) -> Double? {
-        index < funnelStarted.count ? ratio(funnelConverted[index], funnelStarted[index]) : nil
+    /// Sessions started that day that finished the named funnel / those that started it.
+    public func conversion(of funnel: String) -> Double? {
+        funnels.first { $0.name == funnel }.flatMap { ratio($0.converted, $0.started) }
     }
 }
 

@@ -187,6 +187,8 @@ public struct SessionStatistics: Sendable {
     public private(set) var paths: [PagePath: Int] = [:]
     public private(set) var transitions: [GroupTransition: Int] = [:]
     public let trackedGroups: Int32
+    /// Per visitor: sessions per start day, purchases, and the last session (SPEC.md §4.10).
+    public private(set) var visitors = VisitorActivity()
 
     public init(apdexMilliseconds: Double, configuredGroups: Int, funnels: [FunnelSteps] = [],
                 cart: CartStatistics? = nil) {
@@ -277,9 +279,21 @@ public struct SessionStatistics: Sendable {
             if reached > 0 { days[startDay]?.funnelStarted[index] += 1 }
             if reached == funnels[index].steps.stepBits.count { days[startDay]?.funnelConverted[index] += 1 }
         }
+        var ending: SessionEnding = []
+        if last.status >= 500 { ending.insert(.errorExit) }
+        if let exit = lastPage, exit.responseMicroseconds >= 4_000_000 { ending.insert(.slow) }
+        var purchased = false
         if let outcome = cart?.add(hits, exitGroup: lastPage?.group ?? -1) {
             days[startDay]?.cartSessions += 1
-            if outcome == .abandoned { days[startDay]?.cartAbandoned += 1 }
+            if outcome == .abandoned {
+                days[startDay]?.cartAbandoned += 1
+                ending.insert(.abandonedCart)
+            }
         }
+        if let bit = cart?.purchaseBit {
+            purchased = hits.contains { $0.matches & (1 << UInt64(bit)) != 0 }
+        }
+        visitors.add(visitor: session.visitor, day: startDay, purchased: purchased,
+                     last: LastSession(lastHit: last.time, ending: ending))
     }
 }

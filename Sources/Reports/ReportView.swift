@@ -233,6 +233,18 @@ public struct RetentionView: Sendable {
     public var chart: ChartView?
     public var figures: [FigureView] = []
     public var note = ""
+    /// The heatmap's numbers: column titles, and a row per cohort.
+    public var columns: [String] = []
+    public var cohorts: [CohortRow] = []
+
+    public init() {}
+}
+
+public struct CohortRow: Sendable {
+    public var label = ""
+    public var visitors = ""
+    /// Retention per period after the first; empty when the period is not over yet.
+    public var cells: [String] = []
 
     public init() {}
 }

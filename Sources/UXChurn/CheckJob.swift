@@ -5,23 +5,7 @@ import Reports
 public enum CheckJob {
     /// The check report of an analysis: headline figures and threshold rows.
     public static func report(_ analysis: Analysis) -> CheckReport {
-        let stats = analysis.hits.statistics
-        func percent(_ rate: Double?) -> String {
-            rate.map { format1($0 * 100) + "%" } ?? "no data"
-        }
-        var headline = [
-            HeadlineFigure(label: "sessions", value: "\(stats.sessions)"),
-            HeadlineFigure(label: "visitors", value: "\(analysis.hits.visitorCount)"),
-            HeadlineFigure(label: "bounce rate", value: percent(stats.bounceRate)),
-        ]
-        for funnel in stats.funnels {
-            headline.append(HeadlineFigure(label: "\(funnel.steps.name) conversion",
-                                           value: percent(funnel.conversion)))
-        }
-        if let cart = stats.cart {
-            headline.append(HeadlineFigure(label: "cart abandonment", value: percent(cart.abandonmentRate)))
-        }
-        headline.append(HeadlineFigure(label: "error exit rate", value: percent(stats.errorExitRate)))
+        let headline = Headline.figures(analysis).map { HeadlineFigure(label: $0.label, value: $0.text) }
         let rows = analysis.thresholds.map { t in
             ThresholdRow(title: t.title, limit: t.limit, value: t.value.map(formatLimit) ?? "no data", ok: t.ok)
         }
@@ -59,7 +43,41 @@ public enum CheckJob {
     }
 }
 
-func format1(_ value: Double) -> String {
-    let rounded = (value * 10).rounded() / 10
-    return rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded)
+/// One headline figure: its value as a number (stored with each night) and as text.
+public struct HeadlineValue: Sendable {
+    public var label: String
+    public var value: Double?
+    public var isRate: Bool
+    /// Whether a rise is good news (conversion) or bad (abandonment).
+    public var higherIsBetter: Bool
+
+    public var text: String {
+        guard let value else { return "no data" }
+        return isRate ? Format.oneDecimal(value * 100) + "%" : Format.count(Int(value))
+    }
+}
+
+/// The headline every output shares: `check`, the step summary, the HTML and Markdown reports.
+public enum Headline {
+    public static func figures(_ analysis: Analysis) -> [HeadlineValue] {
+        let stats = analysis.hits.statistics
+        var figures = [
+            HeadlineValue(label: "sessions", value: Double(stats.sessions), isRate: false, higherIsBetter: true),
+            HeadlineValue(label: "visitors", value: Double(analysis.hits.visitorCount), isRate: false, higherIsBetter: true),
+            HeadlineValue(label: "bounce rate", value: stats.bounceRate, isRate: true, higherIsBetter: false),
+        ]
+        for funnel in stats.funnels {
+            figures.append(HeadlineValue(label: "\(funnel.steps.name) conversion", value: funnel.conversion, isRate: true, higherIsBetter: true))
+        }
+        if let cart = stats.cart {
+            figures.append(HeadlineValue(label: "cart abandonment", value: cart.abandonmentRate, isRate: true, higherIsBetter: false))
+        }
+        figures.append(HeadlineValue(label: "error exit rate", value: stats.errorExitRate, isRate: true, higherIsBetter: false))
+        return figures
+    }
+
+    /// The numbers, by label, as the state keeps them.
+    public static func numbers(_ figures: [HeadlineValue]) -> [String: Double] {
+        Dictionary(figures.compactMap { figure in figure.value.map { (figure.label, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
 }

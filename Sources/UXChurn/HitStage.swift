@@ -1,4 +1,5 @@
 import Analysis
+import History
 import LogParsing
 import Sessions
 
@@ -83,6 +84,24 @@ public struct HitStage {
         let funnelBits = configuration.funnels.map { $0.steps.map { bit($0.matcher) } }
         let cartBits = configuration.cart.map { (add: bit($0.add), purchase: bit($0.purchase)) }
         return (matchers, funnelBits, cartBits)
+    }
+
+    /// Each visitor's retention record, keyed by the keyed hash of its session key (address,
+    /// user agent, extra part): what the state stores instead of the key itself.
+    func hashedVisitors(_ hasher: SipHash24) -> [UInt64: VisitorRecord] {
+        let records = statistics.visitors.records()
+        var out: [UInt64: VisitorRecord] = [:]
+        out.reserveCapacity(records.count)
+        for (key, id) in visitors {
+            guard let record = records[id] else { continue }
+            var bytes: [UInt8] = []
+            for (part, interner) in [(key.address, addresses), (key.agent, agents), (key.extra, extras)] {
+                if part >= 0 { bytes += interner.bytes(of: part) }
+                bytes.append(0)
+            }
+            out[hasher.hash(bytes)] = record
+        }
+        return out
     }
 
     /// Distinct visitors among the hits.

@@ -19,7 +19,16 @@ public enum ReportBuilder {
         view.title = site.map { "UX churn report · \($0)" } ?? "UX churn report"
         view.period = period(analysis.ingest)
         let check = CheckJob.report(analysis)
-        view.headline = check.headline.map { FigureView(label: $0.label, value: $0.value) }
+        view.headline = Headline.figures(analysis).map { figure in
+            var view = FigureView(label: figure.label, value: figure.text)
+            if let previous = analysis.history?.previousHeadline?[figure.label], let value = figure.value {
+                let delta = value - previous
+                view.change = figure.isRate ? Format.points(delta) : (previous > 0 ? Format.relative(delta / previous) : nil)
+                let shown = figure.isRate ? (delta * 1000).rounded() : (previous > 0 ? (delta / previous * 1000).rounded() : 0)
+                view.trend = shown == 0 ? "same" : (shown > 0) == figure.higherIsBetter ? "good" : "bad"
+            }
+            return view
+        }
         if !check.thresholds.isEmpty {
             var thresholds = ThresholdsView()
             thresholds.rows = check.thresholds
@@ -88,6 +97,7 @@ public enum ReportBuilder {
             view.flow = place(FlowDiagram(transitions: transitions).chart(name: "flow", title: "How sessions move between page groups"))
         }
         view.trends = trendsView(analysis, place: place)
+        view.retention = retentionView(analysis, place: place)
         view.quality = qualityView(analysis)
         view.charts = charts
         return view
@@ -292,32 +302,27 @@ public enum ReportBuilder {
             }
     }
 
+    /// Daily trends over this run's days, or every stored day with `--state`.
     static func trendsView(_ analysis: Analysis, place: (Chart) -> ChartView) -> TrendsView? {
+        let days = analysis.days
+        guard days.count > 1 else { return nil }
         let stats = analysis.hits.statistics
-        let dayKeys = stats.days.keys.sorted()
-        guard dayKeys.count > 1 else { return nil }
         var view = TrendsView()
-        let days = dayKeys.map { stats.days[$0]! }
-        let labels = dayKeys.map { CivilDate(daysSinceEpoch: $0).description }
-        let p95 = days.map { day -> Double? in
-            var all = LoadTimes()
-            for load in day.loadTimes.values { all.merge(load) }
-            return all.percentileMilliseconds(95)
-        }
-        view.hasConversion = !stats.funnels.isEmpty
-        view.hasAbandonment = stats.cart != nil
+        let labels = days.map { CivilDate(daysSinceEpoch: $0.day).description }
         let funnelName = stats.funnels.first?.steps.name
+        view.hasConversion = funnelName != nil
+        view.hasAbandonment = stats.cart != nil
         view.days = days.indices.map { index in
             let day = days[index]
             var row = DayRow()
             row.date = labels[index]
             row.sessions = Format.count(day.sessions)
-            row.visitors = Format.count(day.visitors.count)
+            row.visitors = Format.count(day.visitors)
             row.pageViews = Format.count(day.pageViews)
             row.bounceRate = Format.percent(day.bounceRate)
-            row.conversion = Format.percent(day.funnelConversion(0))
+            row.conversion = Format.percent(funnelName.flatMap { day.conversion(of: $0) })
             row.abandonment = Format.percent(day.cartAbandonmentRate)
-            row.p95 = Format.milliseconds(p95[index])
+            row.p95 = Format.milliseconds(day.loadP95All)
             return row
         }
         func line(_ name: String, _ title: String, _ values: [Double?], _ axis: @escaping @Sendable (Double) -> String) {
@@ -326,14 +331,57 @@ public enum ReportBuilder {
         }
         line("trend-sessions", "Sessions per day", days.map { Double($0.sessions) }) { Format.count(Int($0)) }
         if let funnelName {
-            line("trend-conversion", "Conversion (\(funnelName)) per day", days.map { $0.funnelConversion(0) }) { Format.percent($0) }
+            line("trend-conversion", "Conversion (\(funnelName)) per day", days.map { $0.conversion(of: funnelName) }) { Format.percent($0) }
         }
         if stats.cart != nil {
             line("trend-abandonment", "Cart abandonment per day", days.map(\.cartAbandonmentRate)) { Format.percent($0) }
         }
-        if p95.contains(where: { $0 != nil }) {
-            line("trend-p95", "p95 load time per day", p95) { Format.milliseconds($0) }
+        if days.contains(where: { $0.loadP95All != nil }) {
+            line("trend-p95", "p95 load time per day", days.map(\.loadP95All)) { Format.milliseconds($0) }
         }
+        return view
+    }
+
+    /// Cohorts shown in the heatmap: the newest.
+    static let cohortRows = 14
+
+    static func retentionView(_ analysis: Analysis, place: (Chart) -> ChartView) -> RetentionView {
+        let r = analysis.retention
+        var view = RetentionView()
+        func figure(_ label: String, _ value: String) -> FigureView { FigureView(label: label, value: value) }
+        view.figures = [
+            figure("returning visitors", Format.count(r.returningVisitors)),
+            figure("customers", Format.count(r.customers)),
+            figure("repeat purchase rate", Format.percent(r.repeatPurchaseRate)),
+            figure("churned customers", "\(Format.count(r.churnedCustomers)) (\(Format.percent(r.churnRate)))"),
+            figure("customers at risk: error exit · abandoned cart · slow exit",
+                   "\(Format.count(r.atRiskErrorExit)) · \(Format.count(r.atRiskAbandonedCart)) · \(Format.count(r.atRiskSlow))"),
+        ]
+        let source = analysis.history == nil ? "the logs of this run" : "every night stored in the history (\(analysis.days.count) days)"
+        view.note = "Over \(source). Churned: customers with no hit in the \(analysis.configuration.churnInactiveDays) days before the period's end. "
+            + "At risk: customers not churned whose last session ended badly."
+        let cohorts = r.cohorts.suffix(cohortRows)
+        let hasReturns = cohorts.contains { $0.returned.contains { $0 != nil } }
+        guard hasReturns else {
+            view.note += " Cohort retention needs two days or more."
+            return view
+        }
+        let unit = r.cohortUnit == "week" ? "week" : "day"
+        let columns = (1...(cohorts.first?.returned.count ?? 7)).map { "\(unit) \($0)" }
+        let rows = cohorts.map { cohort in
+            Heatmap.Row(label: cohort.label, size: cohort.visitors, cells: cohort.returned.map { $0.map { Double($0) / Double(max(cohort.visitors, 1)) } })
+        }
+        view.chart = place(Heatmap(columns: columns, rows: rows).chart(
+            name: "retention", title: "Cohort retention by first \(unit)",
+            summary: "Share of the visitors first active on each \(unit) who were active again 1 to \(columns.count) \(unit)s later."))
+        view.cohorts = cohorts.map { cohort in
+            var row = CohortRow()
+            row.label = cohort.label
+            row.visitors = Format.count(cohort.visitors)
+            row.cells = cohort.returned.map { $0.map { Format.percent(ratio($0, cohort.visitors)) } ?? "" }
+            return row
+        }
+        view.columns = columns
         return view
     }
 

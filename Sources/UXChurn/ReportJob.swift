@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Analysis
+import History
 import LogInput
 import LogParsing
 import Reports
@@ -50,6 +52,12 @@ public struct RunOptions: Sendable {
     public var window = TimeWindow()
     /// Analyse with this configuration instead of loading one (`init LOGS` fits with none).
     public var configuration: Configuration?
+    /// `--state FILE`: the nightly history (SPEC.md §6).
+    public var statePath: String?
+    /// `--keep-days N`: prune the history to the newest N days.
+    public var keepDays: Int?
+    /// `--state-wait S`: how long to wait for another run holding the state.
+    public var stateWaitSeconds = 60.0
 
     public init(inputs: [String]) {
         self.inputs = inputs
@@ -79,6 +87,12 @@ public struct Analysis {
     public var hits: HitStage
     /// The configured thresholds, checked.
     public var thresholds: [ThresholdResult]
+    /// The days `summary.json` lists and the trends draw: this run's, or every stored day.
+    public var days: [DayFigures] = []
+    /// Over this run's visitors, or over the whole history.
+    public var retention = RetentionFigures()
+    /// With `--state`: the history after this night was stored.
+    public var history: HistorySnapshot?
 
     /// A configuration fitted to the logs, when the run had none of its own.
     public func advice(presetHint: String? = nil) -> ConfigAdvice? {
@@ -112,6 +126,13 @@ public struct Analysis {
             throw .input(error.description)
         }
         guard !inputs.isEmpty else { throw .configuration("no input: name log files, folders or - for standard input") }
+        // The state is opened (and checked) before any log is read: a refused state stops the run.
+        let store: HistoryStore?
+        do {
+            store = try options.statePath.map { path throws(HistoryError) in try HistoryStore(path: path, waitSeconds: options.stateWaitSeconds) }
+        } catch {
+            throw .input(error.description)
+        }
         let ingest: IngestResult
         var stage: HitStage
         do {
@@ -136,7 +157,36 @@ public struct Analysis {
         try checkSkipped(ingest, options: options, inputs: inputs)
         // `stage` was made above, before any input was read.
         let thresholds = ThresholdEvaluator.evaluate(configuration.thresholds, hits: stage)
-        return Analysis(configuration: configuration, ingest: ingest, hits: stage, thresholds: thresholds)
+        var analysis = Analysis(configuration: configuration, ingest: ingest, hits: stage, thresholds: thresholds)
+        analysis.days = stage.statistics.dayFigures(groupNames: stage.pageGroups.names)
+        let end = periodEnd(options, ingest)
+        if let store {
+            let night = NightRecord(days: analysis.days, visitors: stage.hashedVisitors(store.hasher),
+                                    headline: Headline.numbers(Headline.figures(analysis)), lines: ingest.lines)
+            let snapshot: HistorySnapshot
+            do {
+                snapshot = try store.record(night, keepDays: options.keepDays, ranAt: LogTimestamp(utcSeconds: Int64(time(nil)), offsetMinutes: 0).iso8601)
+            } catch {
+                throw .input(error.description)
+            }
+            analysis.history = snapshot
+            analysis.days = snapshot.days
+            let historyEnd = options.window.to == nil ? max(end, snapshot.visitors.map(\.last.lastHit).max() ?? end) : end
+            analysis.retention = RetentionFigures.compute(snapshot.visitors, end: historyEnd, inactiveDays: configuration.churnInactiveDays)
+        } else {
+            analysis.retention = RetentionFigures.compute(stage.statistics.visitors.records().values, end: end,
+                                                          inactiveDays: configuration.churnInactiveDays)
+        }
+        return analysis
+    }
+
+    /// The period's end for churn (SPEC.md §4.10): `--to`, else the last hit's instant.
+    static func periodEnd(_ options: RunOptions, _ ingest: IngestResult) -> Int64 {
+        let last = ingest.latest
+        if let to = options.window.to {
+            return to.isInstant ? to.seconds : to.seconds - Int64(last?.offsetMinutes ?? 0) * 60
+        }
+        return last?.utcSeconds ?? 0
     }
 
     /// More than `--max-bad-lines` skipped (or any, with `--strict`) stops the run before any

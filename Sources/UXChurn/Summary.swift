@@ -36,6 +36,7 @@ public enum SummaryDocument {
         members.append(("funnels", .array(stats.funnels.map { funnel(analysis, $0, site: site) })))
         members.append(("cart", cart(analysis)))
         members.append(("days", .array(days(analysis))))
+        members.append(("retention", retention(analysis)))
         members.append(("thresholds", .array(analysis.thresholds.map(threshold))))
         if let advice = analysis.advice() {
             members.append(("advice", .object([
@@ -188,24 +189,50 @@ public enum SummaryDocument {
         ])
     }
 
+    /// This run's days, or with `--state` every stored day.
     static func days(_ analysis: Analysis) -> [JSONValue] {
-        let stats = analysis.hits.statistics
-        let names = analysis.hits.pageGroups.names
-        return stats.days.keys.sorted().compactMap { day in
-            guard let d = stats.days[day] else { return nil }
-            let p95 = d.loadTimes.keys.sorted().compactMap { group -> (String, JSONValue)? in
-                guard let load = d.loadTimes[group], load.count > 0 else { return nil }
-                return (names[Int(group)], .milliseconds(load.percentileMilliseconds(95)))
+        analysis.days.map { day in
+            var members: [(String, JSONValue)] = [
+                ("date", .string(CivilDate(daysSinceEpoch: day.day).description)),
+                ("sessions", .int(day.sessions)),
+                ("visitors", .int(day.visitors)),
+                ("page_views", .int(day.pageViews)),
+                ("bounce_rate", .rate(day.bounceRate)),
+                ("load_p95_ms", .object(day.loadP95.map { ($0.group, .milliseconds($0.milliseconds)) })),
+            ]
+            if !day.funnels.isEmpty {
+                members.append(("funnel_conversion", .object(day.funnels.map { ($0.name, .rate(ratio($0.converted, $0.started))) })))
             }
-            return .object([
-                ("date", .string(CivilDate(daysSinceEpoch: day).description)),
-                ("sessions", .int(d.sessions)),
-                ("visitors", .int(d.visitors.count)),
-                ("page_views", .int(d.pageViews)),
-                ("bounce_rate", .rate(d.bounceRate)),
-                ("load_p95_ms", .object(p95)),
-            ])
+            if analysis.hits.statistics.cart != nil {
+                members.append(("cart_abandonment", .rate(day.cartAbandonmentRate)))
+            }
+            return .object(members)
         }
+    }
+
+    /// SPEC.md §4.10, over this run's visitors or with `--state` over the whole history.
+    static func retention(_ analysis: Analysis) -> JSONValue {
+        let r = analysis.retention
+        return .object([
+            ("returning_visitors", .int(r.returningVisitors)),
+            ("cohort_unit", .string(r.cohortUnit)),
+            ("cohorts", .array(r.cohorts.map { cohort in
+                .object([
+                    ("start", .string(cohort.label)),
+                    ("visitors", .int(cohort.visitors)),
+                    ("retention", .array(cohort.returned.map { $0.map { .rate(ratio($0, cohort.visitors)) } ?? .null })),
+                ])
+            })),
+            ("customers", .int(r.customers)),
+            ("repeat_purchase_rate", .rate(r.repeatPurchaseRate)),
+            ("churned_customers", .int(r.churnedCustomers)),
+            ("churn_rate", .rate(r.churnRate)),
+            ("at_risk_customers", .object([
+                ("error_exit", .int(r.atRiskErrorExit)),
+                ("abandoned_cart", .int(r.atRiskAbandonedCart)),
+                ("slow", .int(r.atRiskSlow)),
+            ])),
+        ])
     }
 
     static func input(_ ingest: IngestResult) -> JSONValue {

@@ -33,6 +33,15 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Keep hits before this date or date-time.")
     var to: String?
 
+    @Option(help: "SQLite history for nightly runs: trends, retention and churn over every stored night.")
+    var state: String?
+
+    @Option(help: "With --state: keep only the newest N days of history.")
+    var keepDays: Int?
+
+    @Option(help: "With --state: seconds to wait for another run using the state file.")
+    var stateWait: Double = 60
+
     @Argument(help: "Log files, folders of rotated logs, or - for standard input.")
     var inputs: [String] = []
 
@@ -55,6 +64,14 @@ struct AnalysisOptions: ParsableArguments {
             throw ValidationError("--max-bad-lines takes a share such as 5% or 0.05, not '\(maxBadLines)'")
         }
         options.maxBadLineShare = share
+        if let keepDays {
+            guard state != nil else { throw ValidationError("--keep-days needs --state FILE") }
+            guard keepDays >= 1 else { throw ValidationError("--keep-days must be at least 1") }
+        }
+        guard stateWait >= 0 else { throw ValidationError("--state-wait must be 0 or more seconds") }
+        options.statePath = state
+        options.keepDays = keepDays
+        options.stateWaitSeconds = stateWait
         return options
     }
 }
@@ -163,6 +180,18 @@ struct Init: ParsableCommand {
     }
 }
 
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Print the nights stored in a history file, as a table.")
+
+    @Option(help: "The history file that report and check --state write.")
+    var state: String
+
+    func run() throws {
+        print(try HistoryJob.table(state: state), terminator: "")
+    }
+}
+
 struct Formats: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the built-in log formats with an example line each.")
 
@@ -221,7 +250,7 @@ struct UXChurnCommand: ParsableCommand {
         commandName: "uxchurn",
         abstract: "Turn a web shop's access logs into a UX-churn report.",
         version: uxchurnVersion,
-        subcommands: [Report.self, Check.self, Init.self, Formats.self, SampleLogsCommand.self])
+        subcommands: [Report.self, Check.self, Init.self, HistoryCommand.self, Formats.self, SampleLogsCommand.self])
 }
 
 func printErr(_ message: String) {

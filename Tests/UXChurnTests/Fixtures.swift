@@ -84,4 +84,4 @@ func conformanceDifferences(_ expected: Any, _ actual: Any?, path: String = "", 
 }
 
 /// The sections this build computes.
-let computedSections = ["input", "traffic", "pages", "exit_rate_by_load", "error_exits", "dead_end_exits", "days", "funnels", "cart"]
+let computedSections = ["input", "traffic", "pages", "exit_rate_by_load", "error_exits", "dead_end_exits", "days", "funnels", "cart", "retention"]

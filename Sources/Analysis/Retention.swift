@@ -1,0 +1,200 @@
+import LogParsing
+
+/// Why a customer's last session may lose them (SPEC.md §4.10 `at_risk_customers`).
+public struct SessionEnding: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// Its last hit had status ≥ 500.
+    public static let errorExit = SessionEnding(rawValue: 1)
+    /// A cart session without a purchase after its first add.
+    public static let abandonedCart = SessionEnding(rawValue: 2)
+    /// Its exit page took 4 s or more.
+    public static let slow = SessionEnding(rawValue: 4)
+}
+
+/// One visitor's sessions on one day (the day each session started).
+public struct VisitorDay: Sendable, Equatable {
+    public var sessions: Int
+    /// Sessions with a purchase.
+    public var purchaseSessions: Int
+
+    public init(sessions: Int = 0, purchaseSessions: Int = 0) {
+        self.sessions = sessions
+        self.purchaseSessions = purchaseSessions
+    }
+}
+
+/// A visitor's last session: when its last hit was, and how it ended.
+public struct LastSession: Sendable, Equatable {
+    /// UTC seconds of the session's last hit.
+    public var lastHit: Int64
+    public var ending: SessionEnding
+
+    public init(lastHit: Int64, ending: SessionEnding) {
+        self.lastHit = lastHit
+        self.ending = ending
+    }
+
+    /// The later of two: merging is idempotent, whatever order runs come in.
+    public func later(_ other: LastSession) -> LastSession {
+        if other.lastHit != lastHit { return other.lastHit > lastHit ? other : self }
+        return LastSession(lastHit: lastHit, ending: ending.union(other.ending))
+    }
+}
+
+/// Everything retention needs of one visitor: active days with their sessions, and the last session.
+public struct VisitorRecord: Sendable, Equatable {
+    /// Days since 1970-01-01 (local), ascending, with the sessions that started on each.
+    public var days: [(day: Int64, activity: VisitorDay)]
+    public var last: LastSession
+
+    public init(days: [(day: Int64, activity: VisitorDay)], last: LastSession) {
+        self.days = days
+        self.last = last
+    }
+
+    public static func == (a: VisitorRecord, b: VisitorRecord) -> Bool {
+        a.last == b.last && a.days.elementsEqual(b.days) { $0.day == $1.day && $0.activity == $1.activity }
+    }
+}
+
+/// Per visitor, in one run: the sessions per start day and the last session (in memory, keyed by
+/// the run's dense visitor ids).
+public struct VisitorActivity: Sendable {
+    /// visitor id << 32 | day → sessions that day.
+    public private(set) var days: [UInt64: VisitorDay] = [:]
+    /// By visitor id.
+    public private(set) var last: [LastSession?] = []
+
+    public init() {}
+
+    static func key(_ visitor: Int32, _ day: Int64) -> UInt64 {
+        UInt64(UInt32(bitPattern: visitor)) << 32 | UInt64(UInt32(truncatingIfNeeded: day))
+    }
+
+    mutating func add(visitor: Int32, day: Int64, purchased: Bool, last session: LastSession) {
+        days[Self.key(visitor, day), default: VisitorDay()].sessions += 1
+        if purchased { days[Self.key(visitor, day), default: VisitorDay()].purchaseSessions += 1 }
+        let index = Int(visitor)
+        if index >= last.count { last.append(contentsOf: repeatElement(nil, count: index + 1 - last.count)) }
+        last[index] = last[index].map { $0.later(session) } ?? session
+    }
+
+    /// One record per visitor id that has a session.
+    public func records() -> [Int32: VisitorRecord] {
+        var byVisitor: [Int32: [(day: Int64, activity: VisitorDay)]] = [:]
+        for (key, activity) in days {
+            let visitor = Int32(bitPattern: UInt32(key >> 32))
+            let day = Int64(Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)))
+            byVisitor[visitor, default: []].append((day, activity))
+        }
+        var out: [Int32: VisitorRecord] = [:]
+        for (visitor, days) in byVisitor {
+            guard let last = last[Int(visitor)] else { continue }
+            out[visitor] = VisitorRecord(days: days.sorted { $0.day < $1.day }, last: last)
+        }
+        return out
+    }
+}
+
+/// One cohort: the visitors first active in one period, and who came back.
+public struct Cohort: Sendable, Equatable {
+    /// The first day of the cohort's period (a day, or the Monday of an ISO week).
+    public var start: Int64
+    /// `2026-03-02`, or `2026-W10`.
+    public var label: String
+    public var visitors: Int
+    /// For k = 1…n: the visitors active in period start + k, nil when that period is after the last day.
+    public var returned: [Int?]
+}
+
+/// Retention and churn (SPEC.md §4.10), over the visitors of a run or of the whole history.
+public struct RetentionFigures: Sendable, Equatable {
+    public var returningVisitors = 0
+    /// `day` (k in 1…7) or `week` (ISO weeks, k in 1…4).
+    public var cohortUnit = "day"
+    public var cohorts: [Cohort] = []
+    public var customers = 0
+    public var repeatCustomers = 0
+    public var churnedCustomers = 0
+    public var atRiskErrorExit = 0
+    public var atRiskAbandonedCart = 0
+    public var atRiskSlow = 0
+
+    public var repeatPurchaseRate: Double? { ratio(repeatCustomers, customers) }
+    public var churnRate: Double? { ratio(churnedCustomers, customers) }
+
+    public init() {}
+
+    /// - Parameters:
+    ///   - end: UTC seconds of the period's end (`--to`, else the last hit).
+    ///   - inactiveDays: `churn.inactive_days`.
+    public static func compute<Records: Sequence>(_ records: Records, end: Int64, inactiveDays: Int) -> RetentionFigures
+        where Records.Element == VisitorRecord {
+        var figures = RetentionFigures()
+        var firstDay = Int64.max
+        var lastDay = Int64.min
+        var list: [VisitorRecord] = []
+        for record in records where !record.days.isEmpty {
+            firstDay = min(firstDay, record.days[0].day)
+            lastDay = max(lastDay, record.days[record.days.count - 1].day)
+            list.append(record)
+        }
+        guard !list.isEmpty else { return figures }
+        let weekly = lastDay - firstDay >= 28
+        figures.cohortUnit = weekly ? "week" : "day"
+        let periods = weekly ? 4 : 7
+        // A period: the day itself, or the Monday of its ISO week (1970-01-01 was a Thursday).
+        func period(_ day: Int64) -> Int64 {
+            guard weekly else { return day }
+            let weekday = ((day + 3) % 7 + 7) % 7  // 0 = Monday
+            return day - weekday
+        }
+        let step: Int64 = weekly ? 7 : 1
+        var cohortSizes: [Int64: Int] = [:]
+        var cohortReturns: [Int64: [Int]] = [:]
+        let cutoff = end - Int64(inactiveDays) * 86_400
+        for record in list {
+            if record.days.count >= 2 { figures.returningVisitors += 1 }
+            let first = period(record.days[0].day)
+            cohortSizes[first, default: 0] += 1
+            var returns = cohortReturns[first] ?? Array(repeating: 0, count: periods)
+            var seen = Set<Int64>()
+            for entry in record.days {
+                let k = (period(entry.day) - first) / step
+                if k >= 1 && k <= Int64(periods) && seen.insert(k).inserted { returns[Int(k) - 1] += 1 }
+            }
+            cohortReturns[first] = returns
+            let purchases = record.days.reduce(0) { $0 + $1.activity.purchaseSessions }
+            guard purchases > 0 else { continue }
+            figures.customers += 1
+            if purchases >= 2 { figures.repeatCustomers += 1 }
+            if record.last.lastHit < cutoff {
+                figures.churnedCustomers += 1
+            } else {
+                if record.last.ending.contains(.errorExit) { figures.atRiskErrorExit += 1 }
+                if record.last.ending.contains(.abandonedCart) { figures.atRiskAbandonedCart += 1 }
+                if record.last.ending.contains(.slow) { figures.atRiskSlow += 1 }
+            }
+        }
+        let lastPeriod = period(lastDay)
+        figures.cohorts = cohortSizes.keys.sorted().map { start in
+            let returns = cohortReturns[start] ?? []
+            return Cohort(start: start, label: label(start, weekly: weekly), visitors: cohortSizes[start] ?? 0,
+                          returned: (1...periods).map { k in start + Int64(k) * step <= lastPeriod ? returns[k - 1] : nil })
+        }
+        return figures
+    }
+
+    /// `2026-03-02`, or the ISO week `2026-W10` of a Monday.
+    static func label(_ start: Int64, weekly: Bool) -> String {
+        let date = CivilDate(daysSinceEpoch: start)
+        guard weekly else { return date.description }
+        // The ISO year is the year of the week's Thursday.
+        let thursday = CivilDate(daysSinceEpoch: start + 3)
+        let yearStart = CivilDate(year: thursday.year, month: 1, day: 1).daysSinceEpoch
+        let week = (start + 3 - yearStart) / 7 + 1
+        return "\(thursday.year)-W\(week < 10 ? "0" : "")\(week)"
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import LogInput
+import Testing
+@testable import UXChurn
+
+/// Nightly runs with `--state` over logs as logrotate leaves them (SPEC.md §6).
+@Suite struct NightlyTests {
+    /// The sample's three days as three nights of `access.log*`: each night the newest day is
+    /// `access.log`, the one before `access.log.1`, older ones recompressed as `access.log.N.gz`.
+    static func nights(in scratch: Scratch) throws -> [String] {
+        let sample = fixtures + "/sample"
+        let day1 = String(decoding: try gunzip(sample + "/access.log.2.gz"), as: UTF8.self)
+        let day2 = try String(contentsOfFile: sample + "/access.log.1", encoding: .utf8)
+        let day3 = try String(contentsOfFile: sample + "/access.log", encoding: .utf8)
+        for night in 1...3 { try FileManager.default.createDirectory(atPath: scratch.path + "/night\(night)", withIntermediateDirectories: true) }
+        scratch.write("night1/access.log", day1)
+        scratch.write("night2/access.log.1", day1)
+        scratch.write("night2/access.log", day2)
+        try GzipFileWriter.write(Array(day1.utf8), to: scratch.path + "/night3/access.log.2.gz", level: 9)
+        scratch.write("night3/access.log.1", day2)
+        scratch.write("night3/access.log", day3)
+        return (1...3).map { scratch.path + "/night\($0)" }
+    }
+
+    static func gunzip(_ path: String) throws -> [UInt8] {
+        let reader = try LogReader(LogInputFile(name: path, location: .path(path)))
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { buffer throws(InputError) in try reader.read(into: buffer) }
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return bytes
+    }
+
+    func run(_ inputs: [String], state: String? = nil) throws -> Analysis {
+        var options = RunOptions(inputs: inputs)
+        options.statePath = state
+        return try Analysis.run(options)
+    }
+
+    @Test func threeNightsEqualOneRunOverAllDays() throws {
+        let scratch = Scratch()
+        let nights = try Self.nights(in: scratch)
+        let state = scratch.path + "/state.db"
+        var last: Analysis?
+        for night in [nights[0], nights[1], nights[2], nights[2]] {  // the last night run twice
+            last = try run([night], state: state)
+        }
+        let nightly = try #require(last)
+        let once = try run([fixtures + "/sample"])
+        #expect(nightly.days.map(\.day) == once.days.map(\.day))
+        #expect(nightly.days.map(\.sessions) == once.days.map(\.sessions))
+        #expect(nightly.days.map(\.visitors) == once.days.map(\.visitors))
+        #expect(nightly.days == once.days)
+        #expect(nightly.retention.returningVisitors == once.retention.returningVisitors)
+        #expect(nightly.retention == once.retention)
+        #expect(nightly.retention.returningVisitors > 0)
+        // The headline compares with the night before the last one (night 2).
+        #expect(nightly.history?.previousHeadline?["sessions"] == Double(try run([nights[1]]).hits.statistics.sessions))
+    }
+
+    @Test func theStateHoldsNoAddressNorUserAgent() throws {
+        let scratch = Scratch()
+        let nights = try Self.nights(in: scratch)
+        let state = scratch.path + "/state.db"
+        for night in nights { _ = try run([night], state: state) }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: state))
+        let text = String(decoding: bytes, as: UTF8.self)
+        let log = try String(contentsOfFile: fixtures + "/sample/access.log", encoding: .utf8)
+        var addresses = Set<String>()
+        var agents = Set<String>()
+        for line in log.split(separator: "\n") {
+            if let space = line.firstIndex(of: " ") { addresses.insert(String(line[..<space])) }
+            let quoted = line.split(separator: "\"")
+            if quoted.count >= 6 { agents.insert(String(quoted[5])) }
+        }
+        #expect(addresses.count > 50)
+        for address in addresses { #expect(!text.contains(address), "the state holds \(address)") }
+        for agent in agents where agent.count > 8 { #expect(!text.contains(agent), "the state holds a user agent") }
+        #expect(!text.contains("Mozilla"))
+    }
+
+    @Test func withoutStateRetentionComesFromTheLogsAtHand() throws {
+        let once = try run([fixtures + "/sample"])
+        #expect(once.history == nil)
+        #expect(once.retention.returningVisitors == 58)
+        #expect(once.retention.cohorts.count == 3)
+    }
+}
