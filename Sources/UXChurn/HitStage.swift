@@ -94,11 +94,14 @@ public struct HitStage {
         out.reserveCapacity(records.count)
         for (key, id) in visitors {
             guard let record = records[id] else { continue }
+            // Each part, then a NUL: no two keys give the same bytes.
             var bytes: [UInt8] = []
-            for (part, interner) in [(key.address, addresses), (key.agent, agents), (key.extra, extras)] {
-                if part >= 0 { bytes += interner.bytes(of: part) }
-                bytes.append(0)
-            }
+            if key.address >= 0 { bytes += addresses.bytes(of: key.address) }
+            bytes.append(0)
+            if key.agent >= 0 { bytes += agents.bytes(of: key.agent) }
+            bytes.append(0)
+            if key.extra >= 0 { bytes += extras.bytes(of: key.extra) }
+            bytes.append(0)
             out[hasher.hash(bytes)] = record
         }
         return out
