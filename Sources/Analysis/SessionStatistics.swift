@@ -5,14 +5,24 @@ import Sessions
 ///
 /// Holds one entry per distinct value (seconds on a page, session durations), not per value.
 public struct CountedValues: Sendable {
+    /// Values 0 ..< `smallLimit` (seconds on a page, most durations) counted in an array
+    /// grown as needed; others, and negative ones, in a dictionary.
+    static let smallLimit: Int64 = 4096
+    private var small: [Int32] = []
     private var counts: [Int64: Int] = [:]
     public private(set) var total = 0
 
     public init() {}
 
     public mutating func add(_ value: Int64) {
-        counts[value, default: 0] += 1
         total += 1
+        if value >= 0 && value < Self.smallLimit {
+            let index = Int(value)
+            if index >= small.count { small.append(contentsOf: repeatElement(0, count: index + 1 - small.count)) }
+            small[index] += 1
+        } else {
+            counts[value, default: 0] += 1
+        }
     }
 
     /// The value of rank ⌈p·n/100⌉ in ascending order; nil when empty.
@@ -20,7 +30,16 @@ public struct CountedValues: Sendable {
         guard total > 0 else { return nil }
         let rank = max(1, (p * total + 99) / 100)
         var seen = 0
-        for value in counts.keys.sorted() {
+        let large = counts.keys.sorted()
+        for value in large where value < 0 {
+            seen += counts[value] ?? 0
+            if seen >= rank { return value }
+        }
+        for (value, count) in small.enumerated() where count > 0 {
+            seen += Int(count)
+            if seen >= rank { return Int64(value) }
+        }
+        for value in large where value >= 0 {
             seen += counts[value] ?? 0
             if seen >= rank { return value }
         }
@@ -172,7 +191,15 @@ public struct SessionStatistics: Sendable {
     public private(set) var timedPageViews = 0
     public private(set) var errorExits = 0
     public private(set) var deadEndExits = 0
-    public private(set) var days: [Int64: DayStatistics] = [:]
+    /// Per day, in the order first seen; `dayIndex` finds a day's entry.
+    private var dayList: [DayStatistics] = []
+    private var dayIndex: [Int64: Int] = [:]
+    /// The day of each `dayList` entry.
+    private var dayKeys: [Int64] = []
+    /// Per calendar day (days since 1970-01-01, local).
+    public var days: [Int64: DayStatistics] {
+        Dictionary(uniqueKeysWithValues: zip(dayKeys, dayList))
+    }
     public private(set) var sessionsByDevice: [Device: Int] = [:]
     /// Sessions by their first page view's referrer host id (-1: direct).
     public private(set) var sessionsByEntryHost: [Int32: Int] = [:]
@@ -200,6 +227,19 @@ public struct SessionStatistics: Sendable {
         self.cart = cart
     }
 
+    /// The entry of `day`, made when new.
+    @inline(__always)
+    private mutating func entry(_ day: Int64) -> Int {
+        if let index = dayIndex[day] { return index }
+        dayIndex[day] = dayList.count
+        dayKeys.append(day)
+        var new = DayStatistics()
+        new.funnelStarted = Array(repeating: 0, count: funnels.count)
+        new.funnelConverted = Array(repeating: 0, count: funnels.count)
+        dayList.append(new)
+        return dayList.count - 1
+    }
+
     /// Adds a finished session (its page views carry their page group).
     public mutating func add(_ session: Session, device: Device) {
         var hits = session.hits
@@ -209,7 +249,8 @@ public struct SessionStatistics: Sendable {
         guard let first = hits.first, let last = hits.last else { return }
         sessions += 1
         let startDay = first.localDay
-        days[startDay, default: DayStatistics()].sessions += 1
+        let start = entry(startDay)
+        dayList[start].sessions += 1
         durations.add(last.time - first.time)
         sessionsByDevice[device, default: 0] += 1
 
@@ -217,12 +258,20 @@ public struct SessionStatistics: Sendable {
         var lastPage: Hit?
         var pathGroups: [Int32] = []
         var pathContinues = false
+        // The visitor counts once per day; most sessions stay within one.
+        var day = startDay
+        var current = start
+        dayList[current].visitors.insert(session.visitor)
         for (index, hit) in hits.enumerated() {
-            let day = hit.localDay
-            days[day, default: DayStatistics()].visitors.insert(session.visitor)
+            let hitDay = hit.localDay
+            if hitDay != day {
+                day = hitDay
+                current = entry(day)
+                dayList[current].visitors.insert(session.visitor)
+            }
             guard hit.isPageView else { continue }
             pageViews += 1
-            days[day, default: DayStatistics()].pageViews += 1
+            dayList[current].pageViews += 1
             let group = Int(hit.group)
             if group >= groups.count { groups.append(contentsOf: repeatElement(PageGroupStatistics(), count: group + 1 - groups.count)) }
             groups[group].views += 1
@@ -232,7 +281,7 @@ public struct SessionStatistics: Sendable {
                 groups[group].loadTimes.add(microseconds: hit.responseMicroseconds, apdexMicroseconds: apdexMicroseconds)
                 bucketViews[LoadBucket.index(microseconds: hit.responseMicroseconds)] += 1
                 if hit.group < configuredGroups {
-                    days[day, default: DayStatistics()].loadTimes[hit.group, default: LoadTimes()]
+                    dayList[current].loadTimes[hit.group, default: LoadTimes()]
                         .add(microseconds: hit.responseMicroseconds, apdexMicroseconds: apdexMicroseconds)
                 }
             }
@@ -252,7 +301,7 @@ public struct SessionStatistics: Sendable {
         sessionsByEntryHost[firstPage?.referrerHost ?? -1, default: 0] += 1
         if hits.count == 1, first.isPageView {
             bounces += 1
-            days[startDay, default: DayStatistics()].bounces += 1
+            dayList[start].bounces += 1
         }
         if let entry = firstPage { groups[Int(entry.group)].entries += 1 }
         if let exit = lastPage {
@@ -270,23 +319,19 @@ public struct SessionStatistics: Sendable {
             }
         }
         let entryHost = firstPage?.referrerHost ?? -1
-        if days[startDay]?.funnelStarted.count != funnels.count {
-            days[startDay]?.funnelStarted = Array(repeating: 0, count: funnels.count)
-            days[startDay]?.funnelConverted = Array(repeating: 0, count: funnels.count)
-        }
         for index in funnels.indices {
             let reached = funnels[index].add(hits, device: device, entryHost: entryHost)
-            if reached > 0 { days[startDay]?.funnelStarted[index] += 1 }
-            if reached == funnels[index].steps.stepBits.count { days[startDay]?.funnelConverted[index] += 1 }
+            if reached > 0 { dayList[start].funnelStarted[index] += 1 }
+            if reached == funnels[index].steps.stepBits.count { dayList[start].funnelConverted[index] += 1 }
         }
         var ending: SessionEnding = []
         if last.status >= 500 { ending.insert(.errorExit) }
         if let exit = lastPage, exit.responseMicroseconds >= 4_000_000 { ending.insert(.slow) }
         var purchased = false
         if let outcome = cart?.add(hits, exitGroup: lastPage?.group ?? -1) {
-            days[startDay]?.cartSessions += 1
+            dayList[start].cartSessions += 1
             if outcome == .abandoned {
-                days[startDay]?.cartAbandoned += 1
+                dayList[start].cartAbandoned += 1
                 ending.insert(.abandonedCart)
             }
         }

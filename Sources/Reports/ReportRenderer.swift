@@ -1,3 +1,4 @@
+import Foundation
 import Mustache
 
 /// Why the templates cannot render a report; no report is written.
@@ -18,15 +19,29 @@ public struct ReportTemplates: Sendable {
         try ReportTemplates(sources: EmbeddedTemplates.files.map { ($0.name, $0.text, "embedded template \($0.name).mustache") })
     }
 
-    /// `NAME.mustache` for every required name, from `folder`.
+    /// The templates of `folder`: `index.html.mustache` and `report.md.mustache` must be there;
+    /// any other `NAME.mustache` replaces the built-in partial `{{> NAME}}`, and the partials
+    /// it does not have come from the built-in ones.
     public static func load(folder: String) throws(TemplateError) -> ReportTemplates {
-        var sources: [(String, String, String)] = []
-        for name in required {
-            let path = (folder.hasSuffix("/") ? folder : folder + "/") + name + ".mustache"
+        var sources = EmbeddedTemplates.files.map { (name: $0.name, text: $0.text, origin: "embedded template \($0.name).mustache") }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".mustache") }.sorted()
+        } catch {
+            throw TemplateError(description: "\(folder): cannot read the templates folder (--templates)")
+        }
+        for name in required where !names.contains(name + ".mustache") {
+            throw TemplateError(description: "\(folder)/\(name).mustache: no such template (--templates \(folder) must hold \(required.map { $0 + ".mustache" }.joined(separator: " and ")))")
+        }
+        for file in names {
+            let path = (folder.hasSuffix("/") ? folder : folder + "/") + file
+            let name = String(file.dropLast(".mustache".count))
             do {
-                sources.append((name, try readTextFile(path), path))
+                let text = try readTextFile(path)
+                sources.removeAll { $0.name == name }
+                sources.append((name, text, path))
             } catch {
-                throw TemplateError(description: "\(error.description) (--templates \(folder) must hold \(required.map { $0 + ".mustache" }.joined(separator: " and ")))")
+                throw TemplateError(description: "\(error.description) (--templates)")
             }
         }
         return try ReportTemplates(sources: sources)
@@ -62,34 +77,4 @@ public struct ReportTemplates: Sendable {
 /// `{{% CONTENT_TYPE: MARKDOWN}}`: values escaped for Markdown table cells.
 struct MarkdownCells: MustacheContentType {
     func escapeText(_ text: String) -> String { Escape.markdownCell(text) }
-}
-
-// Rows that grow with the history (a year of days, its cohorts) are looked up by name here
-// rather than through `Mirror`, which costs more than the rest of a nightly run.
-
-extension DayRow: MustacheParent {
-    public func child(named name: String) -> Any? {
-        switch name {
-        case "date": return date
-        case "sessions": return sessions
-        case "visitors": return visitors
-        case "pageViews": return pageViews
-        case "bounceRate": return bounceRate
-        case "conversion": return conversion
-        case "abandonment": return abandonment
-        case "p95": return p95
-        default: return nil
-        }
-    }
-}
-
-extension CohortRow: MustacheParent {
-    public func child(named name: String) -> Any? {
-        switch name {
-        case "label": return label
-        case "visitors": return visitors
-        case "cells": return cells
-        default: return nil
-        }
-    }
 }
