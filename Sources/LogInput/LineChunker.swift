@@ -21,6 +21,14 @@ public struct LineChunk: Sendable {
     public var bytes: [UInt8]
     public var count: Int
     public var overlongBefore: OverlongLine?
+    /// Bytes of the input file read when the chunk was cut (compressed bytes for gzip).
+    public var consumed = 0
+
+    public init(bytes: [UInt8], count: Int, overlongBefore: OverlongLine?) {
+        self.bytes = bytes
+        self.count = count
+        self.overlongBefore = overlongBefore
+    }
 }
 
 /// Cuts an input into line-aligned chunks of reused buffers, without holding any line longer
@@ -92,7 +100,9 @@ public final class LineChunker {
                 ended = true
                 if let long = skipping {
                     skipping = nil
-                    return LineChunk(bytes: [], count: 0, overlongBefore: long)
+                    var chunk = LineChunk(bytes: [], count: 0, overlongBefore: long)
+                    chunk.consumed = reader.consumed
+                    return chunk
                 }
                 if filled > 0 { return emit(count: filled) }
                 continue
@@ -113,7 +123,9 @@ public final class LineChunker {
                     }
                 }
                 filled = tail
-                return LineChunk(bytes: [], count: 0, overlongBefore: long)
+                var chunk = LineChunk(bytes: [], count: 0, overlongBefore: long)
+                chunk.consumed = reader.consumed
+                return chunk
             }
             filled += n
             if let lastNewline = lastNewline(in: 0..<filled) {
@@ -167,7 +179,8 @@ public final class LineChunker {
             }
             filled = tail
         }
-        let chunk = LineChunk(bytes: buffer, count: count, overlongBefore: nil)
+        var chunk = LineChunk(bytes: buffer, count: count, overlongBefore: nil)
+        chunk.consumed = reader.consumed
         buffer = next
         return chunk
     }

@@ -20,6 +20,13 @@ public struct LogInputFile: Sendable, Hashable {
         self.location = location
     }
 
+    /// The file's size in bytes (compressed, for gzip); 0 for standard input or when unknown.
+    public var size: Int {
+        guard case let .path(path) = location else { return 0 }
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
     /// The logrotate number: the trailing `.N` before an optional `.gz` (`access.log.2.gz` → 2), else 0.
     public var rotationNumber: Int {
         var base = Substring(name.split(separator: "/").last ?? Substring(name))

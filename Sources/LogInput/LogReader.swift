@@ -94,10 +94,13 @@ public final class LogReader {
             let count = min(inEnd - inStart, buffer.count)
             buffer.baseAddress!.copyMemory(from: inBuffer.baseAddress! + inStart, byteCount: count)  // both non-empty
             inStart += count
+            plainConsumed += count
             return count
         }
         do {
-            return try readFile(into: buffer)
+            let count = try readFile(into: buffer)
+            plainConsumed += count
+            return count
         } catch {
             pendingError = error
             return 0
@@ -147,6 +150,10 @@ public final class LogReader {
     }
 
     private var compressedOffset: Int { fileOffsetOfBuffer + inStart }
+
+    /// Bytes of the file (compressed, for gzip) read so far: the progress bar's measure.
+    public var consumed: Int { isGzip ? compressedOffset : plainConsumed }
+    private var plainConsumed = 0
 
     /// Inflates into `buffer`; a fault is left in `pendingError` after the bytes before it.
     private func inflate(into buffer: UnsafeMutableRawBufferPointer) -> Int {

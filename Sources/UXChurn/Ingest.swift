@@ -79,6 +79,9 @@ public struct IngestOptions: Sendable {
 /// them are held.
 public struct Ingest {
     public var options: IngestOptions
+    /// Called on the calling thread after each chunk: the progress bar and the memory guard.
+    /// An error it throws stops the run.
+    public var monitor: ((IngestProgress) throws -> Void)?
 
     public init(options: IngestOptions) {
         self.options = options
@@ -111,6 +114,10 @@ public struct Ingest {
             let cursor = cursors[index]
             if let (chunk, worker) = try cursor.next() {
                 stage.absorb(chunk, worker: worker, input: cursor)
+                if let monitor {
+                    try monitor(IngestProgress(bytesRead: cursors.reduce(0) { $0 + $1.consumed },
+                                               lines: cursors.reduce(0) { $0 + $1.totals.counts.lines }))
+                }
             } else {
                 open.removeAll { $0 == index }
             }
@@ -130,6 +137,12 @@ public struct Ingest {
     }
 }
 
+/// How far the ingest is: bytes of the input files read (compressed bytes for gzip), lines.
+public struct IngestProgress: Sendable {
+    public var bytesRead: Int
+    public var lines: Int
+}
+
 /// One input being read: its reader, its parsers, and its running totals.
 public final class InputCursor {
     public let probe: InputProbe
@@ -140,6 +153,8 @@ public final class InputCursor {
     public private(set) var latestSeen: Int64
     /// Physical lines before the next chunk, per worker-independent chunk order.
     private(set) var linesBefore = 0
+    /// Bytes of the file read up to the last chunk taken.
+    private(set) var consumed = 0
 
     private var serial: ChunkParser
     private var stream: ChunkStream?
@@ -191,6 +206,7 @@ public final class InputCursor {
             return nil
         }
         var absolute = chunk
+        consumed = max(consumed, chunk.consumed)
         absolute.lineBase = linesBefore
         linesBefore += chunk.physicalLines
         totals.absorb(absolute)
@@ -374,6 +390,8 @@ public struct ChunkResult: Sendable {
     var samples: [(line: Int, text: String)] = []
     var hits: [RawHit] = []
     var newValues = NewValues()
+    /// Bytes of the input file read when the chunk was cut.
+    var consumed = 0
 }
 
 /// Parses and classifies the lines of chunks: the per-line loop, free of shared state, so it
@@ -411,6 +429,7 @@ struct ChunkParser {
     /// place, never copied.
     mutating func parse(_ chunk: inout LineChunk) -> ChunkResult {
         var result = ChunkResult()
+        result.consumed = chunk.consumed
         if let long = chunk.overlongBefore {
             result.physicalLines = 1
             result.counts.lines = 1

@@ -58,6 +58,11 @@ public struct RunOptions: Sendable {
     public var keepDays: Int?
     /// `--state-wait S`: how long to wait for another run holding the state.
     public var stateWaitSeconds = 60.0
+    /// The progress bar on stderr: `--progress` forces it, `--quiet` turns it off; by default
+    /// it is drawn when stderr is a terminal.
+    public var progress: Bool? = nil
+    /// `--max-memory`: resident bytes past which the run stops (exit 3).
+    public var maxMemoryBytes: Int?
 
     public init(inputs: [String]) {
         self.inputs = inputs
@@ -144,11 +149,23 @@ public struct Analysis {
         } catch {
             throw .configuration("a pages regex in the configuration does not compile: \(error)")
         }
+        let bar = (options.progress ?? ProgressBar.stderrIsTerminal) ? ProgressBar(total: inputs.reduce(0) { $0 + $1.size }) : nil
+        defer { bar?.finish() }
+        let memory = options.maxMemoryBytes.map(MemoryLimit.init)
         do {
             var ingestOptions = IngestOptions(format: format, ignore: configuration.ignore, bots: configuration.bots)
             ingestOptions.jobs = max(1, options.jobs)
             ingestOptions.sessionKey = configuration.sessionKey
-            ingest = try Ingest(options: ingestOptions).run(inputs, hits: &stage)
+            var run = Ingest(options: ingestOptions)
+            if bar != nil || memory != nil {
+                run.monitor = { progress in
+                    try memory?.check(progress)
+                    bar?.update(progress)
+                }
+            }
+            ingest = try run.run(inputs, hits: &stage)
+        } catch let error as RunError {
+            throw error
         } catch let error as InputError {
             throw .input(error.description)
         } catch {

@@ -21,8 +21,14 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Share of unparseable lines that stops the run with exit 3, as 5% or 0.05.")
     var maxBadLines = "5%"
 
-    @Flag(help: "Print nothing but errors.")
+    @Flag(help: "Print nothing but errors (and no progress bar).")
     var quiet = false
+
+    @Flag(help: "Draw the progress bar on stderr even when it is not a terminal.")
+    var progress = false
+
+    @Option(help: "Stop with exit 3 when the process uses more memory than this (512M, 2G).")
+    var maxMemory: String?
 
     @Option(name: [.short, .long], help: "Parser threads (default: the processor count).")
     var jobs: Int?
@@ -71,6 +77,13 @@ struct AnalysisOptions: ParsableArguments {
         guard stateWait >= 0 else { throw ValidationError("--state-wait must be 0 or more seconds") }
         options.statePath = state
         options.keepDays = keepDays
+        options.progress = quiet ? false : progress ? true : nil
+        if let maxMemory {
+            guard let bytes = MemoryLimit.parse(maxMemory) else {
+                throw ValidationError("--max-memory takes a size such as 512M or 2G, not '\(maxMemory)'")
+            }
+            options.maxMemoryBytes = bytes
+        }
         options.stateWaitSeconds = stateWait
         return options
     }

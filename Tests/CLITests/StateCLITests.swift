@@ -84,3 +84,34 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir + "/none.db"))
     }
 }
+
+/// `--max-memory` and the progress bar through the binary (issue 7).
+@Suite struct LimitsCLITests {
+    let cli = CLITests()
+
+    @Test func overTheMemoryLimitIsExitThreeWithNoReport() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try cli.run(["report", "--max-memory", "4M", "-o", dir + "/r", StateCLITests.sample])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("over --max-memory 4 MiB"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/r"))
+        let bad = try cli.run(["report", "--max-memory", "lots", StateCLITests.sample])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--max-memory takes a size"))
+    }
+
+    @Test func noProgressBarWhenStderrIsNotATerminal() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let plain = try cli.run(["report", "-o", dir + "/r", StateCLITests.sample])
+        #expect(plain.status == 0)
+        #expect(!plain.stderr.contains("\r"))
+        let forced = try cli.run(["report", "--progress", "-o", dir + "/r", StateCLITests.sample])
+        #expect(forced.status == 0)
+        #expect(forced.stderr.contains("uxchurn ["))
+        #expect(forced.stderr.contains("\r\u{1B}[K"))
+        let quiet = try cli.run(["report", "--quiet", "--progress", "-o", dir + "/r", StateCLITests.sample])
+        #expect(quiet.stderr.isEmpty)
+    }
+}
