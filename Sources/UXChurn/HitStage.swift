@@ -50,6 +50,9 @@ public struct HitStage {
     var window = TimeWindow()
     /// Hits left out by `window`.
     public private(set) var hitsOutsideWindow = 0
+    /// Fold sessions into the statistics on a second thread (with `--jobs` 2 or more).
+    var foldInBackground = false
+    private var statisticsThread: StatisticsThread?
 
     /// - Throws: the error of a regex that does not compile.
     public init(configuration: Configuration, maxDisorderSeconds: Int64 = 600) throws {
@@ -209,6 +212,10 @@ public struct HitStage {
         var finished: [Session] = []
         sessionizer.finish { finished.append($0) }
         for session in finished { fold(session) }
+        if let thread = statisticsThread {
+            statistics = thread.finish()
+            statisticsThread = nil
+        }
     }
 
     private mutating func sessionize(_ hit: Hit) {
@@ -218,7 +225,16 @@ public struct HitStage {
     }
 
     private mutating func fold(_ session: Session) {
-        statistics.add(session, device: device(of: session.hits.first?.agent ?? -1))
+        let device = device(of: session.hits.first?.agent ?? -1)
+        if foldInBackground, statisticsThread == nil {
+            statisticsThread = StatisticsThread(statistics)
+            foldInBackground = statisticsThread != nil
+        }
+        if let thread = statisticsThread {
+            thread.add(session, device: device)
+        } else {
+            statistics.add(session, device: device)
+        }
         if advice != nil {
             let paths = self.paths
             advice?.add(session) { paths.string(of: $0) }

@@ -143,6 +143,7 @@ public struct Analysis {
         do {
             stage = try HitStage(configuration: configuration)
             stage.window = options.window
+            stage.foldInBackground = options.jobs > 1
             if options.configuration != nil || configuration.source == builtInSource {
                 stage.advice = AdviceCollector()
             }
