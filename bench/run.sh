@@ -35,6 +35,10 @@ if [ ! -f "$CORPUS.log.gz" ]; then
   gzip -6 -c "$CORPUS.log" > "$CORPUS.log.gz"
   rm -rf "$CORPUS.d"
 fi
+# The same lines as two servers' logs over the same days (odd and even lines), for --jobs.
+if [ ! -f "$CORPUS-b.log" ]; then
+  awk -v a="$CORPUS-a.log" -v b="$CORPUS-b.log" 'NR % 2 { print > a; next } { print > b }' "$CORPUS.log"
+fi
 LINES=$(wc -l < "$CORPUS.log")
 BYTES=$(stat -c %s "$CORPUS.log")
 echo "corpus: $LINES lines, $((BYTES / 1048576)) MiB plain, $(( $(stat -c %s "$CORPUS.log.gz") / 1048576 )) MiB gzip; $(nproc) cores"
@@ -51,6 +55,8 @@ hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$JSON" \
   -n "uxchurn gz" "$BIN report --quiet -o $WORK/out-gz $CORPUS.log.gz" \
   -n "uxchurn plain" "$BIN report --quiet -o $WORK/out-plain $CORPUS.log" \
   -n "uxchurn plain --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-plain $CORPUS.log" \
+  -n "uxchurn two files --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log" \
+  -n "uxchurn two files --jobs 2" "$BIN report --quiet --jobs 2 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log" \
   "${goaccess_args[@]}" >/dev/null
 
 # Peak memory of one uxchurn run on each input (GNU time's maximum resident set size).
@@ -72,6 +78,7 @@ out += f"\n- uxchurn on plain: {size / median['uxchurn plain'] / 1e6:.0f} MB/s, 
 if "goaccess" in median:
     out += f"\n- GoAccess HTML report / uxchurn plain: {median['goaccess'] / median['uxchurn plain']:.1f}× faster"
 out += f"\n- --jobs 1 / default --jobs: {median['uxchurn plain --jobs 1'] / median['uxchurn plain']:.2f}×"
+out += f"\n- two plain files, --jobs 1 / --jobs 2: {median['uxchurn two files --jobs 1'] / median['uxchurn two files --jobs 2']:.2f}×"
 out += f"\n- peak RSS: {int(rss_gz) // 1024} MiB (gzip), {int(rss_plain) // 1024} MiB (plain)"
 print(out)
 open(f"{work}/results-{scale}.md", "w").write(out + "\n")
