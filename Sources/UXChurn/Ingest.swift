@@ -506,9 +506,17 @@ struct ChunkParser {
             if byte == 0x2F || byte == 0x3A || byte == 0x3F || byte == 0x23 { break }  // / : ? #
             end += 1
         }
-        var host = Array(referrer[start..<end]).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-        if host.count > 4, host[0..<4] == [0x77, 0x77, 0x77, 0x2E] { host.removeFirst(4) }  // www.
-        return host.withUnsafeBytes { hosts.intern($0).id }
+        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
+        if end - start > 4, lower(referrer[start]) == 0x77, lower(referrer[start + 1]) == 0x77,
+           lower(referrer[start + 2]) == 0x77, referrer[start + 3] == 0x2E {  // www.
+            start += 4
+        }
+        // Lower-cased into a scratch buffer on the stack: no allocation per hit.
+        let count = end - start
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { host in
+            for index in 0..<count { host[index] = lower(referrer[start + index]) }
+            return hosts.intern(UnsafeRawBufferPointer(start: host.baseAddress, count: count)).id
+        }
     }
 
     private static func schemeEnd(_ text: UnsafeRawBufferPointer) -> Int? {
