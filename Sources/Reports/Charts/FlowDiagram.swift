@@ -70,28 +70,26 @@ public struct FlowDiagram: Sendable {
                 columns[index].append(Node(label: group, sessions: sessions))
             }
         }
-        var merged: [String: Int] = [:]
+        struct LinkKey: Hashable { var column: Int, from: Int, to: Int }
+        var merged: [LinkKey: Int] = [:]
         for t in transitions where t.position < positions - 1 {
-            let from = label(t.from, t.position)
             let column = t.position + 1
-            let to: String
+            guard let from = nodeIndex[t.position][label(t.from, t.position)] else { continue }
+            let to: Int
             if let next = t.to {
-                to = label(next, column)
+                guard let index = nodeIndex[column][label(next, column)] else { continue }
+                to = index
+            } else if let index = nodeIndex[column][Self.leftLabel] {
+                to = index
             } else {
-                to = Self.leftLabel
-                if nodeIndex[column][to] == nil {
-                    nodeIndex[column][to] = columns[column].count
-                    columns[column].append(Node(label: to, sessions: 0, isExit: true))
-                }
-                columns[column][nodeIndex[column][to]!].sessions += t.sessions
+                to = columns[column].count
+                nodeIndex[column][Self.leftLabel] = to
+                columns[column].append(Node(label: Self.leftLabel, sessions: 0, isExit: true))
             }
-            merged["\(t.position)\u{0}\(from)\u{0}\(to)", default: 0] += t.sessions
+            if t.to == nil { columns[column][to].sessions += t.sessions }
+            merged[LinkKey(column: t.position, from: from, to: to), default: 0] += t.sessions
         }
-        for (key, sessions) in merged {
-            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-            let column = Int(parts[0])!
-            links.append((column, nodeIndex[column][parts[1]]!, nodeIndex[column + 1][parts[2]]!, sessions))
-        }
+        links = merged.map { (column: $0.key.column, from: $0.key.from, to: $0.key.to, sessions: $0.value) }
         links.sort { a, b in (a.column, a.from, a.to) < (b.column, b.from, b.to) }
     }
 
