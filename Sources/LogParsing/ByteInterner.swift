@@ -71,6 +71,12 @@ public struct ByteInterner: Sendable {
         String(decoding: bytes(of: id), as: UTF8.self)
     }
 
+    /// Whether the value with this id is these bytes.
+    @inline(__always)
+    public func holds(_ id: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        id >= 0 && Int(id) < count && equals(Int(id), bytes)
+    }
+
     @inline(__always)
     private func equals(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let start = offsets[id], end = offsets[id + 1]

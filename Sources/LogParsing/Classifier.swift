@@ -41,6 +41,9 @@ public struct Classifier {
     public private(set) var methodID: Int32 = -1
     /// The interned user agent of the last line classified, or -1 when the format has none.
     public private(set) var agentID: Int32 = -1
+    /// The last user agent interned: a page and its assets come in a row from one browser, so
+    /// comparing with it spares most lines the hash and the probe.
+    private var lastAgent: Int32 = -1
 
     /// - Parameters:
     ///   - ignorePatterns: path regexes that are not pages (SPEC.md §3 `ignore`).
@@ -73,8 +76,15 @@ public struct Classifier {
               let request = RequestTarget.parse(base, fields) else { return .invalidRequest }
         if formatHasUserAgent {
             let agent = UnsafeRawBufferPointer(start: base + Int(fields.userAgent.start), count: fields.userAgent.count)
-            let (id, isNew) = agents.intern(agent)
-            if isNew { agentIsBot.append(isBotAgent(agent)) }
+            let id: Int32
+            if agents.holds(lastAgent, agent) {
+                id = lastAgent
+            } else {
+                let (interned, isNew) = agents.intern(agent)
+                if isNew { agentIsBot.append(isBotAgent(agent)) }
+                id = interned
+                lastAgent = id
+            }
             agentID = id
             if agentIsBot[Int(id)] { return .bot }
         }
