@@ -30,6 +30,11 @@ public final class LineParser {
         var quoted: Bool
         /// The byte that ends an unquoted field.
         var terminator: UInt8
+        /// A literal of at most 8 bytes, packed (first byte lowest: little-endian, as the SWAR
+        /// scans assume too), and the mask of its bytes: compared with one load where the line
+        /// has 8 bytes left.
+        var literalWord: UInt64 = 0
+        var literalMask: UInt64 = 0
     }
 
     private let steps: UnsafeMutableBufferPointer<Step>
@@ -46,8 +51,15 @@ public final class LineParser {
         for (index, element) in elements.enumerated() where index <= lastField {
             switch element {
             case let .literal(text):
-                steps.append(Step(isLiteral: true, literalStart: literalBytes.count, literalCount: text.count,
-                                  slot: .opaque, quoted: false, terminator: 0))
+                var step = Step(isLiteral: true, literalStart: literalBytes.count, literalCount: text.count,
+                                slot: .opaque, quoted: false, terminator: 0)
+                if text.count <= 8 {
+                    for (index, byte) in text.enumerated() {
+                        step.literalWord |= UInt64(byte) << (8 * UInt64(index))
+                        step.literalMask |= 0xFF << (8 * UInt64(index))
+                    }
+                }
+                steps.append(step)
                 literalBytes.append(contentsOf: text)
             case let .field(kind, quoted):
                 var terminator = ASCII.space
@@ -114,6 +126,9 @@ public final class LineParser {
                 let literal = literals.baseAddress! + step.literalStart  // the buffer holds every literal
                 if count == 1 {
                     guard base.load(fromByteOffset: pos, as: UInt8.self) == literal[0] else { return false }
+                } else if count <= 8, pos + 8 <= n {
+                    let word = base.loadUnaligned(fromByteOffset: pos, as: UInt64.self)
+                    guard word & step.literalMask == step.literalWord else { return false }
                 } else {
                     for i in 0..<count where base.load(fromByteOffset: pos + i, as: UInt8.self) != literal[i] {
                         return false
