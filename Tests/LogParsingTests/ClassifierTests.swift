@@ -71,10 +71,25 @@ import Testing
         #expect(PathPattern.literalPrefix(of: pattern) == prefix)
     }
 
+    @Test(arguments: [
+        ("^/(c|category|collections)/", ["/c/", "/category/", "/collections/"]),
+        ("^/(cart|basket)/?$", ["/cart", "/basket"]),
+        ("^/(order/confirmation|thank-you)", ["/order/confirmation", "/thank-you"]),
+        ("^(/a|/b)x", ["/ax", "/bx"]),
+        ("^/(a|b)?/", nil), ("^/(a|b)+x", nil), ("^/(a|[bc])/", nil), ("^/(a|(b|c))/", nil), ("^/(?:a|b)/", nil),
+        ("^/(a|)/", nil), ("^/(a|b)/|^/x", nil), ("/(a|b)/", nil), ("^/checkout/", nil), ("^/(a\\.b|c)", nil),
+    ] as [(String, [String]?)])
+    func alternativePrefixes(pattern: String, prefixes: [String]?) {
+        #expect(PathPattern.alternativePrefixes(of: pattern) == prefixes)
+    }
+
     @Test func thePrefixNeverChangesTheAnswer() throws {
-        let patterns = ["^/checkout/", "^/cart/?$", "^/(c|category)/", "^/x\\.html", "^/items*", "/products/", "^/$"]
+        let patterns = ["^/checkout/", "^/cart/?$", "^/(c|category)/", "^/x\\.html", "^/items*", "/products/", "^/$",
+                        "^/(p|product|products)/", "^/(cart|basket)/?$", "^/(order/confirmation|checkout/success|thank-you)",
+                        "^/(a|b)+x", "^(/a|/b)x"]
         let paths = ["/checkout/", "/checkout", "/cart", "/cart/", "/c/hats", "/category/x", "/x.html", "/xhtml", "/item",
-                     "/itemss", "/a/products/b", "/", ""]
+                     "/itemss", "/a/products/b", "/", "", "/p/1", "/product/2", "/products/", "/productsx/", "/basket",
+                     "/basket/", "/basketx", "/order/confirmation/9", "/thank-you", "/checkout/success", "/ax", "/abx", "/bx"]
         for pattern in patterns {
             let compiled = try PathPattern(pattern)
             let plain = try Regex(pattern)
