@@ -117,8 +117,18 @@ enum TimestampParser {
     /// - Returns: nil unless it is exactly that shape and a valid date-time.
     @inline(__always)
     static func parseCommonLog(_ p: UnsafeRawPointer, count: Int, cache: inout DayCache) -> LogTimestamp? {
-        guard count == 26,
-              p.load(fromByteOffset: 2, as: UInt8.self) == ASCII.slash,
+        guard count == 26 else { return nil }
+        let whole = (p.loadUnaligned(as: UInt64.self), p.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                     p.loadUnaligned(fromByteOffset: 16, as: UInt64.self), p.loadUnaligned(fromByteOffset: 24, as: UInt16.self))
+        if let value = cache.lastValue, whole == cache.last { return value }
+        guard let value = parseCommonLogUncached(p, cache: &cache) else { return nil }
+        cache.last = whole
+        cache.lastValue = value
+        return value
+    }
+
+    private static func parseCommonLogUncached(_ p: UnsafeRawPointer, cache: inout DayCache) -> LogTimestamp? {
+        guard p.load(fromByteOffset: 2, as: UInt8.self) == ASCII.slash,
               p.load(fromByteOffset: 6, as: UInt8.self) == ASCII.slash,
               p.load(fromByteOffset: 11, as: UInt8.self) == ASCII.colon,
               p.load(fromByteOffset: 14, as: UInt8.self) == ASCII.colon,
@@ -227,4 +237,7 @@ struct DayCache {
     var tail: UInt16 = 0
     var days: Int64 = 0
     var valid = false
+    /// The whole last timestamp (26 bytes) and its value: busy logs write several lines a second.
+    var last: (UInt64, UInt64, UInt64, UInt16) = (0, 0, 0, 0)
+    var lastValue: LogTimestamp?
 }
