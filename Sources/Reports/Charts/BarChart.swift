@@ -1,16 +1,6 @@
 /// Horizontal bars, one per labelled row, longest first as given.
 public struct BarChart: Sendable {
-    public struct Bar: Sendable {
-        public var label: String
-        public var value: Double
-        public var text: String
-
-        public init(label: String, value: Double, text: String) {
-            self.label = label
-            self.value = value
-            self.text = text
-        }
-    }
+    public typealias Bar = LabelledValue
 
     public var bars: [Bar]
 

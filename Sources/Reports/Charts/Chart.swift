@@ -51,6 +51,19 @@ public struct Chart: Sendable, Equatable {
     """
 }
 
+/// A bar or a column: its category, its size, and the value as the chart writes it.
+public struct LabelledValue: Sendable {
+    public var label: String
+    public var value: Double
+    public var text: String
+
+    public init(label: String, value: Double, text: String) {
+        self.label = label
+        self.value = value
+        self.text = text
+    }
+}
+
 /// Appends SVG elements; numbers as `Format.coordinate`, text escaped.
 struct SVGWriter {
     private(set) var out = ""

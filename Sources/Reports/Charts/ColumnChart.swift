@@ -1,18 +1,7 @@
 /// Vertical columns over categories (a histogram's bins, load-time buckets), each labelled
 /// with its value; one column may be marked as the one to look at.
 public struct ColumnChart: Sendable {
-    public struct Column: Sendable {
-        public var label: String
-        public var value: Double
-        /// The value as the label above the column shows it.
-        public var text: String
-
-        public init(label: String, value: Double, text: String) {
-            self.label = label
-            self.value = value
-            self.text = text
-        }
-    }
+    public typealias Column = LabelledValue
 
     public var columns: [Column]
     /// How tick values on the y axis are written.
