@@ -49,8 +49,7 @@ extension SessionStatistics {
     ///
     /// - Parameter groupNames: page group names by id.
     public func dayFigures(groupNames: [String]) -> [DayFigures] {
-        days.keys.sorted().compactMap { key in
-            guard let day = days[key] else { return nil }
+        daysInOrder.map { key, day in
             var figures = DayFigures(day: key)
             figures.sessions = day.sessions
             figures.visitors = day.visitors.count

@@ -196,9 +196,9 @@ public struct SessionStatistics: Sendable {
     private var dayIndex: [Int64: Int] = [:]
     /// The day of each `dayList` entry.
     private var dayKeys: [Int64] = []
-    /// Per calendar day (days since 1970-01-01, local).
-    public var days: [Int64: DayStatistics] {
-        Dictionary(uniqueKeysWithValues: zip(dayKeys, dayList))
+    /// Per calendar day (days since 1970-01-01, local), in date order.
+    public var daysInOrder: [(day: Int64, statistics: DayStatistics)] {
+        zip(dayKeys, dayList).map { (day: $0, statistics: $1) }.sorted { $0.day < $1.day }
     }
     public private(set) var sessionsByDevice: [Device: Int] = [:]
     /// Sessions by their first page view's referrer host id (-1: direct).

@@ -4,22 +4,18 @@
 public struct PathPattern {
     public let source: String
     public let regex: Regex<AnyRegexOutput>
-    /// For `^/checkout/…`, `/checkout/`: a path that does not start with it cannot match.
-    public let requiredPrefix: String?
-    /// For `^/(p|product)/…`, `/p/` and `/product/`: a path that starts with none of them
-    /// cannot match.
+    /// For `^/checkout/…`, [`/checkout/`]; for `^/(p|product)/…`, [`/p/`, `/product/`]: a path
+    /// that starts with none of them cannot match.
     public let requiredPrefixes: [String]?
 
     /// - Throws: the regex error when `source` does not compile.
     public init(_ source: String) throws {
         self.source = source
         regex = try Regex(source)
-        requiredPrefix = Self.literalPrefix(of: source)
-        requiredPrefixes = Self.alternativePrefixes(of: source)
+        requiredPrefixes = Self.alternativePrefixes(of: source) ?? Self.literalPrefix(of: source).map { [$0] }
     }
 
     public func matches(_ path: String) -> Bool {
-        if let requiredPrefix, !path.hasPrefix(requiredPrefix) { return false }
         if let requiredPrefixes, !requiredPrefixes.contains(where: { path.hasPrefix($0) }) { return false }
         return path.contains(regex)
     }

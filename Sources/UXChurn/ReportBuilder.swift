@@ -57,13 +57,13 @@ public enum ReportBuilder {
             view.funnels.append(funnelView(analysis, funnel, index: index, site: site, place: place))
         }
         if let cart = stats.cart { view.cart = cartView(analysis, cart, place: place) }
-        view.load = loadView(analysis, place: place)
+        let rows = SummaryDocument.pageRows(analysis)
+        view.load = loadView(analysis, rows: rows, place: place)
         view.leaving = leavingView(stats, place: place)
         view.errors.errorExits = Format.count(stats.errorExits)
         view.errors.errorExitRate = Format.percent(stats.errorExitRate)
         view.errors.deadEnds = Format.count(stats.deadEndExits)
         view.errors.sessions = Format.count(stats.sessions)
-        let rows = SummaryDocument.pageRows(analysis)
         view.pages = rows.map { row in
             var page = PageRow()
             page.group = row.name
@@ -192,8 +192,8 @@ public enum ReportBuilder {
         return view
     }
 
-    static func loadView(_ analysis: Analysis, place: (Chart) -> ChartView) -> LoadView? {
-        let timed = SummaryDocument.pageRows(analysis).filter { $0.stats.loadTimes.count > 0 }
+    static func loadView(_ analysis: Analysis, rows: [SummaryDocument.PageRow], place: (Chart) -> ChartView) -> LoadView? {
+        let timed = rows.filter { $0.stats.loadTimes.count > 0 }
         guard !timed.isEmpty else { return nil }
         var view = LoadView()
         let apdex = analysis.configuration.apdexThresholdMilliseconds

@@ -89,7 +89,7 @@ import Testing
         options.window = TimeWindow(from: TimeBound("2026-03-03"), to: TimeBound("2026-03-04"))
         let analysis = try Analysis.run(options)
         #expect(analysis.hits.statistics.sessions == 281)  // the golden figure for 2026-03-03
-        #expect(analysis.hits.statistics.days.count == 1)
+        #expect(analysis.hits.statistics.daysInOrder.count == 1)
         #expect(analysis.ingest.lines == 10861)  // input counts every line read
     }
 }
