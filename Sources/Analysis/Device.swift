@@ -1,5 +1,5 @@
 /// The device class of a user agent (SPEC.md §4.8).
-public enum Device: String, Sendable, CaseIterable {
+public enum Device: String, Sendable, CaseIterable, Codable {
     case desktop, mobile, tablet
 
     /// `tablet` for `iPad` or `Tablet`, or `Android` without `Mobile`; else `mobile` for `Mobi`,

@@ -1,7 +1,7 @@
 import Sessions
 
 /// A funnel as the analysis sees it: its steps are matcher bits of `Hit.matches`.
-public struct FunnelSteps: Sendable {
+public struct FunnelSteps: Sendable, Codable {
     public var name: String
     public var stepNames: [String]
     /// For each step, the bit of its matcher.
@@ -15,16 +15,21 @@ public struct FunnelSteps: Sendable {
 }
 
 /// Sessions that started a funnel, and how many of them finished it, in one segment.
-public struct FunnelSegment: Sendable, Equatable {
+public struct FunnelSegment: Sendable, Equatable, Codable {
     public var sessions = 0
     public var converted = 0
 
     public init() {}
+
+    mutating func add(_ other: FunnelSegment) {
+        sessions += other.sessions
+        converted += other.converted
+    }
 }
 
 /// One funnel over every session (SPEC.md §4.8): steps are reached in order, one hit reaching
 /// at most one step.
-public struct FunnelStatistics: Sendable {
+public struct FunnelStatistics: Sendable, Codable {
     public let steps: FunnelSteps
     public private(set) var reached: [Int]
     /// Per step: seconds from the hit that reached step 0 to the hit that reached it.
@@ -61,11 +66,21 @@ public struct FunnelStatistics: Sendable {
         byEntryHost[entryHost, default: FunnelSegment()].converted += converted
         return k
     }
+
+    /// Adds another's sessions; its referrer host ids become ours through `hosts`.
+    mutating func merge(_ other: FunnelStatistics, hosts: (Int32) -> Int32) {
+        for index in reached.indices where index < other.reached.count {
+            reached[index] += other.reached[index]
+            secondsFromStart[index].merge(other.secondsFromStart[index])
+        }
+        for (device, segment) in other.byDevice { byDevice[device, default: FunnelSegment()].add(segment) }
+        for (host, segment) in other.byEntryHost { byEntryHost[hosts(host), default: FunnelSegment()].add(segment) }
+    }
 }
 
 /// Cart abandonment (SPEC.md §4.9): a cart session has a hit matching `cart.add`; it is
 /// abandoned unless a hit matching `cart.purchase` comes after its first add.
-public struct CartStatistics: Sendable {
+public struct CartStatistics: Sendable, Codable {
     public let addBit: Int
     public let purchaseBit: Int
     public private(set) var sessions = 0
@@ -89,5 +104,12 @@ public struct CartStatistics: Sendable {
         abandoned += 1
         leftAt[exitGroup, default: 0] += 1
         return .abandoned
+    }
+
+    /// Adds another's sessions; its page group ids become ours through `groups`.
+    mutating func merge(_ other: CartStatistics, groups: (Int32) -> Int32) {
+        sessions += other.sessions
+        abandoned += other.abandoned
+        for (group, count) in other.leftAt { leftAt[group >= 0 ? groups(group) : group, default: 0] += count }
     }
 }

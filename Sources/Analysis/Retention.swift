@@ -1,7 +1,7 @@
 import LogParsing
 
 /// Why a customer's last session may lose them (SPEC.md §4.10 `at_risk_customers`).
-public struct SessionEnding: OptionSet, Sendable, Hashable {
+public struct SessionEnding: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
@@ -14,7 +14,7 @@ public struct SessionEnding: OptionSet, Sendable, Hashable {
 }
 
 /// One visitor's sessions on one day (the day each session started).
-public struct VisitorDay: Sendable, Equatable {
+public struct VisitorDay: Sendable, Equatable, Codable {
     public var sessions: Int
     /// Sessions with a purchase.
     public var purchaseSessions: Int
@@ -26,7 +26,7 @@ public struct VisitorDay: Sendable, Equatable {
 }
 
 /// A visitor's last session: when its last hit was, and how it ended.
-public struct LastSession: Sendable, Equatable {
+public struct LastSession: Sendable, Equatable, Codable {
     /// UTC seconds of the session's last hit.
     public var lastHit: Int64
     public var ending: SessionEnding
@@ -61,7 +61,7 @@ public struct VisitorRecord: Sendable, Equatable {
 
 /// Per visitor, in one run: the sessions per start day and the last session (in memory, keyed by
 /// the run's dense visitor ids).
-public struct VisitorActivity: Sendable {
+public struct VisitorActivity: Sendable, Codable {
     /// visitor id << 32 | day → sessions that day.
     public private(set) var days: [UInt64: VisitorDay] = [:]
     /// By visitor id.
@@ -79,6 +79,23 @@ public struct VisitorActivity: Sendable {
         let index = Int(visitor)
         if index >= last.count { last.append(contentsOf: repeatElement(nil, count: index + 1 - last.count)) }
         last[index] = last[index].map { $0.later(session) } ?? session
+    }
+
+    /// Adds another's visitors; its visitor ids become ours through `visitors` (the same
+    /// visitor in both: sessions add up, the later last session stays).
+    mutating func merge(_ other: VisitorActivity, visitors: (Int32) -> Int32) {
+        for (key, activity) in other.days {
+            let visitor = visitors(Int32(bitPattern: UInt32(key >> 32)))
+            let day = Int64(Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)))
+            days[Self.key(visitor, day), default: VisitorDay()].sessions += activity.sessions
+            days[Self.key(visitor, day), default: VisitorDay()].purchaseSessions += activity.purchaseSessions
+        }
+        for (index, session) in other.last.enumerated() {
+            guard let session else { continue }
+            let visitor = Int(visitors(Int32(index)))
+            if visitor >= last.count { last.append(contentsOf: repeatElement(nil, count: visitor + 1 - last.count)) }
+            last[visitor] = last[visitor].map { $0.later(session) } ?? session
+        }
     }
 
     /// One record per visitor id that has a session.

@@ -4,7 +4,7 @@ import Sessions
 /// Exact nearest-rank percentiles of whole numbers, from a count per value.
 ///
 /// Holds one entry per distinct value (seconds on a page, session durations), not per value.
-public struct CountedValues: Sendable {
+public struct CountedValues: Sendable, Codable {
     /// Values 0 ..< `smallLimit` (seconds on a page, most durations) counted in an array
     /// grown as needed; others, and negative ones, in a dictionary.
     static let smallLimit: Int64 = 4096
@@ -23,6 +23,14 @@ public struct CountedValues: Sendable {
         } else {
             counts[value, default: 0] += 1
         }
+    }
+
+    /// Adds another's values.
+    public mutating func merge(_ other: CountedValues) {
+        total += other.total
+        if small.count < other.small.count { small.append(contentsOf: repeatElement(0, count: other.small.count - small.count)) }
+        for (value, count) in other.small.enumerated() where count > 0 { small[value] += count }
+        counts.merge(other.counts, uniquingKeysWith: +)
     }
 
     /// The value of rank ⌈p·n/100⌉ in ascending order; nil when empty.
@@ -51,7 +59,7 @@ public struct CountedValues: Sendable {
 ///
 /// The range is fixed (1 µs to an hour; longer times count as an hour): the library's
 /// auto-resizing histograms corrupted memory here.
-public struct LoadTimes: Sendable {
+public struct LoadTimes: Sendable, Codable {
     public static let highestMicroseconds: UInt64 = 3_600_000_000
     public private(set) var histogram = Histogram<UInt32>(
         lowestDiscernibleValue: 1, highestTrackableValue: LoadTimes.highestMicroseconds, numberOfSignificantValueDigits: .two)
@@ -71,6 +79,43 @@ public struct LoadTimes: Sendable {
             satisfied += 1
         } else if microseconds <= 4 * apdexMicroseconds {
             tolerating += 1
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case values, satisfied, tolerating, bins }
+
+    /// The histogram is written as its recorded values (value, count), not its whole bucket
+    /// array: a partial result holds one per page group and day.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        var values: [UInt64] = []
+        for bucket in histogram.recordedValues() {
+            values.append(bucket.value)
+            values.append(UInt64(bucket.count))
+        }
+        try container.encode(values, forKey: .values)
+        try container.encode(satisfied, forKey: .satisfied)
+        try container.encode(tolerating, forKey: .tolerating)
+        try container.encode(bins, forKey: .bins)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let values = try container.decode([UInt64].self, forKey: .values)
+        guard values.count % 2 == 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: "values come in (value, count) pairs")
+        }
+        for index in stride(from: 0, to: values.count, by: 2) {
+            guard let count = UInt32(exactly: values[index + 1]) else {
+                throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: "a count out of range")
+            }
+            histogram.record(min(values[index], Self.highestMicroseconds), count: count)
+        }
+        satisfied = try container.decode(Int.self, forKey: .satisfied)
+        tolerating = try container.decode(Int.self, forKey: .tolerating)
+        bins = try container.decode([Int].self, forKey: .bins)
+        guard bins.count == LoadHistogram.bounds.count else {
+            throw DecodingError.dataCorruptedError(forKey: .bins, in: container, debugDescription: "\(LoadHistogram.bounds.count) bins expected")
         }
     }
 
@@ -95,17 +140,26 @@ public struct LoadTimes: Sendable {
 }
 
 /// What uxchurn knows of one page group (SPEC.md §4.5).
-public struct PageGroupStatistics: Sendable {
+public struct PageGroupStatistics: Sendable, Codable {
     public var views = 0
     public var entries = 0
     public var exits = 0
     public var errorViews = 0
     public var loadTimes = LoadTimes()
     public var secondsOnPage = CountedValues()
+
+    mutating func merge(_ other: PageGroupStatistics) {
+        views += other.views
+        entries += other.entries
+        exits += other.exits
+        errorViews += other.errorViews
+        loadTimes.merge(other.loadTimes)
+        secondsOnPage.merge(other.secondsOnPage)
+    }
 }
 
 /// One calendar day (SPEC.md §4.10), in the offset the lines were written in.
-public struct DayStatistics: Sendable {
+public struct DayStatistics: Sendable, Codable {
     public var sessions = 0
     public var bounces = 0
     public var pageViews = 0
@@ -119,6 +173,21 @@ public struct DayStatistics: Sendable {
     /// Cart sessions that started that day, and how many were abandoned.
     public var cartSessions = 0
     public var cartAbandoned = 0
+
+    /// Adds another's day; its ids become ours through the maps.
+    mutating func merge(_ other: DayStatistics, groups: (Int32) -> Int32, visitors: (Int32) -> Int32) {
+        sessions += other.sessions
+        bounces += other.bounces
+        pageViews += other.pageViews
+        for visitor in other.visitors { self.visitors.insert(visitors(visitor)) }
+        for (group, load) in other.loadTimes { loadTimes[groups(group), default: LoadTimes()].merge(load) }
+        for index in funnelStarted.indices where index < other.funnelStarted.count {
+            funnelStarted[index] += other.funnelStarted[index]
+            funnelConverted[index] += other.funnelConverted[index]
+        }
+        cartSessions += other.cartSessions
+        cartAbandoned += other.cartAbandoned
+    }
 }
 
 /// The bins of the load-time histogram chart, in milliseconds (the last is open).
@@ -138,7 +207,7 @@ public enum LoadHistogram {
 
 /// The first page groups of a session: up to `PagePath.steps` groups (`PagePath.other` for
 /// groups outside the tracked ones), and whether the session went on.
-public struct PagePath: Hashable, Sendable {
+public struct PagePath: Hashable, Sendable, Codable {
     public static let steps = 4
     public static let other: Int32 = 0x7FFF
     public private(set) var groups: [Int32]
@@ -153,7 +222,7 @@ public struct PagePath: Hashable, Sendable {
 
 /// A transition between two page groups at a position of the session: from the page view at
 /// `position` to the next (`to == PagePath.exit` when the session ended there).
-public struct GroupTransition: Hashable, Sendable {
+public struct GroupTransition: Hashable, Sendable, Codable {
     public var position: Int8
     public var from: Int32
     public var to: Int32
@@ -176,7 +245,7 @@ public enum LoadBucket {
 
 /// Folds finished sessions into the figures of SPEC.md §4.4–4.7 and §4.10 (per day), holding
 /// counts per page group and per day, never per hit.
-public struct SessionStatistics: Sendable {
+public struct SessionStatistics: Sendable, Codable {
     public let apdexMicroseconds: Int64
     /// Groups whose per-day load times are kept (the configured ones).
     public let configuredGroups: Int32
@@ -340,5 +409,73 @@ public struct SessionStatistics: Sendable {
         }
         visitors.add(visitor: session.visitor, day: startDay, purchased: purchased,
                      last: LastSession(lastHit: last.time, ending: ending))
+    }
+}
+
+/// Id maps from one set of figures to another: page groups, referrer hosts and visitors are
+/// numbered in the order each run met them.
+public struct IdMaps {
+    public var groups: [Int32]
+    public var hosts: [Int32]
+    public var visitors: [Int32]
+
+    public init(groups: [Int32], hosts: [Int32], visitors: [Int32]) {
+        self.groups = groups
+        self.hosts = hosts
+        self.visitors = visitors
+    }
+
+    func group(_ id: Int32) -> Int32 { groups[Int(id)] }
+    /// -1 (direct) stays -1.
+    func host(_ id: Int32) -> Int32 { id < 0 ? id : hosts[Int(id)] }
+    func visitor(_ id: Int32) -> Int32 { visitors[Int(id)] }
+}
+
+extension SessionStatistics {
+    /// Adds the figures of another set of sessions (another partition of the visitors, or the
+    /// same visitors' other sessions): counts add, histograms and counted values merge, and
+    /// the other's ids become ours through `maps`. Both must come from one configuration.
+    public mutating func merge(_ other: SessionStatistics, maps: IdMaps) {
+        sessions += other.sessions
+        bounces += other.bounces
+        pageViews += other.pageViews
+        durations.merge(other.durations)
+        for (id, group) in other.groups.enumerated() {
+            let mine = Int(maps.group(Int32(id)))
+            if mine >= groups.count { groups.append(contentsOf: repeatElement(PageGroupStatistics(), count: mine + 1 - groups.count)) }
+            groups[mine].merge(group)
+        }
+        for index in 0..<4 {
+            bucketViews[index] += other.bucketViews[index]
+            bucketExits[index] += other.bucketExits[index]
+        }
+        timedPageViews += other.timedPageViews
+        errorExits += other.errorExits
+        deadEndExits += other.deadEndExits
+        for (day, statistics) in zip(other.dayKeys, other.dayList) {
+            let index = entry(day)
+            dayList[index].merge(statistics, groups: maps.group, visitors: maps.visitor)
+        }
+        sessionsByDevice.merge(other.sessionsByDevice, uniquingKeysWith: +)
+        for (host, count) in other.sessionsByEntryHost { sessionsByEntryHost[maps.host(host), default: 0] += count }
+        for (host, count) in other.laterReferrerHosts { laterReferrerHosts[maps.host(host), default: 0] += count }
+        for index in funnels.indices where index < other.funnels.count {
+            funnels[index].merge(other.funnels[index], hosts: maps.host)
+        }
+        if let theirs = other.cart { cart?.merge(theirs, groups: maps.group) }
+        // Page paths keep the groups this run tracks; the others become "other pages".
+        func tracked(_ group: Int32) -> Int32 {
+            guard group != PagePath.other, group != PagePath.exit else { return group }
+            let mine = maps.group(group)
+            return mine < trackedGroups ? mine : PagePath.other
+        }
+        for (path, count) in other.paths {
+            paths[PagePath(groups: path.groups.map(tracked), continues: path.continues), default: 0] += count
+        }
+        for (transition, count) in other.transitions {
+            let mapped = GroupTransition(position: transition.position, from: tracked(transition.from), to: tracked(transition.to))
+            transitions[mapped, default: 0] += count
+        }
+        visitors.merge(other.visitors, visitors: maps.visitor)
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// Every case names the input as the user named it, and, where it applies, the byte offset
 /// in the file as stored (the compressed offset for gzip input).
-public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum InputError: Error, Equatable, Sendable, Codable, CustomStringConvertible {
     /// The file or folder does not exist.
     case notFound(path: String)
     /// The operating system refused to open or read it.

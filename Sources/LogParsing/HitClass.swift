@@ -13,7 +13,7 @@ public enum HitClass: UInt8, Sendable, CaseIterable {
 }
 
 /// How many parsed lines landed in each class.
-public struct ClassCounts: Sendable, Equatable {
+public struct ClassCounts: Sendable, Equatable, Codable {
     public var invalidRequests = 0
     public var botRequests = 0
     public var assetRequests = 0

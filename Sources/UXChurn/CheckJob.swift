@@ -60,10 +60,10 @@ public struct HeadlineValue: Sendable {
 /// The headline every output shares: `check`, the step summary, the HTML and Markdown reports.
 public enum Headline {
     public static func figures(_ analysis: Analysis) -> [HeadlineValue] {
-        let stats = analysis.hits.statistics
+        let stats = analysis.results.statistics
         var figures = [
             HeadlineValue(label: "sessions", value: Double(stats.sessions), isRate: false, higherIsBetter: true),
-            HeadlineValue(label: "visitors", value: Double(analysis.hits.visitorCount), isRate: false, higherIsBetter: true),
+            HeadlineValue(label: "visitors", value: Double(analysis.results.visitorCount), isRate: false, higherIsBetter: true),
             HeadlineValue(label: "bounce rate", value: stats.bounceRate, isRate: true, higherIsBetter: false),
         ]
         for funnel in stats.funnels {

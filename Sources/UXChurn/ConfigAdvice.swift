@@ -2,23 +2,54 @@ import Sessions
 
 /// What the logs say about a path family (the path's first segment: `/image/…`), gathered to
 /// advise a configuration (issue: "advice from the logs").
-struct PathFamilyStatistics {
+struct PathFamilyStatistics: Codable {
     var views = 0
     /// Views that came within `burstSeconds` after a page view of another family by the
     /// same visitor: what a page's images and scripts do.
     var bursts = 0
     /// Views that were their session's first hit.
     var sessionStarts = 0
+
+    mutating func add(_ other: PathFamilyStatistics) {
+        views += other.views
+        bursts += other.bursts
+        sessionStarts += other.sessionStarts
+    }
 }
 
 /// Collects per-family figures from finished sessions.
-struct AdviceCollector {
+struct AdviceCollector: Codable {
     static let burstSeconds: Int64 = 2
     private(set) var families: [String] = []
     private var familyIndex: [String: Int] = [:]
     /// Path id → family id (-1: not looked at yet).
     private var familyOfPath: [Int] = []
     private(set) var statistics: [PathFamilyStatistics] = []
+
+    init() {}
+
+    private enum CodingKeys: String, CodingKey { case families, statistics }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let families = try container.decode([String].self, forKey: .families)
+        let statistics = try container.decode([PathFamilyStatistics].self, forKey: .statistics)
+        guard families.count == statistics.count else {
+            throw DecodingError.dataCorruptedError(forKey: .statistics, in: container, debugDescription: "one entry per family expected")
+        }
+        for (family, figures) in zip(families, statistics) { self.statistics[familyID(named: family)].add(figures) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(families, forKey: .families)
+        try container.encode(statistics, forKey: .statistics)
+    }
+
+    /// Adds another's families, by name.
+    mutating func merge(_ other: AdviceCollector) {
+        for (family, figures) in zip(other.families, other.statistics) { statistics[familyID(named: family)].add(figures) }
+    }
 
     /// `/image/60844/x` → `/image/`; `/about` → `/about`; `/` → `/`.
     static func family(of path: String) -> String {
@@ -48,18 +79,17 @@ struct AdviceCollector {
         if index >= familyOfPath.count {
             familyOfPath.append(contentsOf: repeatElement(-1, count: index + 1 - familyOfPath.count))
         }
-        let name = Self.family(of: text(path))
-        let id: Int
-        if let existing = familyIndex[name] {
-            id = existing
-        } else {
-            id = families.count
-            families.append(name)
-            familyIndex[name] = id
-            statistics.append(PathFamilyStatistics())
-        }
+        let id = familyID(named: Self.family(of: text(path)))
         familyOfPath[index] = id
         return id
+    }
+
+    private mutating func familyID(named name: String) -> Int {
+        if let existing = familyIndex[name] { return existing }
+        families.append(name)
+        familyIndex[name] = families.count - 1
+        statistics.append(PathFamilyStatistics())
+        return families.count - 1
     }
 }
 

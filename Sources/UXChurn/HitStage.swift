@@ -110,6 +110,14 @@ public struct HitStage {
         return out
     }
 
+    /// What the run's figures come from, with the ingest's line counts.
+    func result(ingest: IngestResult) -> PartialResult {
+        PartialResult(ingest: ingest, statistics: statistics, groupNames: pageGroups.names,
+                      configuredGroups: pageGroups.configuredCount,
+                      hostNames: (0..<hosts.count).map { hosts.string(of: Int32($0)) }, visitorKeys: [],
+                      visitorCount: visitors.count, hitsOutsideWindow: hitsOutsideWindow, advice: advice)
+    }
+
     /// Distinct visitors among the hits.
     public var visitorCount: Int { visitors.count }
     /// Hits that came more than the allowed disorder out of order.

@@ -14,6 +14,26 @@ public struct SkippedLine: Sendable, Equatable {
     public var text: String
 }
 
+/// What one input held (SPEC.md §4.1–4.2): its place in reading order, its format, its
+/// counts, its first skipped lines and its gzip faults. A run adds these up in reading order;
+/// `uxchurn map` writes them as its side record, and `merge` adds up the ones of every map.
+public struct InputRecord: Sendable, Codable {
+    /// The input's place in reading order (SPEC.md §4.3).
+    public var rank: Int
+    public var file: String
+    /// A preset's name or `custom`.
+    public var format: String
+    var counts = LineCounts()
+    /// Up to five skipped lines: 1-based physical line number, and text.
+    var samples: [Sample] = []
+    public var faults: [InputError] = []
+
+    struct Sample: Sendable, Codable {
+        var line: Int
+        var text: String
+    }
+}
+
 /// What the ingest stage counted (SPEC.md §4.1–4.2, the `input` section of §5).
 public struct IngestResult: Sendable {
     /// Inputs in the order read.
@@ -33,9 +53,25 @@ public struct IngestResult: Sendable {
     public var faults: [InputError] = []
     /// Lines read per format name, for the format of most lines.
     var linesByFormat: [String: Int] = [:]
+    /// The inputs this result adds up, in reading order.
+    public private(set) var records: [InputRecord] = []
 
     public static let maxSamples = 5
 
+    /// Adds up inputs in reading order (their `rank`).
+    public init(records: [InputRecord] = []) {
+        for record in records.sorted(by: { $0.rank < $1.rank }) {
+            files.append(record.file)
+            formats.append((record.file, record.format))
+            counts.merge(record.counts)
+            for sample in record.samples where skippedSamples.count < Self.maxSamples {
+                skippedSamples.append(SkippedLine(file: record.file, line: sample.line, text: sample.text))
+            }
+            faults += record.faults
+            linesByFormat[record.format, default: 0] += record.counts.lines
+            self.records.append(record)
+        }
+    }
 
     /// The format of most lines (ties: by name).
     public var format: String {
@@ -131,9 +167,7 @@ public struct Ingest {
             stage.release(upTo: bound)
         }
         stage.finish()
-        var result = IngestResult()
-        for cursor in cursors { cursor.totals.add(to: &result, file: cursor.probe.input.name, format: cursor.probe.format.name) }
-        return result
+        return IngestResult(records: cursors.map { $0.totals.record(rank: $0.rank, file: $0.probe.input.name, format: $0.probe.format.name) })
     }
 }
 
@@ -300,7 +334,7 @@ final class WorkerPool {
 }
 
 /// Lines counted (SPEC.md §4.1–4.2) and the period they span: per chunk, per input, per run.
-struct LineCounts: Sendable {
+struct LineCounts: Sendable, Codable {
     var lines = 0
     var parsed = 0
     var skipped = 0
@@ -339,15 +373,9 @@ struct InputTotals {
         }
     }
 
-    func add(to result: inout IngestResult, file: String, format: String) {
-        result.files.append(file)
-        result.formats.append((file, format))
-        result.counts.merge(counts)
-        for sample in samples where result.skippedSamples.count < IngestResult.maxSamples {
-            result.skippedSamples.append(SkippedLine(file: file, line: sample.line, text: sample.text))
-        }
-        result.faults += faults
-        result.linesByFormat[format, default: 0] += counts.lines
+    func record(rank: Int, file: String, format: String) -> InputRecord {
+        InputRecord(rank: rank, file: file, format: format, counts: counts,
+                    samples: samples.map { InputRecord.Sample(line: $0.line, text: $0.text) }, faults: faults)
     }
 }
 

@@ -11,7 +11,7 @@ public enum ReportBuilder {
     static let histograms = 4
 
     public static func build(_ analysis: Analysis, generator: String) -> ReportView {
-        let stats = analysis.hits.statistics
+        let stats = analysis.results.statistics
         let site = SummaryDocument.siteHost(analysis)
         var view = ReportView()
         view.generator = generator
@@ -127,7 +127,7 @@ public enum ReportBuilder {
 
     /// A page group's name by id, `other pages` for the untracked ones.
     static func groupName(_ analysis: Analysis) -> (Int32) -> String {
-        let names = analysis.hits.pageGroups.names
+        let names = analysis.results.groupNames
         return { id in id >= 0 && Int(id) < names.count ? names[Int(id)] : FlowDiagram.otherLabel }
     }
 
@@ -218,9 +218,9 @@ public enum ReportBuilder {
                                        p99: load.percentileMilliseconds(99) ?? 0)
         }
         view.chart = place(PercentileChart(rows: rows, reference: apdex).chart(name: "load-percentiles", title: "Load time per page group"))
-        let configured = analysis.hits.pageGroups.configuredCount
-        let names = analysis.hits.pageGroups.names
-        let key = analysis.hits.statistics.groups.prefix(configured).enumerated()
+        let configured = analysis.results.configuredGroups
+        let names = analysis.results.groupNames
+        let key = analysis.results.statistics.groups.prefix(configured).enumerated()
             .filter { $0.element.loadTimes.count > 0 }
             .sorted { a, b in a.element.views != b.element.views ? a.element.views > b.element.views : a.offset < b.offset }
             .prefix(histograms)
@@ -285,7 +285,7 @@ public enum ReportBuilder {
     }
 
     static func pathRows(_ analysis: Analysis) -> [PathRow] {
-        let stats = analysis.hits.statistics
+        let stats = analysis.results.statistics
         let names = groupName(analysis)
         let labelled = stats.paths.map { path, sessions in
             (text: path.groups.map(names).joined(separator: " → ") + (path.continues ? " → …" : " → left"), sessions: sessions)
@@ -306,7 +306,7 @@ public enum ReportBuilder {
     static func trendsView(_ analysis: Analysis, place: (Chart) -> ChartView) -> TrendsView? {
         let days = analysis.days
         guard days.count > 1 else { return nil }
-        let stats = analysis.hits.statistics
+        let stats = analysis.results.statistics
         var view = TrendsView()
         let labels = days.map { CivilDate(daysSinceEpoch: $0.day).description }
         let funnelName = stats.funnels.first?.steps.name
@@ -418,7 +418,7 @@ public enum ReportBuilder {
         view.classes = rows.map { ClassRow(name: $0.0, requests: Format.count($0.1), share: Format.percent(ratio($0.1, ingest.parsed))) }
         view.botShare = Format.percent(ratio(classes.botRequests, ingest.parsed))
         view.faults = ingest.faults.map(\.description)
-        if analysis.hits.hitsOutsideWindow > 0 { view.hitsOutsideWindow = Format.count(analysis.hits.hitsOutsideWindow) }
+        if analysis.results.hitsOutsideWindow > 0 { view.hitsOutsideWindow = Format.count(analysis.results.hitsOutsideWindow) }
         return view
     }
 }

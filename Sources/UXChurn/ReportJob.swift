@@ -87,9 +87,10 @@ public func loadConfiguration(_ path: String?) throws(RunError) -> Configuration
 /// The analysis that `report` and `check` share: configuration, ingest, and the input checks.
 public struct Analysis {
     public var configuration: Configuration
-    public var ingest: IngestResult
-    /// Hits, sessions and what they add up to.
-    public var hits: HitStage
+    /// What the figures are computed from: one run's, or the merge of map/reduce partitions'.
+    public var results: PartialResult
+    /// The line counts of every input, in reading order.
+    public var ingest: IngestResult { results.ingest }
     /// The configured thresholds, checked.
     public var thresholds: [ThresholdResult]
     /// The days `summary.json` lists and the trends draw: this run's, or every stored day.
@@ -101,7 +102,7 @@ public struct Analysis {
 
     /// A configuration fitted to the logs, when the run had none of its own.
     public func advice(presetHint: String? = nil) -> ConfigAdvice? {
-        hits.advice.map { ConfigAdvice.make($0, presetHint: presetHint) }
+        results.advice.map { ConfigAdvice.make($0, presetHint: presetHint) }
     }
 
     /// Whether any threshold is breached.
@@ -173,13 +174,23 @@ public struct Analysis {
             throw .configuration("a regex in the configuration does not compile: \(error)")
         }
         try checkSkipped(ingest, options: options, inputs: inputs)
-        // `stage` was made above, before any input was read.
-        let thresholds = ThresholdEvaluator.evaluate(configuration.thresholds, hits: stage)
-        var analysis = Analysis(configuration: configuration, ingest: ingest, hits: stage, thresholds: thresholds)
-        analysis.days = stage.statistics.dayFigures(groupNames: stage.pageGroups.names)
+        return try complete(stage.result(ingest: ingest), configuration: configuration, options: options, store: store) {
+            stage.hashedVisitors($0)
+        }
+    }
+
+    /// Thresholds, days and retention from the figures, and with a state, this night stored.
+    ///
+    /// - Parameter hashedVisitors: each visitor's retention record under the state's keyed hash.
+    static func complete(_ results: PartialResult, configuration: Configuration, options: RunOptions, store: HistoryStore?,
+                         hashedVisitors: (SipHash24) -> [UInt64: VisitorRecord]) throws(RunError) -> Analysis {
+        let thresholds = ThresholdEvaluator.evaluate(configuration.thresholds, results: results)
+        var analysis = Analysis(configuration: configuration, results: results, thresholds: thresholds)
+        analysis.days = results.statistics.dayFigures(groupNames: results.groupNames)
+        let ingest = results.ingest
         let end = periodEnd(options, ingest)
         if let store {
-            let night = NightRecord(days: analysis.days, visitors: stage.hashedVisitors(store.hasher),
+            let night = NightRecord(days: analysis.days, visitors: hashedVisitors(store.hasher),
                                     headline: Headline.numbers(Headline.figures(analysis)), lines: ingest.lines)
             let snapshot: HistorySnapshot
             do {
@@ -192,7 +203,7 @@ public struct Analysis {
             let historyEnd = options.window.to == nil ? max(end, snapshot.visitors.map(\.last.lastHit).max() ?? end) : end
             analysis.retention = RetentionFigures.compute(snapshot.visitors, end: historyEnd, inactiveDays: configuration.churnInactiveDays)
         } else {
-            analysis.retention = RetentionFigures.compute(stage.statistics.visitors.records().values, end: end,
+            analysis.retention = RetentionFigures.compute(results.statistics.visitors.records().values, end: end,
                                                           inactiveDays: configuration.churnInactiveDays)
         }
         return analysis

@@ -12,7 +12,7 @@ public enum SummaryDocument {
 
     public static func build(_ analysis: Analysis) -> JSONValue {
         let ingest = analysis.ingest
-        let stats = analysis.hits.statistics
+        let stats = analysis.results.statistics
         var members: [(String, JSONValue)] = [("schema", .int(schema))]
         members.append(("period", .object([
             ("from", ingest.earliest.map { .string($0.iso8601) } ?? .null),
@@ -78,7 +78,7 @@ public enum SummaryDocument {
     static func sources(_ analysis: Analysis, _ f: FunnelStatistics, site: String?) -> [TrafficSource: FunnelSegment] {
         var bySource: [TrafficSource: FunnelSegment] = [:]
         for (host, segment) in f.byEntryHost {
-            let source = TrafficSource(referrerHost: analysis.hits.host(host), siteHost: site)
+            let source = TrafficSource(referrerHost: analysis.results.host(host), siteHost: site)
             bySource[source, default: FunnelSegment()].sessions += segment.sessions
             bySource[source, default: FunnelSegment()].converted += segment.converted
         }
@@ -87,14 +87,14 @@ public enum SummaryDocument {
 
     /// Abandoned carts by the page group they were left at, most first (ties by name).
     static func cartLeftAt(_ analysis: Analysis, _ cart: CartStatistics) -> [(name: String, sessions: Int)] {
-        let names = analysis.hits.pageGroups.names
+        let names = analysis.results.groupNames
         return cart.leftAt.map { (name: $0.key >= 0 ? names[Int($0.key)] : "(no page view)", sessions: $0.value) }
             .sorted { a, b in a.sessions != b.sessions ? a.sessions > b.sessions : a.name < b.name }
     }
 
     /// `null` without a `cart` section in the configuration.
     static func cart(_ analysis: Analysis) -> JSONValue {
-        guard let cart = analysis.hits.statistics.cart else { return .null }
+        guard let cart = analysis.results.statistics.cart else { return .null }
         let leftAt = cartLeftAt(analysis, cart)
         return .object([
             ("sessions", .int(cart.sessions)),
@@ -115,18 +115,18 @@ public enum SummaryDocument {
 
 
     static func traffic(_ analysis: Analysis, site: String?) -> JSONValue {
-        let stats = analysis.hits.statistics
+        let stats = analysis.results.statistics
         var bySource: [TrafficSource: Int] = [:]
         for (host, count) in stats.sessionsByEntryHost {
-            bySource[TrafficSource(referrerHost: analysis.hits.host(host), siteHost: site), default: 0] += count
+            bySource[TrafficSource(referrerHost: analysis.results.host(host), siteHost: site), default: 0] += count
         }
         return .object([
-            ("visitors", .int(analysis.hits.visitorCount)),
+            ("visitors", .int(analysis.results.visitorCount)),
             ("sessions", .int(stats.sessions)),
             ("bounce_rate", .rate(stats.bounceRate)),
             ("pages_per_session", .rate(stats.pagesPerSession)),
             ("median_session_seconds", stats.durations.percentile(50).map { .int(Int($0)) } ?? .null),
-            ("hits_outside_window", .int(analysis.hits.hitsOutsideWindow)),
+            ("hits_outside_window", .int(analysis.results.hitsOutsideWindow)),
             ("site_host", site.map { .string($0) } ?? .null),
             ("by_device", .object(Device.allCases.map { ($0.rawValue, .int(stats.sessionsByDevice[$0] ?? 0)) })),
             ("by_source", .object(TrafficSource.allCases.map { ($0.rawValue, .int(bySource[$0] ?? 0)) })),
@@ -140,8 +140,8 @@ public enum SummaryDocument {
             if host.hasPrefix("www.") { host.removeFirst(4) }
             return host
         }
-        let counts = analysis.hits.statistics.laterReferrerHosts.compactMap { id, count in
-            analysis.hits.host(id).map { ($0, count) }
+        let counts = analysis.results.statistics.laterReferrerHosts.compactMap { id, count in
+            analysis.results.host(id).map { ($0, count) }
         }
         return counts.max { a, b in a.1 != b.1 ? a.1 < b.1 : a.0 > b.0 }?.0
     }
@@ -153,9 +153,9 @@ public enum SummaryDocument {
 
     /// Configured groups with views, in configuration order, then the most viewed others.
     static func pageRows(_ analysis: Analysis) -> [PageRow] {
-        let groups = analysis.hits.statistics.groups
-        let names = analysis.hits.pageGroups.names
-        let configured = analysis.hits.pageGroups.configuredCount
+        let groups = analysis.results.statistics.groups
+        let names = analysis.results.groupNames
+        let configured = analysis.results.configuredGroups
         var rows: [PageRow] = []
         for index in 0..<min(configured, groups.count) where groups[index].views > 0 {
             rows.append(PageRow(name: names[index], stats: groups[index]))
@@ -203,7 +203,7 @@ public enum SummaryDocument {
             if !day.funnels.isEmpty {
                 members.append(("funnel_conversion", .object(day.funnels.map { ($0.name, .rate(ratio($0.converted, $0.started))) })))
             }
-            if analysis.hits.statistics.cart != nil {
+            if analysis.results.statistics.cart != nil {
                 members.append(("cart_abandonment", .rate(day.cartAbandonmentRate)))
             }
             return .object(members)

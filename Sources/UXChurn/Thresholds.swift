@@ -26,10 +26,10 @@ func formatLimit(_ value: Double) -> String {
 /// Checks every configured threshold (SPEC.md §3). A figure that cannot be measured (no
 /// sessions, no cart, no timed views) is a breach: a gate never passes for lack of data.
 enum ThresholdEvaluator {
-    static func evaluate(_ rules: [ThresholdRule], hits: HitStage) -> [ThresholdResult] {
-        let stats = hits.statistics
+    static func evaluate(_ rules: [ThresholdRule], results: PartialResult) -> [ThresholdResult] {
+        let stats = results.statistics
         func group(_ name: String?) -> PageGroupStatistics? {
-            guard let name, let index = hits.pageGroups.names.firstIndex(of: name), index < stats.groups.count else { return nil }
+            guard let name, let index = results.groupNames.firstIndex(of: name), index < stats.groups.count else { return nil }
             return stats.groups[index]
         }
         func funnel(_ name: String?) -> FunnelStatistics? { stats.funnels.first { $0.steps.name == name } }

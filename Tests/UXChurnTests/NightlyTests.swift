@@ -58,7 +58,7 @@ import Testing
         #expect(nightly.retention == once.retention)
         #expect(nightly.retention.returningVisitors > 0)
         // The headline compares with the night before the last one (night 2).
-        #expect(nightly.history?.previousHeadline?["sessions"] == Double(try run([nights[1]]).hits.statistics.sessions))
+        #expect(nightly.history?.previousHeadline?["sessions"] == Double(try run([nights[1]]).results.statistics.sessions))
     }
 
     @Test func theStateHoldsNoAddressNorUserAgent() throws {

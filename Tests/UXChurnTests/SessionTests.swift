@@ -88,8 +88,8 @@ import Testing
         options.configPath = fixtures + "/golden/uxchurn.yml"
         options.window = TimeWindow(from: TimeBound("2026-03-03"), to: TimeBound("2026-03-04"))
         let analysis = try Analysis.run(options)
-        #expect(analysis.hits.statistics.sessions == 281)  // the golden figure for 2026-03-03
-        #expect(analysis.hits.statistics.daysInOrder.count == 1)
+        #expect(analysis.results.statistics.sessions == 281)  // the golden figure for 2026-03-03
+        #expect(analysis.results.statistics.daysInOrder.count == 1)
         #expect(analysis.ingest.lines == 10861)  // input counts every line read
     }
 }

@@ -1,0 +1,90 @@
+import Analysis
+import LogParsing
+
+/// Everything `summary.json` and the report are computed from, in a form that merges (issue 8):
+/// line counts per input, the session statistics, and the names behind their ids.
+///
+/// A one-machine run makes one from its hit stage; `uxchurn reduce` makes one per partition of
+/// the visitors, and `uxchurn merge` adds them up. Counts add, histograms and counted values
+/// merge, and page groups, referrer hosts and visitors are matched by name (visitors by their
+/// hash), so the merged result is the one a single run over all the lines makes.
+public struct PartialResult: Sendable {
+    /// The line counts of every input, in reading order.
+    public var ingest: IngestResult
+    public var statistics: SessionStatistics
+    /// Page group names by id: the configured ones first, in configuration order.
+    public var groupNames: [String]
+    public var configuredGroups: Int
+    /// Referrer host names by id.
+    public var hostNames: [String]
+    /// Visitor ids' keys (the hash `uxchurn map` gives each visitor); empty in a one-machine run,
+    /// whose visitors are only counted.
+    public var visitorKeys: [String]
+    public var visitorCount: Int
+    /// Hits left out by `--from` / `--to`.
+    public var hitsOutsideWindow: Int
+    /// Per path family figures, when the run has no configuration of its own.
+    var advice: AdviceCollector?
+
+    /// The text of a referrer host id (-1: none).
+    public func host(_ id: Int32) -> String? { id < 0 ? nil : hostNames[Int(id)] }
+
+    /// An empty result for a configuration: what a partition without lines gives.
+    init(configuration: Configuration, statistics: SessionStatistics, advice: Bool) {
+        ingest = IngestResult()
+        self.statistics = statistics
+        groupNames = configuration.pages.map(\.name)
+        configuredGroups = configuration.pages.count
+        hostNames = []
+        visitorKeys = []
+        visitorCount = 0
+        hitsOutsideWindow = 0
+        self.advice = advice ? AdviceCollector() : nil
+    }
+
+    init(ingest: IngestResult, statistics: SessionStatistics, groupNames: [String], configuredGroups: Int,
+         hostNames: [String], visitorKeys: [String], visitorCount: Int, hitsOutsideWindow: Int, advice: AdviceCollector?) {
+        self.ingest = ingest
+        self.statistics = statistics
+        self.groupNames = groupNames
+        self.configuredGroups = configuredGroups
+        self.hostNames = hostNames
+        self.visitorKeys = visitorKeys
+        self.visitorCount = visitorCount
+        self.hitsOutsideWindow = hitsOutsideWindow
+        self.advice = advice
+    }
+
+    /// Adds another partial result of the same configuration.
+    ///
+    /// Visitors are matched by key: the same visitor in both (which `map`'s partitioning by
+    /// visitor hash never gives) counts once, with its sessions added up.
+    public mutating func merge(_ other: PartialResult) {
+        ingest = IngestResult(records: ingest.records + other.ingest.records)
+        var groupIndex = Dictionary(groupNames.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        let groups = other.groupNames.map { name -> Int32 in
+            if let id = groupIndex[name] { return id }
+            groupNames.append(name)
+            groupIndex[name] = Int32(groupNames.count - 1)
+            return Int32(groupNames.count - 1)
+        }
+        var hostIndex = Dictionary(hostNames.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        let hosts = other.hostNames.map { name -> Int32 in
+            if let id = hostIndex[name] { return id }
+            hostNames.append(name)
+            hostIndex[name] = Int32(hostNames.count - 1)
+            return Int32(hostNames.count - 1)
+        }
+        var visitorIndex = Dictionary(visitorKeys.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        let visitors = other.visitorKeys.map { key -> Int32 in
+            if let id = visitorIndex[key] { return id }
+            visitorKeys.append(key)
+            visitorIndex[key] = Int32(visitorKeys.count - 1)
+            return Int32(visitorKeys.count - 1)
+        }
+        visitorCount = visitorKeys.count
+        statistics.merge(other.statistics, maps: IdMaps(groups: groups, hosts: hosts, visitors: visitors))
+        hitsOutsideWindow += other.hitsOutsideWindow
+        if let theirs = other.advice { advice?.merge(theirs) }
+    }
+}
