@@ -82,10 +82,11 @@ public struct LoadTimes: Sendable, Codable {
         }
     }
 
-    private enum CodingKeys: String, CodingKey { case values, satisfied, tolerating, bins }
+    private enum CodingKeys: String, CodingKey { case values, min, max, satisfied, tolerating, bins }
 
     /// The histogram is written as its recorded values (value, count), not its whole bucket
-    /// array: a partial result holds one per page group and day.
+    /// array (a partial result holds one per page group and day), with the exact smallest and
+    /// largest values, which bound its percentiles.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         var values: [UInt64] = []
@@ -94,6 +95,10 @@ public struct LoadTimes: Sendable, Codable {
             values.append(UInt64(bucket.count))
         }
         try container.encode(values, forKey: .values)
+        if count > 0 {
+            try container.encode(histogram.min, forKey: .min)
+            try container.encode(histogram.maxRecorded, forKey: .max)
+        }
         try container.encode(satisfied, forKey: .satisfied)
         try container.encode(tolerating, forKey: .tolerating)
         try container.encode(bins, forKey: .bins)
@@ -105,11 +110,28 @@ public struct LoadTimes: Sendable, Codable {
         guard values.count % 2 == 0 else {
             throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: "values come in (value, count) pairs")
         }
+        let smallest = try container.decodeIfPresent(UInt64.self, forKey: .min)
+        let largest = try container.decodeIfPresent(UInt64.self, forKey: .max)
         for index in stride(from: 0, to: values.count, by: 2) {
-            guard let count = UInt32(exactly: values[index + 1]) else {
+            guard let count = UInt32(exactly: values[index + 1]), count > 0 else {
                 throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: "a count out of range")
             }
-            histogram.record(min(values[index], Self.highestMicroseconds), count: count)
+            let value = min(values[index], Self.highestMicroseconds)
+            // Within a bucket every value counts the same; the smallest and largest are
+            // recorded as themselves so the histogram's bounds come back exact.
+            let holdsSmallest = smallest.map { histogram.valuesAreEquivalent(value, $0) } ?? false
+            let holdsLargest = largest.map { histogram.valuesAreEquivalent(value, $0) } ?? false
+            switch (holdsSmallest, holdsLargest) {
+            case (true, true):
+                histogram.record(smallest!)
+                if count > 1 { histogram.record(largest!, count: count - 1) }
+            case (true, false):
+                histogram.record(smallest!, count: count)
+            case (false, true):
+                histogram.record(largest!, count: count)
+            case (false, false):
+                histogram.record(value, count: count)
+            }
         }
         satisfied = try container.decode(Int.self, forKey: .satisfied)
         tolerating = try container.decode(Int.self, forKey: .tolerating)

@@ -53,6 +53,8 @@ public struct HitStage {
     /// Fold sessions into the statistics on a second thread (with `--jobs` 2 or more).
     var foldInBackground = false
     private var statisticsThread: StatisticsThread?
+    /// `uxchurn map`: hits are written out as they come instead of being sessionized.
+    var mapOutput: MapOutput?
 
     /// - Throws: the error of a regex that does not compile.
     public init(configuration: Configuration, maxDisorderSeconds: Int64 = 600) throws {
@@ -64,12 +66,18 @@ public struct HitStage {
         pageViewMatchers = bits.matchers.enumerated().reduce(0) { mask, item in
             item.element.method == nil ? mask | (1 << UInt64(item.offset)) : mask
         }
+        statistics = Self.statistics(configuration)
+    }
+
+    /// Empty statistics for a configuration: its funnels and cart, each step a matcher bit.
+    static func statistics(_ configuration: Configuration) -> SessionStatistics {
+        let bits = matcherBits(configuration)
         let funnels = configuration.funnels.enumerated().map { index, funnel in
             FunnelSteps(name: funnel.name, stepNames: funnel.steps.map(\.name), stepBits: bits.funnelBits[index])
         }
         let cart = bits.cartBits.map { CartStatistics(addBit: $0.add, purchaseBit: $0.purchase) }
-        statistics = SessionStatistics(apdexMilliseconds: configuration.apdexThresholdMilliseconds,
-                                       configuredGroups: configuration.pages.count, funnels: funnels, cart: cart)
+        return SessionStatistics(apdexMilliseconds: configuration.apdexThresholdMilliseconds,
+                                 configuredGroups: configuration.pages.count, funnels: funnels, cart: cart)
     }
 
     /// The most distinct matchers a configuration may have (bits of `Hit.matches`).
@@ -165,6 +173,10 @@ public struct HitStage {
                           method: raw.method >= 0 ? table.methods[Int(raw.method)] : -1, agent: agent,
                           referrerHost: raw.referrerHost >= 0 ? table.hosts[Int(raw.referrerHost)] : -1)
             hit.matches = matches(path: path, method: hit.method, isPageView: raw.isPageView)
+            if let mapOutput {
+                emit(hit, key: visitorKey, to: mapOutput)
+                continue
+            }
             var late: Hit?
             reorder.add(hit) { late = $0 }
             if let late { sessionize(late) }

@@ -118,38 +118,58 @@ public struct Analysis {
         } else {
             configuration = try loadConfiguration(options.configPath)
         }
-        let formatText = options.format ?? configuration.format ?? "auto"
-        let format: LogFormat?
-        do {
-            format = try LogFormat.named(formatText)
-        } catch {
-            throw .configuration(error.description)
+        let inputs = try resolveInputs(options.inputs)
+        // The state is opened (and checked) before any log is read: a refused state stops the run.
+        let store = try openState(options)
+        var stage = try hitStage(configuration, options: options)
+        stage.foldInBackground = options.jobs > 1
+        if options.configuration != nil || configuration.source == builtInSource {
+            stage.advice = AdviceCollector()
         }
+        let ingest = try Self.ingest(inputs, into: &stage, configuration: configuration, options: options)
+        try checkSkipped(ingest, options: options, inputs: inputs)
+        return try complete(stage.result(ingest: ingest), configuration: configuration, options: options, store: store) {
+            stage.hashedVisitors($0)
+        }
+    }
+
+    static func resolveInputs(_ names: [String]) throws(RunError) -> [LogInputFile] {
         let inputs: [LogInputFile]
         do {
-            inputs = try InputResolver.resolve(options.inputs)
+            inputs = try InputResolver.resolve(names)
         } catch {
             throw .input(error.description)
         }
         guard !inputs.isEmpty else { throw .configuration("no input: name log files, folders or - for standard input") }
-        // The state is opened (and checked) before any log is read: a refused state stops the run.
-        let store: HistoryStore?
+        return inputs
+    }
+
+    static func openState(_ options: RunOptions) throws(RunError) -> HistoryStore? {
         do {
-            store = try options.statePath.map { path throws(HistoryError) in try HistoryStore(path: path, waitSeconds: options.stateWaitSeconds) }
+            return try options.statePath.map { path throws(HistoryError) in try HistoryStore(path: path, waitSeconds: options.stateWaitSeconds) }
         } catch {
             throw .input(error.description)
         }
-        let ingest: IngestResult
-        var stage: HitStage
+    }
+
+    static func hitStage(_ configuration: Configuration, options: RunOptions) throws(RunError) -> HitStage {
         do {
-            stage = try HitStage(configuration: configuration)
+            var stage = try HitStage(configuration: configuration)
             stage.window = options.window
-            stage.foldInBackground = options.jobs > 1
-            if options.configuration != nil || configuration.source == builtInSource {
-                stage.advice = AdviceCollector()
-            }
+            return stage
         } catch {
             throw .configuration("a pages regex in the configuration does not compile: \(error)")
+        }
+    }
+
+    /// Reads every input into `stage`, with the progress bar and the memory guard.
+    static func ingest(_ inputs: [LogInputFile], into stage: inout HitStage, configuration: Configuration,
+                       options: RunOptions) throws(RunError) -> IngestResult {
+        let format: LogFormat?
+        do {
+            format = try LogFormat.named(options.format ?? configuration.format ?? "auto")
+        } catch {
+            throw .configuration(error.description)
         }
         let bar = (options.progress ?? ProgressBar.stderrIsTerminal) ? ProgressBar(total: inputs.reduce(0) { $0 + $1.size }) : nil
         defer { bar?.finish() }
@@ -165,17 +185,13 @@ public struct Analysis {
                     bar?.update(progress)
                 }
             }
-            ingest = try run.run(inputs, hits: &stage)
+            return try run.run(inputs, hits: &stage)
         } catch let error as RunError {
             throw error
         } catch let error as InputError {
             throw .input(error.description)
         } catch {
             throw .configuration("a regex in the configuration does not compile: \(error)")
-        }
-        try checkSkipped(ingest, options: options, inputs: inputs)
-        return try complete(stage.result(ingest: ingest), configuration: configuration, options: options, store: store) {
-            stage.hashedVisitors($0)
         }
     }
 

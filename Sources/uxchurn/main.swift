@@ -114,14 +114,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let result = try ReportJob.run(try analysis.runOptions(), out: out, templates: templates)
-        let ingest = result.ingest
-        if !analysis.quiet {
-            printErr("uxchurn: \(ingest.lines) lines from \(ingest.files.count) input(s), \(ingest.skipped) skipped; report in \(out)/")
-        }
-        if let junit { try CheckJob.write(CheckJob.report(result).junit(), to: junit) }
-        if !ingest.faults.isEmpty { throw RunError.inputFaults(ingest.faults) }
-        let breaches = result.thresholds.filter { !$0.ok }.count
-        if failOnBreach, breaches > 0 { throw RunError.breached(breaches) }
+        try finishReport(result, out: out, quiet: analysis.quiet, junit: junit, failOnBreach: failOnBreach)
     }
 }
 
@@ -149,6 +142,89 @@ struct Check: ParsableCommand {
         if !result.ingest.faults.isEmpty { throw RunError.inputFaults(result.ingest.faults) }
         if report.breaches > 0 { throw RunError.breached(report.breaches) }
     }
+}
+
+struct MapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "map",
+        abstract: "Map step (Spark, Hadoop Streaming): log lines in, one VISITOR_HASH<TAB>compact hit line out per hit.",
+        discussion: """
+            Reads standard input (or the inputs named), parses and classifies the lines as report does, and \
+            writes each page view and action with its visitor's hash first, then the input counts as an \
+            #input side record. Run reduce on the output grouped by the first field (sort, or a shuffle).
+            """)
+
+    @OptionGroup var analysis: AnalysisOptions
+
+    @Option(help: "The first input's place in the reading order of the whole job (from --plan), so ties in time break as in one run.")
+    var rank = 0
+
+    @Flag(help: "Print the inputs in reading order (SPEC.md §4.3), one per line, and stop: the ranks for a driver.")
+    var plan = false
+
+    func run() throws {
+        guard rank >= 0 else { throw ValidationError("--rank must be 0 or more") }
+        var options = try analysis.runOptions()
+        if plan {
+            for name in try MapJob.plan(options.inputs, format: options.format) { print(name) }
+            return
+        }
+        options.progress = false
+        try MapJob.run(options, rankOffset: rank)
+    }
+}
+
+struct ReduceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reduce",
+        abstract: "Reduce step: map output grouped by visitor hash in, one partial result (a JSON line) out.")
+
+    @Option(name: [.short, .long], help: "Configuration file: the one map ran with.")
+    var config: String?
+
+    func run() throws {
+        var options = RunOptions(inputs: [])
+        options.configPath = config
+        try ReduceJob.run(options)
+    }
+}
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge reduce's partial results and write the report folder, as report does.",
+        discussion: "INPUTS are files of partial results (one per line), or - for standard input.")
+
+    @OptionGroup var analysis: AnalysisOptions
+
+    @Option(name: [.short, .long], help: "Report folder.")
+    var out = "uxchurn-report"
+
+    @Flag(help: "Exit 1 when a threshold is breached, after writing the report.")
+    var failOnBreach = false
+
+    @Option(help: "Also write the threshold results as JUnit XML.")
+    var junit: String?
+
+    @Option(help: "Render with index.html.mustache and report.md.mustache from this folder instead of the built-in templates.")
+    var templates: String?
+
+    func run() throws {
+        let result = try MergeJob.run(try analysis.runOptions(), out: out, templates: templates)
+        try finishReport(result, out: out, quiet: analysis.quiet, junit: junit, failOnBreach: failOnBreach)
+    }
+}
+
+/// What `report` and `merge` do after writing: the line, JUnit, and the exit code.
+func finishReport(_ result: Analysis, out: String, quiet: Bool, junit: String?, failOnBreach: Bool) throws {
+    let ingest = result.ingest
+    if !quiet {
+        printErr("uxchurn: \(ingest.lines) lines from \(ingest.files.count) input(s), \(ingest.skipped) skipped; report in \(out)/")
+    }
+    if let junit { try CheckJob.write(CheckJob.report(result).junit(), to: junit) }
+    if !ingest.faults.isEmpty { throw RunError.inputFaults(ingest.faults) }
+    let breaches = result.thresholds.filter { !$0.ok }.count
+    if failOnBreach, breaches > 0 { throw RunError.breached(breaches) }
 }
 
 struct Init: ParsableCommand {
@@ -263,7 +339,8 @@ struct UXChurnCommand: ParsableCommand {
         commandName: "uxchurn",
         abstract: "Turn a web shop's access logs into a UX-churn report.",
         version: uxchurnVersion,
-        subcommands: [Report.self, Check.self, Init.self, HistoryCommand.self, Formats.self, SampleLogsCommand.self])
+        subcommands: [Report.self, Check.self, Init.self, HistoryCommand.self, Formats.self, SampleLogsCommand.self,
+                      MapCommand.self, ReduceCommand.self, MergeCommand.self])
 }
 
 func printErr(_ message: String) {

@@ -1,0 +1,171 @@
+import Analysis
+import Foundation
+import LogInput
+import LogParsing
+import Sessions
+
+/// `uxchurn map`: the map step of Spark or Hadoop Streaming. Reads log lines (standard input,
+/// or the inputs named), parses and classifies them as `report` does, and writes one
+/// `HitRecord` line per hit, then the input counts as an `#input` side record.
+public enum MapJob {
+    /// - Parameter rankOffset: the first input's place in the reading order of the whole job
+    ///   (`--rank`), so ties in time between files of one visitor break as in one run.
+    public static func run(_ options: RunOptions, rankOffset: Int) throws(RunError) {
+        let configuration: Configuration
+        if let given = options.configuration {
+            configuration = given
+        } else {
+            configuration = try loadConfiguration(options.configPath)
+        }
+        let inputs = try Analysis.resolveInputs(options.inputs.isEmpty ? ["-"] : options.inputs)
+        var stage = try Analysis.hitStage(configuration, options: options)
+        let output = MapOutput(rankOffset: rankOffset, families: configuration.source == builtInSource)
+        stage.mapOutput = output
+        let ingest = try Analysis.ingest(inputs, into: &stage, configuration: configuration, options: options)
+        if let error = output.error { throw error }
+        let side = MapSideRecord(inputs: ingest.records.map { record in
+            var shifted = record
+            shifted.rank += rankOffset
+            return shifted
+        }, hitsOutsideWindow: stage.hitsOutsideWindow)
+        output.out.append(Array(HitRecord.inputRecordKey.utf8))
+        output.out.append(9)
+        output.out.append(Array(side.json().utf8))
+        output.out.append(10)
+        try output.out.flush(force: true)
+    }
+
+    /// `uxchurn map --plan INPUT...`: the inputs in reading order (SPEC.md §4.3), one per line,
+    /// so a driver can give each its `--rank`.
+    public static func plan(_ names: [String], format: String?) throws(RunError) -> [String] {
+        let inputs = try Analysis.resolveInputs(names)
+        let forced: LogFormat?
+        do {
+            forced = try LogFormat.named(format ?? "auto")
+        } catch {
+            throw .configuration(error.description)
+        }
+        var probes: [InputProbe] = []
+        for input in inputs {
+            guard input.location != .standardInput else { throw .configuration("--plan needs files, not standard input") }
+            do {
+                probes.append(try InputProbe.probe(input, forced: forced))
+            } catch {
+                throw .input(error.description)
+            }
+        }
+        return InputProbe.readingOrder(probes).map(\.input.name)
+    }
+}
+
+/// The side record of one map: its inputs' line counts.
+struct MapSideRecord: Codable {
+    var inputs: [InputRecord]
+    var hitsOutsideWindow: Int
+
+    func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain counts and strings does not fail.
+        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}
+
+/// Where `uxchurn map` writes its hits, with the text of each value made once.
+final class MapOutput {
+    let out = ByteOutput()
+    let rankOffset: Int
+    /// Whether hits carry their path family (runs without a configuration, for the advice).
+    let families: Bool
+    /// By visitor id: the hex key.
+    var visitorKeys: [[UInt8]] = []
+    /// By agent id: the device letter (0: not looked at yet).
+    var devices: [UInt8] = []
+    /// By referrer host id, by page group id, by path id: the escaped text.
+    var hosts: [[UInt8]?] = []
+    var groups: [[UInt8]?] = []
+    var pathFamilies: [[UInt8]?] = []
+    /// The first write error; the run stops with it.
+    var error: RunError?
+
+    init(rankOffset: Int, families: Bool) {
+        self.rankOffset = rankOffset
+        self.families = families
+    }
+}
+
+extension HitStage {
+    /// Writes one hit as a `HitRecord` line.
+    func emit(_ hit: Hit, key: VisitorKey, to output: MapOutput) {
+        let visitor = Int(hit.visitor)
+        if visitor == output.visitorKeys.count {
+            var bytes: [UInt8] = []
+            if key.address >= 0 { bytes += addresses.bytes(of: key.address) }
+            bytes.append(0)
+            if key.agent >= 0 { bytes += agents.bytes(of: key.agent) }
+            bytes.append(0)
+            if key.extra >= 0 { bytes += extras.bytes(of: key.extra) }
+            bytes.append(0)
+            output.visitorKeys.append(HitRecord.visitorKey(bytes))
+        }
+        let out = output.out
+        out.append(output.visitorKeys[visitor])
+        out.append(9)
+        out.append(decimal: hit.time)
+        out.append(9)
+        out.append(decimal: Int64(hit.offsetMinutes))
+        out.append(9)
+        out.append(decimal: Int64(hit.inputRank) + Int64(output.rankOffset))
+        out.append(9)
+        out.append(decimal: hit.line)
+        out.append(9)
+        out.append(hit.isPageView ? UInt8(ascii: "p") : UInt8(ascii: "a"))
+        out.append(9)
+        out.append(decimal: Int64(hit.status))
+        out.append(9)
+        out.append(decimal: hit.responseMicroseconds)
+        out.append(9)
+        out.append(hex: hit.matches)
+        out.append(9)
+        out.append(device(of: hit.agent, output))
+        out.append(9)
+        if hit.referrerHost >= 0 {
+            out.append(cached(&output.hosts, Int(hit.referrerHost)) { hosts.string(of: hit.referrerHost) })
+        }
+        out.append(9)
+        if hit.group >= 0 {
+            out.append(cached(&output.groups, Int(hit.group)) { pageGroups.names[Int(hit.group)] })
+        }
+        out.append(9)
+        if output.families, hit.isPageView {
+            out.append(cached(&output.pathFamilies, Int(hit.path)) { AdviceCollector.family(of: paths.string(of: hit.path)) })
+        }
+        out.append(10)
+        if output.error == nil {
+            do {
+                try out.flush()
+            } catch {
+                output.error = error
+                out.buffer.removeAll()
+            }
+        } else {
+            out.buffer.removeAll()
+        }
+    }
+
+    private func device(of agent: Int32, _ output: MapOutput) -> UInt8 {
+        guard agent >= 0 else { return HitRecord.deviceCode(.desktop) }
+        let index = Int(agent)
+        if index >= output.devices.count { output.devices.append(contentsOf: repeatElement(0, count: index + 1 - output.devices.count)) }
+        if output.devices[index] == 0 { output.devices[index] = HitRecord.deviceCode(Device(userAgent: agents.string(of: agent))) }
+        return output.devices[index]
+    }
+
+    private func cached(_ table: inout [[UInt8]?], _ index: Int, _ text: () -> String) -> [UInt8] {
+        if index >= table.count { table.append(contentsOf: repeatElement(nil, count: index + 1 - table.count)) }
+        if let known = table[index] { return known }
+        let bytes = HitRecord.escaped(text())
+        table[index] = bytes
+        return bytes
+    }
+}

@@ -1,0 +1,150 @@
+import Analysis
+import Foundation
+import History
+import Reports
+
+/// A partial result as `reduce` writes it and `merge` reads it: one JSON object per line.
+///
+/// Ids inside `statistics` (page groups, referrer hosts, visitors) index this document's own
+/// name lists; `merge` matches them by name. `configuration` fingerprints what the figures
+/// depend on, so partials of different configurations are not added up.
+struct PartialDocument: Codable {
+    static let version = 1
+
+    var uxchurnPartial = PartialDocument.version
+    var configuration: String
+    var inputs: [InputRecord]
+    var hitsOutsideWindow: Int
+    var groupNames: [String]
+    var configuredGroups: Int
+    var hostNames: [String]
+    var visitorKeys: [String]
+    var advice: AdviceCollector?
+    var statistics: SessionStatistics
+
+    init(_ result: PartialResult, configuration: Configuration) {
+        self.configuration = Self.fingerprint(configuration)
+        inputs = result.ingest.records
+        hitsOutsideWindow = result.hitsOutsideWindow
+        groupNames = result.groupNames
+        configuredGroups = result.configuredGroups
+        hostNames = result.hostNames
+        visitorKeys = result.visitorKeys
+        advice = result.advice
+        statistics = result.statistics
+    }
+
+    var result: PartialResult {
+        PartialResult(ingest: IngestResult(records: inputs), statistics: statistics, groupNames: groupNames,
+                      configuredGroups: configuredGroups, hostNames: hostNames, visitorKeys: visitorKeys,
+                      visitorCount: visitorKeys.count, hitsOutsideWindow: hitsOutsideWindow, advice: advice)
+    }
+
+    /// What the partial figures depend on: everything but what only `merge` uses (thresholds,
+    /// site host, churn days, the file it came from).
+    static func fingerprint(_ configuration: Configuration) -> String {
+        var relevant = configuration
+        relevant.thresholds = []
+        relevant.siteHost = nil
+        relevant.churnInactiveDays = 0
+        relevant.source = configuration.source == builtInSource ? builtInSource : ""
+        let hash = SipHash24(key: Array("uxchurn-config-1".utf8)).hash(Array(String(describing: relevant).utf8))
+        return String(hash, radix: 16)
+    }
+
+    func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        do {
+            return String(decoding: try encoder.encode(self), as: UTF8.self)
+        } catch {
+            // Counts, names and finite numbers always encode.
+            preconditionFailure("a partial result did not encode: \(error)")
+        }
+    }
+
+    /// Reads the partial results in a file (`-`: standard input), one per line.
+    ///
+    /// - Throws: `RunError.input` naming the file and line of one that does not decode.
+    static func read(_ path: String) throws(RunError) -> [PartialDocument] {
+        let text: String
+        if path == "-" {
+            var bytes: [UInt8] = []
+            let lines = ByteLines(descriptor: 0)
+            while let line = try lines.next() { bytes += Array(line.utf8) + [10] }
+            text = String(decoding: bytes, as: UTF8.self)
+        } else {
+            do {
+                text = try readTextFile(path)
+            } catch {
+                throw .input(error.description)
+            }
+        }
+        var documents: [PartialDocument] = []
+        let decoder = JSONDecoder()
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where !line.allSatisfy(\.isWhitespace) {
+            do {
+                let document = try decoder.decode(PartialDocument.self, from: Data(line.utf8))
+                guard document.uxchurnPartial == version else {
+                    throw RunError.input("\(path):\(index + 1): a partial result of version \(document.uxchurnPartial); this uxchurn reads version \(version)")
+                }
+                documents.append(document)
+            } catch let error as RunError {
+                throw error
+            } catch {
+                throw .input("\(path):\(index + 1): not a partial result of uxchurn reduce (\(error))")
+            }
+        }
+        return documents
+    }
+}
+
+/// `uxchurn merge PARTIAL...`: adds up the partial results of `reduce` and writes the report
+/// folder exactly as `report` does over the same lines.
+public enum MergeJob {
+    /// The analysis of the merged partials: thresholds, days, retention (and with `--state`,
+    /// this night stored). `options.inputs` are the partial files.
+    public static func analysis(_ options: RunOptions) throws(RunError) -> Analysis {
+        let configuration: Configuration
+        if let given = options.configuration {
+            configuration = given
+        } else {
+            configuration = try loadConfiguration(options.configPath)
+        }
+        guard !options.inputs.isEmpty else { throw .configuration("no partial result: name the files uxchurn reduce wrote, or - for standard input") }
+        var documents: [(path: String, document: PartialDocument)] = []
+        for path in options.inputs {
+            for document in try PartialDocument.read(path) { documents.append((path, document)) }
+        }
+        let fingerprint = PartialDocument.fingerprint(configuration)
+        for (path, document) in documents where document.configuration != fingerprint {
+            throw .configuration("\(path): made with another configuration than \(configuration.source); run map, reduce and merge with the same --config")
+        }
+        let store = try Analysis.openState(options)
+        var merged = PartialResult(configuration: configuration, statistics: HitStage.statistics(configuration),
+                                   advice: configuration.source == builtInSource)
+        for (_, document) in documents { merged.merge(document.result) }
+        try Analysis.checkSkipped(merged.ingest, options: options, inputs: [])
+        let keys = merged.visitorKeys
+        return try Analysis.complete(merged, configuration: configuration, options: options, store: store) { hasher in
+            var out: [UInt64: VisitorRecord] = [:]
+            for (id, record) in merged.statistics.visitors.records() { out[hasher.hash(Array(keys[Int(id)].utf8))] = record }
+            return out
+        }
+    }
+
+    /// Merges and writes the report folder into `out`, whole or not at all.
+    public static func run(_ options: RunOptions, out: String, templates folder: String? = nil) throws(RunError) -> Analysis {
+        let templates = try ReportJob.templates(folder)
+        let analysis = try analysis(options)
+        do {
+            try ReportFolder.write(try ReportJob.files(analysis, templates: templates), to: out)
+        } catch let error as RunError {
+            throw error
+        } catch {
+            throw .input("\(error)")
+        }
+        return analysis
+    }
+}
