@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+
+/// `uxchurn map | sort | reduce` and `merge` (issue 8): the same report as one `report` run,
+/// however the visitors are partitioned and in whatever order the partials come.
+@Suite struct MapReduceCLITests {
+    let cli = CLITests()
+    let root = CLITests.packageRoot
+
+    /// Runs `map` on each input with its rank from `--plan`, splits the hits over `partitions`
+    /// by visitor key (the side records go to the first), sorts and reduces each partition,
+    /// and returns the partial files.
+    func mapReduce(_ inputs: [String], config: [String], partitions: Int, in dir: String) throws -> [String] {
+        let plan = try cli.run(["map", "--plan"] + config + inputs)
+        #expect(plan.status == 0, "\(plan.stderr)")
+        var lines: [Substring] = []
+        for (rank, input) in plan.stdout.split(separator: "\n").enumerated() {
+            let mapped = try cli.run(["map", "--rank", String(rank)] + config + [String(input)])
+            #expect(mapped.status == 0, "\(mapped.stderr)")
+            lines += mapped.stdout.split(separator: "\n")
+        }
+        var parts = Array(repeating: [Substring](), count: partitions)
+        for line in lines {
+            let index = line.hasPrefix("#") ? 0 : Int(line.prefix(4), radix: 16)! % partitions
+            parts[index].append(line)
+        }
+        var files: [String] = []
+        for (index, part) in parts.enumerated() {
+            let sorted = part.sorted().joined(separator: "\n") + (part.isEmpty ? "" : "\n")
+            let reduced = try cli.run(["reduce"] + config, stdin: Data(sorted.utf8))
+            #expect(reduced.status == 0, "\(reduced.stderr)")
+            #expect(reduced.stdout.split(separator: "\n").count == 1)
+            let file = dir + "/partial-\(index).jsonl"
+            try Data(reduced.stdout.utf8).write(to: URL(fileURLWithPath: file))
+            files.append(file)
+        }
+        return files
+    }
+
+    func read(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    @Test func goldenLogsGiveTheSameReportFolderInThreePartitions() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = ["-c", root + "/fixtures/golden/uxchurn.yml"]
+        let inputs = ["access.log", "access.log.1", "access.log.2.gz"].map { root + "/fixtures/golden/" + $0 }
+        let one = try cli.run(["report", "--quiet"] + config + ["-o", dir + "/one"] + inputs)
+        #expect(one.status == 0, "\(one.stderr)")
+        let partials = try mapReduce(inputs, config: config, partitions: 3, in: dir)
+        let merged = try cli.run(["merge", "--quiet"] + config + ["-o", dir + "/merged"] + partials.reversed())
+        #expect(merged.status == 0, "\(merged.stderr)")
+        for file in ["summary.json", "index.html", "report.md", "charts/flow.svg", "charts/load-percentiles.svg"] {
+            #expect(try read(dir + "/one/" + file) == read(dir + "/merged/" + file), "\(file) differs")
+        }
+        let summary = try JSONSerialization.jsonObject(with: read(dir + "/merged/summary.json")) as? [String: Any]
+        #expect((summary?["traffic"] as? [String: Any])?["visitors"] as? Int == 650)
+    }
+
+    @Test func sampleLogsWithoutAConfigurationKeepTheAdvice() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sample = root + "/fixtures/sample"
+        let one = try cli.run(["report", "--quiet", "-o", dir + "/one", sample], in: dir)
+        #expect(one.status == 0, "\(one.stderr)")
+        let partials = try mapReduce([sample], config: [], partitions: 4, in: dir)
+        let merged = try cli.run(["merge", "--quiet", "-o", dir + "/merged"] + partials, in: dir)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let summary = try read(dir + "/merged/summary.json")
+        #expect(try read(dir + "/one/summary.json") == summary)
+        #expect(String(decoding: summary, as: UTF8.self).contains("\"advice\""))
+    }
+
+    /// Every conformance case, chained on standard input as `cat | map | sort | reduce`.
+    @Test func conformanceCasesChainedThroughSort() throws {
+        let cases = try FileManager.default.contentsOfDirectory(atPath: root + "/fixtures/conformance").filter { !$0.hasSuffix(".md") }.sorted()
+        #expect(cases.count == 13)
+        for name in cases {
+            let dir = cli.scratch()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let folder = root + "/fixtures/conformance/" + name
+            let config = ["-c", folder + "/uxchurn.yml"]
+            let one = try cli.run(["report", "--quiet"] + config + ["-o", dir + "/one", folder])
+            let partials = try mapReduce([folder], config: config, partitions: 2, in: dir)
+            let merged = try cli.run(["merge", "--quiet"] + config + ["-o", dir + "/merged"] + partials)
+            #expect(one.status == merged.status, "\(name): \(merged.stderr)")
+            #expect(try read(dir + "/one/summary.json") == read(dir + "/merged/summary.json"), "\(name)")
+        }
+    }
+
+    @Test func standardInputChainEqualsReportOfStandardInput() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = ["-c", root + "/fixtures/golden/uxchurn.yml"]
+        let log = try read(root + "/fixtures/golden/access.log.1") + read(root + "/fixtures/golden/access.log")
+        let one = try cli.run(["report", "--quiet"] + config + ["-o", dir + "/one", "-"], stdin: log)
+        #expect(one.status == 0, "\(one.stderr)")
+        let mapped = try cli.run(["map"] + config, stdin: log)
+        #expect(mapped.status == 0, "\(mapped.stderr)")
+        let sorted = mapped.stdout.split(separator: "\n").sorted().joined(separator: "\n") + "\n"
+        let reduced = try cli.run(["reduce"] + config, stdin: Data(sorted.utf8))
+        let merged = try cli.run(["merge", "--quiet"] + config + ["-o", dir + "/merged", "-"], stdin: Data(reduced.stdout.utf8))
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(try read(dir + "/one/summary.json") == read(dir + "/merged/summary.json"))
+    }
+
+    @Test func reduceRefusesLinesThatAreNotGroupedOrNotMapOutput() throws {
+        let config = ["-c", root + "/fixtures/golden/uxchurn.yml"]
+        let mapped = try cli.run(["map"] + config + [root + "/fixtures/golden/access.log"])
+        let lines = mapped.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        // The unsorted output has visitors interleaved.
+        let interleaved = try cli.run(["reduce"] + config, stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(interleaved.status == 3)
+        #expect(interleaved.stderr.contains("comes again after other visitors"))
+        let garbage = try cli.run(["reduce"] + config, stdin: Data("hello world\n".utf8))
+        #expect(garbage.status == 3)
+        #expect(garbage.stderr.contains("standard input:1:"))
+        let empty = try cli.run(["reduce"] + config, stdin: Data())
+        #expect(empty.status == 0)
+        #expect(empty.stdout.contains("\"uxchurnPartial\":1,"))
+    }
+
+    @Test func mergeRefusesOtherConfigurationsAndBrokenFiles() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let reduced = try cli.run(["reduce", "-c", root + "/fixtures/golden/uxchurn.yml"], stdin: Data())
+        try Data(reduced.stdout.utf8).write(to: URL(fileURLWithPath: dir + "/p.jsonl"))
+        let other = try cli.run(["merge", "-o", dir + "/out", dir + "/p.jsonl"], in: dir)
+        #expect(other.status == 2)
+        #expect(other.stderr.contains("made with another configuration"))
+        try Data("{\"uxchurnPartial\":1}\nnot json\n".utf8).write(to: URL(fileURLWithPath: dir + "/broken.jsonl"))
+        let broken = try cli.run(["merge", "-c", root + "/fixtures/golden/uxchurn.yml", "-o", dir + "/out", dir + "/broken.jsonl"])
+        #expect(broken.status == 3)
+        #expect(broken.stderr.contains("broken.jsonl:1: not a partial result"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    }
+
+    @Test func mergeKeepsThresholdsAndFailOnBreach() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = ["-c", root + "/fixtures/check.yml"]
+        let partials = try mapReduce([root + "/fixtures/golden"], config: config, partitions: 2, in: dir)
+        let merged = try cli.run(["merge", "--quiet", "--fail-on-breach"] + config + ["-o", dir + "/out", "--junit", dir + "/j.xml"] + partials)
+        let one = try cli.run(["report", "--quiet", "--fail-on-breach"] + config + ["-o", dir + "/one", root + "/fixtures/golden"])
+        #expect(merged.status == 1)
+        #expect(one.status == 1)
+        #expect(try read(dir + "/one/summary.json") == read(dir + "/out/summary.json"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/j.xml"))
+    }
+}
