@@ -162,6 +162,9 @@ struct MapCommand: ParsableCommand {
     @Flag(help: "Print the inputs in reading order (SPEC.md §4.3), one per line, and stop: the ranks for a driver.")
     var plan = false
 
+    @Option(help: "The name the one input goes by in the report, when it is read under another path or from standard input.")
+    var name: String?
+
     func run() throws {
         guard rank >= 0 else { throw ValidationError("--rank must be 0 or more") }
         var options = try analysis.runOptions()
@@ -170,7 +173,7 @@ struct MapCommand: ParsableCommand {
             return
         }
         options.progress = false
-        try MapJob.run(options, rankOffset: rank)
+        try MapJob.run(options, rankOffset: rank, name: name)
     }
 }
 

@@ -8,16 +8,23 @@ import Sessions
 /// or the inputs named), parses and classifies them as `report` does, and writes one
 /// `HitRecord` line per hit, then the input counts as an `#input` side record.
 public enum MapJob {
-    /// - Parameter rankOffset: the first input's place in the reading order of the whole job
-    ///   (`--rank`), so ties in time between files of one visitor break as in one run.
-    public static func run(_ options: RunOptions, rankOffset: Int) throws(RunError) {
+    /// - Parameters:
+    ///   - rankOffset: the first input's place in the reading order of the whole job (`--rank`),
+    ///     so ties in time between files of one visitor break as in one run.
+    ///   - name: the name the one input goes by in the report (`--name`), when the map reads it
+    ///     under another path (a worker's) or from standard input.
+    public static func run(_ options: RunOptions, rankOffset: Int, name: String? = nil) throws(RunError) {
         let configuration: Configuration
         if let given = options.configuration {
             configuration = given
         } else {
             configuration = try loadConfiguration(options.configPath)
         }
-        let inputs = try Analysis.resolveInputs(options.inputs.isEmpty ? ["-"] : options.inputs)
+        var inputs = try Analysis.resolveInputs(options.inputs.isEmpty ? ["-"] : options.inputs)
+        if let name {
+            guard inputs.count == 1 else { throw .configuration("--name names one input; \(inputs.count) given") }
+            inputs = [LogInputFile(name: name, location: inputs[0].location)]
+        }
         var stage = try Analysis.hitStage(configuration, options: options)
         let output = MapOutput(rankOffset: rankOffset, families: configuration.source == builtInSource)
         stage.mapOutput = output
