@@ -52,11 +52,11 @@ enum HitRecord {
         }
     }
 
-    static func device(_ code: Substring) -> Device? {
+    static func device(_ code: UInt8) -> Device? {
         switch code {
-        case "d": return .desktop
-        case "m": return .mobile
-        case "t": return .tablet
+        case UInt8(ascii: "d"): return .desktop
+        case UInt8(ascii: "m"): return .mobile
+        case UInt8(ascii: "t"): return .tablet
         default: return nil
         }
     }
@@ -77,23 +77,24 @@ enum HitRecord {
         return out
     }
 
-    static func unescaped(_ text: Substring) -> String {
-        guard text.contains("\\") else { return String(text) }
-        var out = ""
+    /// The bytes `escaped` gave, back.
+    static func unescaped<Bytes: Collection<UInt8>>(_ text: Bytes) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
         var escaping = false
-        for character in text {
+        for byte in text {
             if escaping {
-                switch character {
-                case "t": out.append("\t")
-                case "n": out.append("\n")
-                case "r": out.append("\r")
-                default: out.append(character)
+                switch byte {
+                case UInt8(ascii: "t"): out.append(9)
+                case UInt8(ascii: "n"): out.append(10)
+                case UInt8(ascii: "r"): out.append(13)
+                default: out.append(byte)
                 }
                 escaping = false
-            } else if character == "\\" {
+            } else if byte == 92 {
                 escaping = true
             } else {
-                out.append(character)
+                out.append(byte)
             }
         }
         return out

@@ -70,8 +70,7 @@ struct PartialDocument: Codable {
         let text: String
         if path == "-" {
             var bytes: [UInt8] = []
-            let lines = ByteLines(descriptor: 0)
-            while let line = try lines.next() { bytes += Array(line.utf8) + [10] }
+            try ByteLines(descriptor: 0).forEach { line, _ in bytes += line + [10] }
             text = String(decoding: bytes, as: UTF8.self)
         } else {
             do {

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Analysis
 import Foundation
+import LogParsing
 import Sessions
 
 /// `uxchurn reduce`: the reduce step. Reads `map` output grouped by visitor (sorted by key, as
@@ -20,12 +21,7 @@ public enum ReduceJob {
             configuration = try loadConfiguration(options.configPath)
         }
         var reducer = Reducer(configuration: configuration)
-        let lines = ByteLines(descriptor: 0)
-        var number = 0
-        while let line = try lines.next() {
-            number += 1
-            try reducer.add(line, number: number)
-        }
+        try ByteLines(descriptor: 0).forEach { line, number throws(RunError) in try reducer.add(line, number: number) }
         let result = reducer.finish()
         let out = ByteOutput()
         out.append(Array(PartialDocument(result, configuration: configuration).json().utf8))
@@ -34,26 +30,30 @@ public enum ReduceJob {
     }
 }
 
-/// Folds `map` lines into a partial result, one visitor at a time.
+/// Folds `map` lines into a partial result, one visitor at a time. Lines are read as bytes:
+/// values are interned, never made into strings per line.
 struct Reducer {
     private let configuration: Configuration
     private var statistics: SessionStatistics
     private var sessionizer: Sessionizer
+    /// Page groups: interned bytes → group id (the configured groups first, by name).
+    private var groupBytes = ByteInterner(capacity: 256)
+    private var groupOfBytes: [Int32] = []
     private var groupNames: [String]
     private var groupIndex: [String: Int32] = [:]
-    private var hostNames: [String] = []
-    private var hostIndex: [String: Int32] = [:]
+    private var hosts = ByteInterner(capacity: 256)
     /// Path families, standing for paths (the advice looks only at families).
+    private var families = ByteInterner(capacity: 256)
     private var familyNames: [String] = []
-    private var familyIndex: [String: Int32] = [:]
-    private var visitorKeys: [String] = []
-    private var visitorIndex: [Substring: Int32] = [:]
+    private var visitors = ByteInterner(capacity: 1 << 16)
     private var advice: AdviceCollector?
     private var inputs: [InputRecord] = []
     private var hitsOutsideWindow = 0
     /// The visitor being read, and its hits so far.
     private var current: Int32 = -1
     private var hits: [Hit] = []
+    /// Where each field of the line being read starts and ends.
+    private var fields: [Range<Int>] = []
 
     init(configuration: Configuration) {
         self.configuration = configuration
@@ -62,18 +62,21 @@ struct Reducer {
         groupNames = configuration.pages.map(\.name)
         for (index, name) in groupNames.enumerated() where groupIndex[name] == nil { groupIndex[name] = Int32(index) }
         if configuration.source == builtInSource { advice = AdviceCollector() }
+        fields.reserveCapacity(HitRecord.fieldCount + 1)
     }
 
     /// - Throws: `RunError.input` for a line that is not `map` output, or a visitor whose lines
     ///   are not together.
-    mutating func add(_ line: Substring, number: Int) throws(RunError) {
+    mutating func add(_ line: UnsafeRawBufferPointer, number: Int) throws(RunError) {
         func bad(_ why: String) -> RunError {
             .input("standard input:\(number): \(why); reduce reads the output of uxchurn map, grouped by its first field")
         }
-        if line.hasPrefix("#") {
-            guard let tab = line.firstIndex(of: "\t"), line[..<tab] == HitRecord.inputRecordKey else { throw bad("unknown side record") }
+        guard !line.isEmpty else { return }
+        if line[0] == UInt8(ascii: "#") {
+            let key = Array(HitRecord.inputRecordKey.utf8) + [9]
+            guard line.count > key.count, line.prefix(key.count).elementsEqual(key) else { throw bad("unknown side record") }
             do {
-                let side = try JSONDecoder().decode(MapSideRecord.self, from: Data(line[line.index(after: tab)...].utf8))
+                let side = try JSONDecoder().decode(MapSideRecord.self, from: Data(line[key.count...]))
                 inputs += side.inputs
                 hitsOutsideWindow += side.hitsOutsideWindow
             } catch {
@@ -81,40 +84,47 @@ struct Reducer {
             }
             return
         }
-        let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+        fields.removeAll(keepingCapacity: true)
+        var start = 0
+        for index in 0..<line.count where line[index] == 9 {
+            fields.append(start..<index)
+            start = index + 1
+        }
+        fields.append(start..<line.count)
         guard fields.count == HitRecord.fieldCount else { throw bad("\(fields.count) fields, \(HitRecord.fieldCount) expected") }
-        let key = fields[0]
-        guard key.utf8.count == 32 else { throw bad("the visitor key is not 32 hex digits") }
+        func field(_ index: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: line[fields[index]]) }
+        let key = field(0)
+        guard key.count == 32 else { throw bad("the visitor key is not 32 hex digits") }
         let visitor: Int32
-        if current >= 0, visitorKeys[Int(current)] == key {
+        if current >= 0, visitors.bytes(of: current).elementsEqual(key) {
             visitor = current
         } else {
-            guard visitorIndex[key] == nil else { throw bad("visitor \(key) comes again after other visitors") }
+            let (id, isNew) = visitors.intern(key)
+            guard isNew else { throw bad("visitor \(String(decoding: key, as: UTF8.self)) comes again after other visitors") }
             finishVisitor()
-            visitor = Int32(visitorKeys.count)
-            visitorKeys.append(String(key))
-            visitorIndex[key] = visitor
-            current = visitor
+            visitor = id
+            current = id
         }
-        guard let time = Int64(fields[1]), let offset = Int16(fields[2]), let rank = Int32(fields[3]),
-              let lineNumber = Int64(fields[4]), let status = Int16(fields[6]), let response = Int64(fields[7]),
-              let matches = UInt64(fields[8], radix: 16), let device = HitRecord.device(fields[9])
+        guard let time = Self.decimal(field(1)), let offset = Self.decimal(field(2)).flatMap(Int16.init(exactly:)),
+              let rank = Self.decimal(field(3)).flatMap(Int32.init(exactly:)), let lineNumber = Self.decimal(field(4)),
+              let status = Self.decimal(field(6)).flatMap(Int16.init(exactly:)), let response = Self.decimal(field(7)),
+              let matches = Self.hex(field(8)), field(9).count == 1, let device = HitRecord.device(field(9)[0])
         else { throw bad("a number or the device does not parse") }
-        let isPageView: Bool
-        switch fields[5] {
-        case "p": isPageView = true
-        case "a": isPageView = false
-        default: throw bad("the kind is neither p nor a")
-        }
-        let group: Int32
+        let kind = field(5)
+        guard kind.count == 1, kind[0] == UInt8(ascii: "p") || kind[0] == UInt8(ascii: "a") else { throw bad("the kind is neither p nor a") }
+        let isPageView = kind[0] == UInt8(ascii: "p")
+        var group: Int32 = -1
         if isPageView {
-            guard !fields[11].isEmpty else { throw bad("a page view without a page group") }
-            group = Self.intern(HitRecord.unescaped(fields[11]), &groupNames, &groupIndex)
-        } else {
-            group = -1
+            guard !field(11).isEmpty else { throw bad("a page view without a page group") }
+            group = groupID(field(11))
         }
-        let host = fields[10].isEmpty ? -1 : Self.intern(HitRecord.unescaped(fields[10]), &hostNames, &hostIndex)
-        let family = fields[12].isEmpty ? -1 : Self.intern(HitRecord.unescaped(fields[12]), &familyNames, &familyIndex)
+        let host = field(10).isEmpty ? -1 : Self.intern(field(10), in: &hosts).id
+        var family: Int32 = -1
+        if !field(12).isEmpty {
+            let interned = Self.intern(field(12), in: &families)
+            if interned.isNew { familyNames.append(families.string(of: interned.id)) }
+            family = interned.id
+        }
         if advice != nil, isPageView, family < 0 {
             throw bad("a page view without its path family: map ran with a configuration, reduce without")
         }
@@ -125,11 +135,53 @@ struct Reducer {
         hits.append(hit)
     }
 
-    private static func intern(_ name: String, _ names: inout [String], _ index: inout [String: Int32]) -> Int32 {
-        if let id = index[name] { return id }
-        names.append(name)
-        index[name] = Int32(names.count - 1)
-        return Int32(names.count - 1)
+    /// Interns a text field, unescaped.
+    private static func intern(_ text: UnsafeRawBufferPointer, in interner: inout ByteInterner) -> (id: Int32, isNew: Bool) {
+        guard text.contains(92) else { return interner.intern(text) }
+        return HitRecord.unescaped(text).withUnsafeBytes { interner.intern($0) }
+    }
+
+    private mutating func groupID(_ text: UnsafeRawBufferPointer) -> Int32 {
+        let (id, isNew) = Self.intern(text, in: &groupBytes)
+        guard isNew else { return groupOfBytes[Int(id)] }
+        let name = groupBytes.string(of: id)
+        let group: Int32
+        if let known = groupIndex[name] {
+            group = known
+        } else {
+            group = Int32(groupNames.count)
+            groupNames.append(name)
+            groupIndex[name] = group
+        }
+        groupOfBytes.append(group)
+        return group
+    }
+
+    static func decimal(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
+        let negative = bytes[0] == UInt8(ascii: "-")
+        guard !negative || bytes.count > 1 else { return nil }
+        var value: Int64 = 0
+        for byte in bytes.dropFirst(negative ? 1 : 0) {
+            guard byte >= 48 && byte <= 57 else { return nil }
+            value = value * 10 + Int64(byte - 48)
+        }
+        return negative ? -value : value
+    }
+
+    static func hex(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
+        guard !bytes.isEmpty, bytes.count <= 16 else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            let digit: UInt8
+            switch byte {
+            case 48...57: digit = byte - 48
+            case 97...102: digit = byte - 87
+            default: return nil
+            }
+            value = value << 4 | UInt64(digit)
+        }
+        return value
     }
 
     /// Orders the current visitor's hits, cuts them into sessions and folds those in.
@@ -149,47 +201,68 @@ struct Reducer {
 
     mutating func finish() -> PartialResult {
         finishVisitor()
+        let keys = (0..<visitors.count).map { visitors.string(of: Int32($0)) }
         return PartialResult(ingest: IngestResult(records: inputs), statistics: statistics, groupNames: groupNames,
-                             configuredGroups: configuration.pages.count, hostNames: hostNames, visitorKeys: visitorKeys,
-                             visitorCount: visitorKeys.count, hitsOutsideWindow: hitsOutsideWindow, advice: advice)
+                             configuredGroups: configuration.pages.count,
+                             hostNames: (0..<hosts.count).map { hosts.string(of: Int32($0)) }, visitorKeys: keys,
+                             visitorCount: keys.count, hitsOutsideWindow: hitsOutsideWindow, advice: advice)
     }
 }
 
-/// Lines of a file descriptor, read a megabyte at a time; a trailing `\r` is kept (map output
-/// has none).
+/// Lines of a file descriptor, read a megabyte at a time, handed over as bytes without a copy.
 final class ByteLines {
     private let descriptor: Int32
-    private var buffer: [UInt8] = []
-    private var start = 0
-    private var ended = false
+    private let name: String
 
-    init(descriptor: Int32) {
+    init(descriptor: Int32, name: String = "standard input") {
         self.descriptor = descriptor
+        self.name = name
     }
 
-    func next() throws(RunError) -> Substring? {
+    /// Calls `body` with each line (without its `\n`), and its 1-based number.
+    func forEach(_ body: (UnsafeRawBufferPointer, Int) throws(RunError) -> Void) throws(RunError) {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var filled = 0
+        var number = 0
         while true {
-            if let newline = buffer[start...].firstIndex(of: 10) {
-                let line = String(decoding: buffer[start..<newline], as: UTF8.self)
-                start = newline + 1
-                if line.isEmpty { continue }
-                return Substring(line)
-            }
-            if ended {
-                guard start < buffer.count else { return nil }
-                let line = String(decoding: buffer[start...], as: UTF8.self)
-                start = buffer.count
-                return Substring(line)
-            }
-            buffer.removeFirst(start)
-            start = 0
-            var block = [UInt8](repeating: 0, count: 1 << 20)
-            let count = block.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .input("standard input: cannot read: \(String(cString: strerror(errno)))")
+                throw .input("\(name): cannot read: \(String(cString: strerror(errno)))")
             }
-            if count == 0 { ended = true } else { buffer.append(contentsOf: block[0..<count]) }
+            let ended = count == 0
+            filled += count
+            var start = 0
+            // `withUnsafeBytes` rethrows untyped errors: the line's error is kept and thrown after.
+            var failure: RunError?
+            buffer.withUnsafeBytes { raw in
+                do throws(RunError) {
+                    var index = 0
+                    while index < filled {
+                        if raw[index] == 10 {
+                            number += 1
+                            try body(UnsafeRawBufferPointer(rebasing: raw[start..<index]), number)
+                            start = index + 1
+                        }
+                        index += 1
+                    }
+                    if ended, start < filled {
+                        number += 1
+                        try body(UnsafeRawBufferPointer(rebasing: raw[start..<filled]), number)
+                        start = filled
+                    }
+                } catch {
+                    failure = error
+                }
+            }
+            if let failure { throw failure }
+            if ended { return }
+            // Keep the unfinished line at the front.
+            buffer.withUnsafeMutableBytes { raw in
+                if start > 0, start < filled { raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: filled - start) }
+            }
+            filled -= start
         }
     }
 }
