@@ -32,6 +32,13 @@ public struct InputRecord: Sendable, Codable {
         var line: Int
         var text: String
     }
+
+    /// Adds another part of the same input.
+    mutating func absorb(_ other: InputRecord) {
+        counts.merge(other.counts)
+        samples = Array((samples + other.samples).sorted { $0.line < $1.line }.prefix(IngestResult.maxSamples))
+        faults += other.faults
+    }
 }
 
 /// What the ingest stage counted (SPEC.md §4.1–4.2, the `input` section of §5).
@@ -58,9 +65,18 @@ public struct IngestResult: Sendable {
 
     public static let maxSamples = 5
 
-    /// Adds up inputs in reading order (their `rank`).
+    /// Adds up inputs in reading order (their `rank`). Records of one input (the same rank and
+    /// name: Hadoop Streaming's splits of one file) count as one input.
     public init(records: [InputRecord] = []) {
+        var combined: [InputRecord] = []
         for record in records.sorted(by: { $0.rank < $1.rank }) {
+            if let last = combined.last, last.rank == record.rank, last.file == record.file {
+                combined[combined.count - 1].absorb(record)
+            } else {
+                combined.append(record)
+            }
+        }
+        for record in combined {
             files.append(record.file)
             formats.append((record.file, record.format))
             counts.merge(record.counts)
