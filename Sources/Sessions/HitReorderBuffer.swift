@@ -17,7 +17,7 @@ public struct HitReorderBuffer {
     /// more than `maxDisorder`): they are passed on at once, out of place.
     public private(set) var lateHits = 0
 
-    public init(maxDisorder: Int64 = 600, holdLimit: Int = 1 << 18) {
+    public init(maxDisorder: Int64 = 600, holdLimit: Int = 1 << 16) {
         self.maxDisorder = maxDisorder
         self.holdLimit = holdLimit
     }
