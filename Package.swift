@@ -22,7 +22,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "LogInput", dependencies: ["CZlib"]),
+        // CRC-32 of inflated gzip members (zlib's own check is switched off): see README.
+        .systemLibrary(
+            name: "CLibdeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
+        .target(name: "LogInput", dependencies: ["CZlib", "CLibdeflate"]),
         .target(name: "LogParsing", dependencies: []),
         .target(name: "Sessions", dependencies: ["LogParsing"]),
         .target(name: "Analysis", dependencies: ["Sessions", .product(name: "Histogram", package: "hdrhistogram-swift")]),

@@ -1,3 +1,4 @@
+import CLibdeflate
 import CZlib
 #if canImport(Glibc)
 import Glibc
@@ -26,6 +27,13 @@ public final class LogReader {
 
     private var stream: UnsafeMutablePointer<z_stream>?
     private var memberEnded = false
+    /// The current member's CRC-32 and length so far, checked against its trailer here rather
+    /// than by zlib: libdeflate's CRC-32 is about three times as fast as zlib's.
+    private var memberCRC: UInt32 = 0
+    private var memberLength = 0
+    /// The last eight compressed bytes consumed, oldest first in the high byte: at the end of
+    /// a member, its trailer (CRC-32 and length, little-endian), wherever the buffer was cut.
+    private var lastConsumed: UInt64 = 0
     private var pendingError: InputError?
     private var finished = false
 
@@ -145,8 +153,35 @@ public final class LogReader {
             s.deallocate()
             return false
         }
+        // zlib still reads the trailer but leaves checking it to `endMember`.
+        inflateValidate(s, 0)
         stream = s
         return true
+    }
+
+    /// Keeps the last eight bytes of `inBuffer[start..<end]`, just consumed.
+    private func noteConsumed(from start: Int, to end: Int) {
+        for index in max(start, end - 8)..<end {
+            lastConsumed = lastConsumed << 8 | UInt64(inBuffer[index])
+        }
+    }
+
+    /// Compares the member just ended with its trailer (the eight bytes last consumed).
+    private func endMember() throws(InputError) {
+        // The trailer's bytes, first to last, are lastConsumed's bytes from high to low.
+        let trailer = lastConsumed.byteSwapped
+        let storedCRC = UInt32(truncatingIfNeeded: trailer)
+        let storedLength = UInt32(truncatingIfNeeded: trailer >> 32)
+        defer {
+            memberCRC = 0
+            memberLength = 0
+        }
+        guard storedCRC == memberCRC else {
+            throw .corruptGzip(file: input.name, offset: compressedOffset, reason: "incorrect data check")
+        }
+        guard storedLength == UInt32(truncatingIfNeeded: memberLength) else {
+            throw .corruptGzip(file: input.name, offset: compressedOffset, reason: "incorrect length check")
+        }
     }
 
     private var compressedOffset: Int { fileOffsetOfBuffer + inStart }
@@ -188,13 +223,19 @@ public final class LogReader {
                 stream.pointee.next_out = buffer.baseAddress!.advanced(by: produced).assumingMemoryBound(to: Bytef.self)
                 stream.pointee.avail_out = uInt(room)
                 let status = CZlib.inflate(stream, Z_NO_FLUSH)
-                inStart += available - Int(stream.pointee.avail_in)
-                produced += room - Int(stream.pointee.avail_out)
+                let consumed = available - Int(stream.pointee.avail_in)
+                noteConsumed(from: inStart, to: inStart + consumed)
+                inStart += consumed
+                let output = room - Int(stream.pointee.avail_out)
+                memberCRC = libdeflate_crc32(memberCRC, buffer.baseAddress! + produced, output)
+                memberLength &+= output
+                produced += output
                 switch status {
                 case Z_OK, Z_BUF_ERROR:
                     continue
                 case Z_STREAM_END:
                     memberEnded = true
+                    try endMember()
                 default:
                     let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
                     throw InputError.corruptGzip(file: input.name, offset: compressedOffset, reason: reason)

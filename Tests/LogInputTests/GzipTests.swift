@@ -65,3 +65,75 @@ import Testing
         #expect(junkFault == .corruptGzip(file: junk, offset: member.count, reason: "no gzip member follows the end of the previous one"))
     }
 }
+
+/// The trailer of each member (CRC-32 and length) is checked by the reader, not by zlib.
+@Suite struct GzipTrailerTests {
+    let text = (0..<3000).map { "203.0.113.\($0 % 200) - - line number \($0)" }.joined(separator: "\n") + "\n"
+
+    @Test func aWrongCRCIsAFaultAfterTheMembersLines() throws {
+        let folder = ScratchFolder()
+        var bytes = try GzipFileWriter.compress(Array(text.utf8))
+        bytes[bytes.count - 8] ^= 0x01  // the CRC-32's first byte
+        let path = folder.write("crc.gz", bytes)
+        let (chunks, fault) = try readAll(path)
+        #expect(fault == .corruptGzip(file: path, offset: bytes.count, reason: "incorrect data check"))
+        #expect(lines(of: chunks).count == 3000)
+    }
+
+    @Test func aWrongLengthIsAFault() throws {
+        let folder = ScratchFolder()
+        var bytes = try GzipFileWriter.compress(Array(text.utf8))
+        bytes[bytes.count - 1] ^= 0x80  // the length's last byte
+        let path = folder.write("length.gz", bytes)
+        let (_, fault) = try readAll(path)
+        #expect(fault == .corruptGzip(file: path, offset: bytes.count, reason: "incorrect length check"))
+    }
+
+    @Test func aBadSecondMemberKeepsTheFirstAndStopsThere() throws {
+        let folder = ScratchFolder()
+        let first = try GzipFileWriter.compress(Array("first\n".utf8))
+        var second = try GzipFileWriter.compress(Array("second\n".utf8))
+        second[second.count - 5] ^= 0xFF
+        let path = folder.write("two.gz", first + second)
+        let (chunks, fault) = try readAll(path)
+        #expect(fault == .corruptGzip(file: path, offset: first.count + second.count, reason: "incorrect data check"))
+        #expect(lines(of: chunks) == ["first", "second"])
+    }
+
+    /// Members whose trailers are cut by the end of the reader's input buffer, at every offset.
+    @Test func aTrailerAcrossTheInputBufferIsReadWhole() throws {
+        let folder = ScratchFolder()
+        // Bytes that do not compress, so the compressed size follows the length closely.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func noise(_ count: Int) -> [UInt8] {
+            (1..<count).map { _ in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return UInt8(truncatingIfNeeded: state >> 33)
+            } + [0x0A]
+        }
+        let buffer = LogReader.inputBufferSize
+        let probe = try GzipFileWriter.compress(noise(buffer), level: 1)
+        let overhead = probe.count - buffer
+        var straddled = 0
+        for cut in 1..<8 {
+            // The first member ends `cut` bytes into the second buffer: its trailer straddles.
+            var length = buffer + cut - overhead
+            var member = try GzipFileWriter.compress(noise(length), level: 1)
+            while member.count != buffer + cut {
+                length += buffer + cut - member.count
+                member = try GzipFileWriter.compress(noise(length), level: 1)
+                if abs(member.count - (buffer + cut)) > 64 { break }
+            }
+            guard member.count == buffer + cut else { continue }
+            straddled += 1
+            let next = try GzipFileWriter.compress(Array("after\n".utf8))
+            let path = folder.write("straddle-\(cut).gz", member + next)
+            let (chunks, fault) = try readAll(path)
+            #expect(fault == nil)
+            let total = chunks.reduce(0) { $0 + $1.count + ($1.overlongBefore?.length ?? 0) }
+            #expect(total >= length)
+            #expect(lines(of: chunks).last == "after")
+        }
+        #expect(straddled >= 4)
+    }
+}
