@@ -4,7 +4,8 @@
 /// The caller tells, for each input still being read, the latest instant it has seen (or, for
 /// one not opened yet, its first): no hit to come can be earlier than that minus `maxDisorder`,
 /// so every held hit before the lowest such bound is released, sorted. Releases wait until
-/// `holdLimit` hits are held, which makes logs of up to that many hits exact for any disorder.
+/// `holdLimit` hits are held, which makes logs of up to that many hits exact for any disorder;
+/// after that, every release passes on what it can.
 public struct HitReorderBuffer {
     public let maxDisorder: Int64
     /// Up to this many hits are held before any is released, so a smaller log is put in order
@@ -13,6 +14,9 @@ public struct HitReorderBuffer {
     private var pending: [Hit] = []
     /// Every hit released so far is before this instant.
     public private(set) var releasedBefore: Int64 = .min
+    /// Whether `holdLimit` was reached once: from then on each release passes on what it can,
+    /// so the hits go on in small steps while the inputs are read, not in bursts.
+    private var streaming = false
     /// Hits that arrived after hits later than them were released (an input out of order by
     /// more than `maxDisorder`): they are passed on at once, out of place.
     public private(set) var lateHits = 0
@@ -39,7 +43,8 @@ public struct HitReorderBuffer {
     /// - Parameter bound: the lowest latest-seen instant over the inputs still being read;
     ///   `nil` when every input is read (everything is released).
     public mutating func release(upTo bound: Int64?, _ deliver: (Hit) -> Void) {
-        if bound != nil, pending.count < holdLimit { return }
+        if bound != nil, !streaming, pending.count < holdLimit { return }
+        if bound != nil { streaming = true }
         let limit = bound.map { $0.subtractingReportingOverflow(maxDisorder).overflow ? .min : $0 - maxDisorder } ?? .max
         guard limit > releasedBefore || bound == nil else { return }
         // Sorted, the releasable hits are a prefix: no second array is needed.

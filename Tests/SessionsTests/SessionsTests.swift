@@ -73,6 +73,21 @@ func hit(_ time: Int64, visitor: Int32 = 0, rank: Int32 = 0, line: Int64 = 0, pa
         #expect(out.map(\.time) == [10, 5000])
         #expect(buffer.lateHits == 0)
     }
+
+    @Test func onceTheHoldLimitIsReachedEveryReleasePassesOnWhatItCan() {
+        var buffer = HitReorderBuffer(maxDisorder: 600, holdLimit: 2)
+        var out: [Hit] = []
+        buffer.add(hit(100)) { out.append($0) }
+        buffer.release(upTo: 5000) { out.append($0) }
+        #expect(out.isEmpty)  // one hit held: below the limit
+        buffer.add(hit(200)) { out.append($0) }
+        buffer.release(upTo: 5000) { out.append($0) }
+        #expect(out.map(\.time) == [100, 200])
+        buffer.add(hit(6000)) { out.append($0) }
+        buffer.release(upTo: 7000) { out.append($0) }
+        #expect(out.map(\.time) == [100, 200, 6000])  // one held, but the limit was reached before
+        #expect(buffer.heldCount == 0)
+    }
 }
 
 @Suite struct PageGroupTests {
