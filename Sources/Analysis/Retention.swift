@@ -100,16 +100,24 @@ public struct VisitorActivity: Sendable, Codable {
 
     /// One record per visitor id that has a session.
     public func records() -> [Int32: VisitorRecord] {
-        var byVisitor: [Int32: [(day: Int64, activity: VisitorDay)]] = [:]
-        for (key, activity) in days {
-            let visitor = Int32(bitPattern: UInt32(key >> 32))
-            let day = Int64(Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)))
-            byVisitor[visitor, default: []].append((day, activity))
-        }
+        // Sorted by visitor, then by day (signed: the day's sign bit flipped), each visitor's
+        // days are one run, in order.
+        @inline(__always) func order(_ key: UInt64) -> UInt64 { key ^ 0x8000_0000 }
+        let entries = days.sorted { order($0.key) < order($1.key) }
         var out: [Int32: VisitorRecord] = [:]
-        for (visitor, days) in byVisitor {
-            guard let last = last[Int(visitor)] else { continue }
-            out[visitor] = VisitorRecord(days: days.sorted { $0.day < $1.day }, last: last)
+        out.reserveCapacity(last.count)
+        var start = 0
+        while start < entries.count {
+            let visitor = Int32(bitPattern: UInt32(entries[start].key >> 32))
+            var end = start + 1
+            while end < entries.count, entries[end].key >> 32 == entries[start].key >> 32 { end += 1 }
+            if let last = last[Int(visitor)] {
+                let list = entries[start..<end].map { entry in
+                    (day: Int64(Int32(bitPattern: UInt32(entry.key & 0xFFFF_FFFF))), activity: entry.value)
+                }
+                out[visitor] = VisitorRecord(days: list, last: last)
+            }
+            start = end
         }
         return out
     }
@@ -176,13 +184,18 @@ public struct RetentionFigures: Sendable, Equatable {
             if record.days.count >= 2 { figures.returningVisitors += 1 }
             let first = period(record.days[0].day)
             cohortSizes[first, default: 0] += 1
-            var returns = cohortReturns[first] ?? Array(repeating: 0, count: periods)
-            var seen = Set<Int64>()
+            // Bit k: active in period first + k (periods ≤ 7).
+            var seen: UInt8 = 0
             for entry in record.days {
                 let k = (period(entry.day) - first) / step
-                if k >= 1 && k <= Int64(periods) && seen.insert(k).inserted { returns[Int(k) - 1] += 1 }
+                if k >= 1 && k <= Int64(periods) { seen |= 1 << UInt8(k) }
             }
-            cohortReturns[first] = returns
+            if seen != 0 {
+                // Updated in place: no copy of the cohort's counts per visitor.
+                cohortReturns[first, default: Array(repeating: 0, count: periods)].withUnsafeMutableBufferPointer { returns in
+                    for k in 1...periods where seen & (1 << UInt8(k)) != 0 { returns[k - 1] += 1 }
+                }
+            }
             let purchases = record.days.reduce(0) { $0 + $1.activity.purchaseSessions }
             guard purchases > 0 else { continue }
             figures.customers += 1
@@ -197,7 +210,7 @@ public struct RetentionFigures: Sendable, Equatable {
         }
         let lastPeriod = period(lastDay)
         figures.cohorts = cohortSizes.keys.sorted().map { start in
-            let returns = cohortReturns[start] ?? []
+            let returns = cohortReturns[start] ?? Array(repeating: 0, count: periods)
             return Cohort(start: start, label: label(start, weekly: weekly), visitors: cohortSizes[start] ?? 0,
                           returned: (1...periods).map { k in start + Int64(k) * step <= lastPeriod ? returns[k - 1] : nil })
         }
