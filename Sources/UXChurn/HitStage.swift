@@ -30,7 +30,7 @@ public struct HitStage {
     var extras = ByteInterner(capacity: 1024)
     var hosts = ByteInterner(capacity: 256)
     private var translations: [Int: IdTranslation] = [:]
-    private var visitors: [VisitorKey: Int32] = [:]
+    private var visitors = VisitorTable()
     private var deviceOfAgent: [Device] = []
     public private(set) var pageGroups: PageGroups
     /// The configured matchers (funnel steps, cart add and purchase), each a bit of `Hit.matches`.
@@ -103,8 +103,8 @@ public struct HitStage {
         let records = statistics.visitors.records()
         var out: [UInt64: VisitorRecord] = [:]
         out.reserveCapacity(records.count)
-        for (key, id) in visitors {
-            guard let record = records[id] else { continue }
+        for (id, key) in visitors.keys.enumerated() {
+            guard let record = records[Int32(id)] else { continue }
             // Each part, then a NUL: no two keys give the same bytes.
             var bytes: [UInt8] = []
             if key.address >= 0 { bytes += addresses.bytes(of: key.address) }
@@ -158,13 +158,7 @@ public struct HitStage {
             let agent = raw.agent >= 0 ? table.agents[Int(raw.agent)] : -1
             let visitorKey = VisitorKey(address: raw.address >= 0 ? table.addresses[Int(raw.address)] : -1,
                                         agent: agent, extra: raw.extra >= 0 ? table.extras[Int(raw.extra)] : -1)
-            let visitor: Int32
-            if let known = visitors[visitorKey] {
-                visitor = known
-            } else {
-                visitor = Int32(visitors.count)
-                visitors[visitorKey] = visitor
-            }
+            let visitor = visitors.id(of: visitorKey)
             let path = table.paths[Int(raw.path)]
             let group = raw.isPageView ? pageGroups.group(ofPath: path) { paths.string(of: path) } : -1
             var hit = Hit(time: raw.time, offsetMinutes: raw.offsetMinutes, inputRank: rank,

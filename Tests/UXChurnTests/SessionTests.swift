@@ -93,3 +93,29 @@ import Testing
         #expect(analysis.ingest.lines == 10861)  // input counts every line read
     }
 }
+
+/// The hit stage's table of session keys.
+@Suite struct VisitorTableTests {
+    @Test func idsFollowFirstSightAndSurviveGrowth() {
+        var table = VisitorTable(capacityBits: 2)
+        var expected: [VisitorKey: Int32] = [:]
+        // Keys that differ in one part only, and parts left out (-1), as session keys do.
+        var keys: [VisitorKey] = []
+        for address in 0..<300 {
+            for agent in [-1, 0, 7, Int32(address)] {
+                keys.append(VisitorKey(address: Int32(address), agent: agent, extra: address % 3 == 0 ? -1 : 5))
+            }
+        }
+        for (round, key) in (keys + keys.reversed() + keys).enumerated() {
+            let id = table.id(of: key)
+            if let known = expected[key] {
+                #expect(id == known, "round \(round)")
+            } else {
+                #expect(id == Int32(expected.count))
+                expected[key] = id
+            }
+        }
+        #expect(table.count == Set(keys).count)
+        #expect(table.keys.enumerated().allSatisfy { expected[$0.element] == Int32($0.offset) })
+    }
+}
