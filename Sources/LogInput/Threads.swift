@@ -63,3 +63,30 @@ public func startThread(_ body: sending @escaping () -> Void) -> Bool {
     return true
 }
 
+
+/// A value computed on a thread of its own while the caller goes on; `wait()` takes it.
+/// When the system refuses a thread, the value is computed on the caller's thread instead.
+public final class BackgroundValue<Value: Sendable>: Sendable {
+    private let result = BlockingQueue<Value>(capacity: 1)
+    private let inline: Mutex<Value?>
+
+    public init(_ compute: @escaping @Sendable () -> Value) {
+        let result = result
+        if startThread({ _ = result.push(compute()) }) {
+            inline = Mutex(nil)
+        } else {
+            inline = Mutex(compute())
+        }
+    }
+
+    /// A value already at hand.
+    public init(ready value: Value) {
+        inline = Mutex(value)
+    }
+
+    /// The value; call once.
+    public func wait() -> Value {
+        if let value = inline.withLock({ $0.take() }) { return value }
+        return result.pop()
+    }
+}

@@ -291,9 +291,13 @@ public enum ReportJob {
     public static func files(_ analysis: Analysis, templates: ReportTemplates) throws(RunError) -> [(path: String, bytes: [UInt8])] {
         let view = ReportBuilder.build(analysis, generator: "uxchurn \(uxchurnVersion)")
         var files: [(path: String, bytes: [UInt8])] = []
-        do {
-            files.append(("index.html", Array(try templates.render(view, template: "index.html").utf8)))
-            files.append(("report.md", Array(try templates.render(view, template: "report.md").utf8)))
+        // The HTML page, the longest to render, on a second thread while the rest is made here.
+        let page = BackgroundValue { Result { () throws(TemplateError) in try templates.render(view, template: "index.html") } }
+        let markdown = Result { () throws(TemplateError) in try templates.render(view, template: "report.md") }
+        let html = page.wait()
+        do throws(TemplateError) {
+            files.append(("index.html", Array(try html.get().utf8)))
+            files.append(("report.md", Array(try markdown.get().utf8)))
         } catch {
             throw .configuration(error.description)
         }
@@ -308,9 +312,24 @@ public enum ReportJob {
     ///
     /// - Returns: the analysis, whose `ingest.faults` make the exit code 3 after writing.
     public static func run(_ options: RunOptions, out: String, templates folder: String? = nil) throws(RunError) -> Analysis {
-        let templates = try templates(folder)
-        let analysis = try Analysis.run(options)
-        let files = try files(analysis, templates: templates)
+        // A folder of templates is checked before any log is read; the embedded ones (known to
+        // parse) are parsed on a second thread while the logs are.
+        let templates: BackgroundValue<Result<ReportTemplates, RunError>>
+        if let folder {
+            let given = try Self.templates(folder)
+            templates = BackgroundValue(ready: .success(given))
+        } else {
+            templates = BackgroundValue { Result { () throws(RunError) in try Self.templates(nil) } }
+        }
+        let analysis: Analysis
+        do {
+            analysis = try Analysis.run(options)
+        } catch {
+            // The thread is let finish: a process that exits under it can crash.
+            _ = templates.wait()
+            throw error
+        }
+        let files = try files(analysis, templates: templates.wait().get())
         do {
             try ReportFolder.write(files, to: out)
         } catch {
