@@ -349,6 +349,10 @@ public struct SessionStatistics: Sendable, Codable {
         var lastPage: Hit?
         var pathGroups: [Int32] = []
         var pathContinues = false
+        // Later page views' referrers, counted per run of the same host (a session's pages
+        // mostly refer to each other): one dictionary update per run, not per page view.
+        var laterHost: Int32 = 0
+        var laterCount = 0
         // The visitor counts once per day; most sessions stay within one.
         var day = startDay
         var current = start
@@ -384,11 +388,16 @@ public struct SessionStatistics: Sendable, Codable {
             }
             if firstPage == nil {
                 firstPage = hit
+            } else if laterCount > 0, hit.referrerHost == laterHost {
+                laterCount += 1
             } else {
-                laterReferrerHosts[hit.referrerHost, default: 0] += 1
+                if laterCount > 0 { laterReferrerHosts[laterHost, default: 0] += laterCount }
+                laterHost = hit.referrerHost
+                laterCount = 1
             }
             lastPage = hit
         }
+        if laterCount > 0 { laterReferrerHosts[laterHost, default: 0] += laterCount }
         sessionsByEntryHost[firstPage?.referrerHost ?? -1, default: 0] += 1
         if hits.count == 1, first.isPageView {
             bounces += 1

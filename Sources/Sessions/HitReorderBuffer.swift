@@ -48,7 +48,7 @@ public struct HitReorderBuffer {
         let limit = bound.map { $0.subtractingReportingOverflow(maxDisorder).overflow ? .min : $0 - maxDisorder } ?? .max
         guard limit > releasedBefore || bound == nil else { return }
         // Sorted, the releasable hits are a prefix: no second array is needed.
-        pending.sort(by: Hit.precedes)
+        sortPending()
         var count = 0
         while count < pending.count, pending[count].time < limit {
             deliver(pending[count])
@@ -56,5 +56,33 @@ public struct HitReorderBuffer {
         }
         pending.removeFirst(count)
         releasedBefore = max(releasedBefore, limit)
+    }
+
+    /// Sorts `pending` in the order of `Hit.precedes` by sorting small keys, then moving each
+    /// hit once: a hit is 80 bytes, and sorting the hits themselves moved each of them many times.
+    private mutating func sortPending() {
+        struct Key {
+            var time: Int64
+            /// Input rank, then line: unique, so the order is total.
+            var rankLine: Int64
+            var index: Int32
+        }
+        guard pending.count > 1 else { return }
+        var inOrder = true
+        for index in 1..<pending.count where Hit.precedes(pending[index], pending[index - 1]) {
+            inOrder = false
+            break
+        }
+        if inOrder { return }
+        guard pending.count < Int(Int32.max), pending.allSatisfy({ $0.line < 1 << 40 && $0.inputRank < 1 << 22 }) else {
+            pending.sort(by: Hit.precedes)
+            return
+        }
+        var keys = pending.indices.map { index in
+            Key(time: pending[index].time, rankLine: Int64(pending[index].inputRank) << 40 | pending[index].line,
+                index: Int32(index))
+        }
+        keys.sort { $0.time != $1.time ? $0.time < $1.time : $0.rankLine < $1.rankLine }
+        pending = keys.map { pending[Int($0.index)] }
     }
 }

@@ -109,7 +109,8 @@ public struct IngestOptions: Sendable {
     public var bots: [String]
     /// The parts of the session key (SPEC.md §3 `session.key`).
     public var sessionKey: [SessionKeyPart] = [.ip, .userAgent]
-    /// Threads that parse and classify (`--jobs`); 1 parses on the calling thread.
+    /// Threads that parse and classify (`--jobs`); 1 reads, inflates and parses everything on
+    /// the calling thread.
     public var jobs = 1
     public var chunkSize = LineChunker.defaultChunkSize
     public var maxLineLength = LineChunker.defaultMaxLineLength
@@ -124,9 +125,9 @@ public struct IngestOptions: Sendable {
 /// The ingest stage: reads every input, splits lines, parses and classifies them, and hands
 /// the hits, in the exact order of SPEC.md §4.3, to a `HitStage`.
 ///
-/// Each input is read (and decompressed) on a thread of its own, a few chunks ahead; with
-/// `jobs` above 1 its chunks are parsed on that many worker threads and taken back in chunk
-/// order. Inputs that cover the same hours (two servers' logs) are read side by side, the one
+/// With `jobs` above 1, each input is read (and decompressed) on a thread of its own, a few
+/// chunks ahead, and its chunks are parsed on that many worker threads and taken back in chunk
+/// order; with `jobs` 1 everything runs on the calling thread. Inputs that cover the same hours (two servers' logs) are read side by side, the one
 /// furthest behind in time first, so hits can be released in time order while only minutes of
 /// them are held.
 public struct Ingest {
@@ -210,6 +211,8 @@ public final class InputCursor {
     private var stream: ChunkStream?
     private var workers: WorkerPool?
     private var stdinChunker: LineChunker?
+    /// `--jobs 1`: the input is read (and inflated) on the calling thread too.
+    private var chunker: LineChunker?
     private var replay: [LineChunk]
     private var replayFault: InputError?
     private var finished = false
@@ -235,10 +238,14 @@ public final class InputCursor {
     func open() throws {
         guard stdinChunker == nil else { return }
         let reader = try LogReader(probe.input)
-        let stream = try ChunkStream(chunker: LineChunker(
-            reader: reader, chunkSize: options.chunkSize, maxLineLength: options.maxLineLength))
+        let chunker = LineChunker(reader: reader, chunkSize: options.chunkSize, maxLineLength: options.maxLineLength)
+        guard options.jobs > 1 else {
+            self.chunker = chunker
+            return
+        }
+        let stream = try ChunkStream(chunker: chunker)
         self.stream = stream
-        if options.jobs > 1 { workers = try WorkerPool(stream: stream, format: probe.format, options: options) }
+        workers = try WorkerPool(stream: stream, format: probe.format, options: options)
     }
 
     /// The next chunk's result, in chunk order, with the worker that parsed it; nil at the end.
@@ -276,6 +283,12 @@ public final class InputCursor {
             return (serial.parse(&chunk), 0)
         }
         if let workers { return try workers.next() }
+        if let chunker {
+            guard var chunk = try chunker.next() else { return nil }
+            let result = serial.parse(&chunk)
+            chunker.recycle(chunk)
+            return (result, 0)
+        }
         guard let stream, var chunk = try stream.next() else { return nil }
         let result = serial.parse(&chunk)
         stream.recycle(&chunk)

@@ -30,7 +30,7 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Stop with exit 3 when the process uses more memory than this (512M, 2G).")
     var maxMemory: String?
 
-    @Option(name: [.short, .long], help: "Parser threads (default: the processor count).")
+    @Option(name: [.short, .long], help: "Parser threads (default: the processor count); 1 runs everything on one thread.")
     var jobs: Int?
 
     @Option(help: "Keep hits from this date or date-time on (2026-03-02, 2026-03-02T18:00, …+01:00).")

@@ -74,6 +74,27 @@ func hit(_ time: Int64, visitor: Int32 = 0, rank: Int32 = 0, line: Int64 = 0, pa
         #expect(buffer.lateHits == 0)
     }
 
+    @Test func heldHitsComeOutByInstantThenInputThenLine() {
+        // Two inputs' hits, a few seconds out of order, with many ties of the same second.
+        var generator = SystemRandomNumberGenerator()
+        var hits: [Hit] = []
+        for line in 0..<2000 {
+            for rank in [Int32(1), 0] {
+                hits.append(hit(Int64(line / 7) + Int64.random(in: 0...3, using: &generator), rank: rank, line: Int64(line)))
+            }
+        }
+        let expected = hits.sorted(by: Hit.precedes).map { [$0.time, Int64($0.inputRank), $0.line] }
+        var buffer = HitReorderBuffer(maxDisorder: 600, holdLimit: 500)
+        var out: [Hit] = []
+        for (index, hit) in hits.enumerated() {
+            buffer.add(hit) { out.append($0) }
+            if index % 300 == 0 { buffer.release(upTo: hit.time - 10) { out.append($0) } }
+        }
+        buffer.release(upTo: nil) { out.append($0) }
+        #expect(out.map { [$0.time, Int64($0.inputRank), $0.line] } == expected)
+        #expect(buffer.lateHits == 0)
+    }
+
     @Test func onceTheHoldLimitIsReachedEveryReleasePassesOnWhatItCan() {
         var buffer = HitReorderBuffer(maxDisorder: 600, holdLimit: 2)
         var out: [Hit] = []
