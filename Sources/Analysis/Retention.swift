@@ -98,26 +98,39 @@ public struct VisitorActivity: Sendable, Codable {
         }
     }
 
-    /// One record per visitor id that has a session.
-    public func records() -> [Int32: VisitorRecord] {
-        // Sorted by visitor, then by day (signed: the day's sign bit flipped), each visitor's
-        // days are one run, in order.
-        @inline(__always) func order(_ key: UInt64) -> UInt64 { key ^ 0x8000_0000 }
-        let entries = days.sorted { order($0.key) < order($1.key) }
-        var out: [Int32: VisitorRecord] = [:]
-        out.reserveCapacity(last.count)
-        var start = 0
-        while start < entries.count {
-            let visitor = Int32(bitPattern: UInt32(entries[start].key >> 32))
-            var end = start + 1
-            while end < entries.count, entries[end].key >> 32 == entries[start].key >> 32 { end += 1 }
-            if let last = last[Int(visitor)] {
-                let list = entries[start..<end].map { entry in
-                    (day: Int64(Int32(bitPattern: UInt32(entry.key & 0xFFFF_FFFF))), activity: entry.value)
+    /// By visitor id: the record of each visitor that has a session, nil for the others.
+    public func records() -> [VisitorRecord?] {
+        // A counting sort by visitor (ids are dense), then each visitor's few days by day.
+        let visitorCount = last.count
+        var starts = [Int](repeating: 0, count: visitorCount + 1)
+        for key in days.keys {
+            let visitor = Int(key >> 32)
+            if visitor < visitorCount { starts[visitor + 1] += 1 }
+        }
+        for index in 0..<visitorCount { starts[index + 1] += starts[index] }
+        var flat = [(day: Int64, activity: VisitorDay)](repeating: (0, VisitorDay()), count: starts[visitorCount])
+        var next = starts
+        for (key, activity) in days {
+            let visitor = Int(key >> 32)
+            guard visitor < visitorCount else { continue }
+            flat[next[visitor]] = (Int64(Int32(bitPattern: UInt32(key & 0xFFFF_FFFF))), activity)
+            next[visitor] += 1
+        }
+        var out = [VisitorRecord?](repeating: nil, count: visitorCount)
+        for visitor in 0..<visitorCount where starts[visitor] < starts[visitor + 1] {
+            guard let last = last[visitor] else { continue }
+            var list = Array(flat[starts[visitor]..<starts[visitor + 1]])
+            // Insertion sort: a visitor is active on a few days.
+            for index in 1..<max(list.count, 1) {
+                let entry = list[index]
+                var place = index
+                while place > 0, list[place - 1].day > entry.day {
+                    list[place] = list[place - 1]
+                    place -= 1
                 }
-                out[visitor] = VisitorRecord(days: list, last: last)
+                list[place] = entry
             }
-            start = end
+            out[visitor] = VisitorRecord(days: list, last: last)
         }
         return out
     }

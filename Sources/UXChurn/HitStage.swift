@@ -104,7 +104,7 @@ public struct HitStage {
         var out: [UInt64: VisitorRecord] = [:]
         out.reserveCapacity(records.count)
         for (id, key) in visitors.keys.enumerated() {
-            guard let record = records[Int32(id)] else { continue }
+            guard id < records.count, let record = records[id] else { continue }
             // Each part, then a NUL: no two keys give the same bytes.
             var bytes: [UInt8] = []
             if key.address >= 0 { bytes += addresses.bytes(of: key.address) }

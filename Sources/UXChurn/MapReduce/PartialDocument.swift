@@ -128,7 +128,9 @@ public enum MergeJob {
         let keys = merged.visitorKeys
         return try Analysis.complete(merged, configuration: configuration, options: options, store: store) { hasher in
             var out: [UInt64: VisitorRecord] = [:]
-            for (id, record) in merged.statistics.visitors.records() { out[hasher.hash(Array(keys[Int(id)].utf8))] = record }
+            for (id, record) in merged.statistics.visitors.records().enumerated() {
+                if let record { out[hasher.hash(Array(keys[id].utf8))] = record }
+            }
             return out
         }
     }
