@@ -168,8 +168,7 @@ public struct RetentionFigures: Sendable, Equatable {
     /// - Parameters:
     ///   - end: UTC seconds of the period's end (`--to`, else the last hit).
     ///   - inactiveDays: `churn.inactive_days`.
-    public static func compute<Records: Sequence>(_ records: Records, end: Int64, inactiveDays: Int) -> RetentionFigures
-        where Records.Element == VisitorRecord {
+    public static func compute(_ records: [VisitorRecord], end: Int64, inactiveDays: Int) -> RetentionFigures {
         var figures = RetentionFigures()
         var firstDay = Int64.max
         var lastDay = Int64.min

@@ -219,7 +219,7 @@ public struct Analysis {
             let historyEnd = options.window.to == nil ? max(end, snapshot.visitors.map(\.last.lastHit).max() ?? end) : end
             analysis.retention = RetentionFigures.compute(snapshot.visitors, end: historyEnd, inactiveDays: configuration.churnInactiveDays)
         } else {
-            analysis.retention = RetentionFigures.compute(results.statistics.visitors.records().lazy.compactMap { $0 }, end: end,
+            analysis.retention = RetentionFigures.compute(results.statistics.visitors.records().compactMap { $0 }, end: end,
                                                           inactiveDays: configuration.churnInactiveDays)
         }
         return analysis
