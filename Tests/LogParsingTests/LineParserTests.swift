@@ -126,3 +126,28 @@ import Testing
         #expect(try LogFormat.named("nginx-timed") == .nginxTimed)
     }
 }
+
+/// The one-load digit reader agrees with the byte loop on every length, every position of a
+/// bad byte, and the bytes around the field.
+@Suite struct DigitParsingTests {
+    @Test func oneLoadAgreesWithTheLoop() {
+        let bad: [UInt8] = [0x2F, 0x3A, 0x20, 0x2D, 0x61, 0xB0, 0x00, 0xFF]
+        var generator = SystemRandomNumberGenerator()
+        for count in 1...10 {
+            for trial in 0..<300 {
+                var field = (0..<count).map { _ in UInt8(0x30 + UInt8.random(in: 0...9, using: &generator)) }
+                if trial % 3 == 0 { field[Int.random(in: 0..<count, using: &generator)] = bad.randomElement(using: &generator)! }
+                let before = (0..<Int.random(in: 0...12, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                var line = before + field + [0x20, 0x22]
+                line.withUnsafeMutableBytes { raw in
+                    let base = raw.baseAddress!
+                    let viaLoad = LineParser.parseDigits(base, before.count, before.count + count)
+                    let viaLoop = LineParser.parseDigits(UnsafeRawPointer(base + before.count), count)
+                    #expect(viaLoad == viaLoop, "\(before) \(field)")
+                }
+            }
+        }
+        var line = Array("12345678".utf8)
+        line.withUnsafeMutableBytes { #expect(LineParser.parseDigits($0.baseAddress!, 0, 8) == 12_345_678) }
+    }
+}
