@@ -21,6 +21,10 @@ public enum ReportFolder {
         removeTree(temporary)
         guard mkdir(temporary, 0o755) == 0 else { throw failure(temporary) }
         do throws(ReportWriteError) {
+            // Every file is written before any is synced: the first fsync then commits them all
+            // in one journal transaction, and the others find little left to do.
+            var written: [(path: String, handle: UnsafeMutablePointer<FILE>)] = []
+            defer { for file in written { fclose(file.handle) } }
             for file in files {
                 let full = temporary + "/" + file.path
                 if let slash = file.path.lastIndex(of: "/") {
@@ -28,12 +32,13 @@ public enum ReportFolder {
                     if mkdir(sub, 0o755) != 0 && errno != EEXIST { throw failure(sub) }
                 }
                 guard let handle = fopen(full, "wb") else { throw failure(full) }
-                let written = file.bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
-                guard written == file.bytes.count, fflush(handle) == 0, fsync(fileno(handle)) == 0 else {
-                    fclose(handle)
-                    throw failure(full)
-                }
-                guard fclose(handle) == 0 else { throw failure(full) }
+                written.append((full, handle))
+                let count = file.bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+                guard count == file.bytes.count, fflush(handle) == 0 else { throw failure(full) }
+            }
+            for file in written where fsync(fileno(file.handle)) != 0 { throw failure(file.path) }
+            while let file = written.popLast() {
+                guard fclose(file.handle) == 0 else { throw failure(file.path) }
             }
             let old = trimmed + ".old-\(getpid())"
             var info = stat()
