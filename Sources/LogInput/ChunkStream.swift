@@ -23,7 +23,7 @@ public final class ChunkStream {
     ///
     /// - Parameter depth: chunks read ahead; memory is about `(depth + 2) × chunkSize`.
     /// - Throws: `InputError.unreadable` when the system refuses a thread.
-    public init(chunker: sending LineChunker, depth: Int = 3) throws(InputError) {
+    public init(chunker: sending LineChunker, depth: Int = 4) throws(InputError) {
         let queue = BlockingQueue<Item>(capacity: depth)
         let spares = SpareBuffers()
         self.queue = queue

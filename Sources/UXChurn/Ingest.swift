@@ -304,8 +304,10 @@ final class WorkerPool {
     private let outboxes: [BlockingQueue<ChunkResult>]
     private let jobs: Int
     /// Each worker has at most this many chunks dealt and not taken back, so neither of its
-    /// queues ever fills and no thread waits on another in a cycle.
-    private let perWorker = 2
+    /// queues ever fills and no thread waits on another in a cycle. Five, not two: while the
+    /// hit stage sessionizes a burst (the first release past the reorder buffer's hold), the
+    /// workers parse ahead instead of waiting (plain corpus 325 → 305 ms; 15 MiB more memory).
+    private let perWorker = 5
     private var dealt = 0
     private var taken = 0
     private var exhausted = false
