@@ -4,6 +4,15 @@ import PackageDescription
 /// The pipeline, stage by stage: LogInput → LogParsing → (Sessions → Analysis) → Reports,
 /// composed by UXChurn and driven by the thin `uxchurn` executable. Reports renders the
 /// Mustache templates of `report-templates/`, embedded at build time by the EmbedTemplates plugin.
+/// Release builds link the Swift runtime and Foundation statically: the libraries Foundation's
+/// static archive needs, named because the modules were compiled against the shared ones.
+let staticRuntime = [
+    "-static-stdlib", "-Xlinker", "--start-group",
+    "-lFoundation", "-lFoundationEssentials", "-lFoundationInternationalization", "-lCoreFoundation",
+    "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
+    "-Xlinker", "--end-group",
+]
+
 let package = Package(
     name: "uxchurn",
     products: [
@@ -54,7 +63,9 @@ let package = Package(
             dependencies: [
                 "UXChurn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // Release builds carry the Swift runtime and Foundation (see README, "Building").
+            linkerSettings: [.unsafeFlags(staticRuntime, .when(configuration: .release))]
         ),
         .testTarget(name: "LogInputTests", dependencies: ["LogInput"]),
         .testTarget(name: "LogParsingTests", dependencies: ["LogParsing"]),
