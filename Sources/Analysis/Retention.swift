@@ -121,7 +121,7 @@ public struct VisitorActivity: Sendable, Codable {
             guard let last = last[visitor] else { continue }
             var list = Array(flat[starts[visitor]..<starts[visitor + 1]])
             // Insertion sort: a visitor is active on a few days.
-            for index in 1..<max(list.count, 1) {
+            for index in list.indices.dropFirst() {
                 let entry = list[index]
                 var place = index
                 while place > 0, list[place - 1].day > entry.day {

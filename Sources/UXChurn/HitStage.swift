@@ -102,7 +102,7 @@ public struct HitStage {
     func hashedVisitors(_ hasher: SipHash24) -> [UInt64: VisitorRecord] {
         let records = statistics.visitors.records()
         var out: [UInt64: VisitorRecord] = [:]
-        out.reserveCapacity(records.count)
+        out.reserveCapacity(visitors.count)
         for (id, key) in visitors.keys.enumerated() {
             guard id < records.count, let record = records[id] else { continue }
             // Each part, then a NUL: no two keys give the same bytes.

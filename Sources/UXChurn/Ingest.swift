@@ -127,9 +127,9 @@ public struct IngestOptions: Sendable {
 ///
 /// With `jobs` above 1, each input is read (and decompressed) on a thread of its own, a few
 /// chunks ahead, and its chunks are parsed on that many worker threads and taken back in chunk
-/// order; with `jobs` 1 everything runs on the calling thread. Inputs that cover the same hours (two servers' logs) are read side by side, the one
-/// furthest behind in time first, so hits can be released in time order while only minutes of
-/// them are held.
+/// order; with `jobs` 1 everything runs on the calling thread. Inputs that cover the same
+/// hours (two servers' logs) are read side by side, the one furthest behind in time first, so
+/// hits can be released in time order while only minutes of them are held.
 public struct Ingest {
     public var options: IngestOptions
     /// Called on the calling thread after each chunk: the progress bar and the memory guard.
@@ -208,10 +208,9 @@ public final class InputCursor {
     private(set) var consumed = 0
 
     private var serial: ChunkParser
-    private var stream: ChunkStream?
     private var workers: WorkerPool?
-    private var stdinChunker: LineChunker?
-    /// `--jobs 1`: the input is read (and inflated) on the calling thread too.
+    /// The chunks read on the calling thread: standard input's after the probe's, or a file's
+    /// with `--jobs 1`.
     private var chunker: LineChunker?
     private var replay: [LineChunk]
     private var replayFault: InputError?
@@ -225,7 +224,7 @@ public final class InputCursor {
         latestSeen = probe.firstTimestamp?.utcSeconds ?? .max
         replay = probe.replay
         replayFault = probe.replayFault
-        stdinChunker = probe.continuation
+        chunker = probe.continuation
     }
 
     /// Whether this input's first line is at or before `instant` (inputs without one: never,
@@ -236,16 +235,14 @@ public final class InputCursor {
     }
 
     func open() throws {
-        guard stdinChunker == nil else { return }
+        guard probe.continuation == nil else { return }  // standard input: the probe opened it
         let reader = try LogReader(probe.input)
         let chunker = LineChunker(reader: reader, chunkSize: options.chunkSize, maxLineLength: options.maxLineLength)
         guard options.jobs > 1 else {
             self.chunker = chunker
             return
         }
-        let stream = try ChunkStream(chunker: chunker)
-        self.stream = stream
-        workers = try WorkerPool(stream: stream, format: probe.format, options: options)
+        workers = try WorkerPool(stream: ChunkStream(chunker: chunker), format: probe.format, options: options)
     }
 
     /// The next chunk's result, in chunk order, with the worker that parsed it; nil at the end.
@@ -272,26 +269,19 @@ public final class InputCursor {
     }
 
     private func read() throws -> (ChunkResult, Int)? {
-        if let chunker = stdinChunker {
-            // Standard input: what the probe read, then the rest, on this thread.
-            if !replay.isEmpty {
-                var chunk = replay.removeFirst()
-                return (serial.parse(&chunk), 0)
-            }
-            if let fault = replayFault { replayFault = nil; throw fault }
-            guard var chunk = try chunker.next() else { return nil }
+        // Standard input: what the probe read comes first.
+        if !replay.isEmpty {
+            var chunk = replay.removeFirst()
             return (serial.parse(&chunk), 0)
         }
-        if let workers { return try workers.next() }
-        if let chunker {
-            guard var chunk = try chunker.next() else { return nil }
-            let result = serial.parse(&chunk)
-            chunker.recycle(chunk)
-            return (result, 0)
+        if let fault = replayFault {
+            replayFault = nil
+            throw fault
         }
-        guard let stream, var chunk = try stream.next() else { return nil }
+        if let workers { return try workers.next() }
+        guard let chunker, var chunk = try chunker.next() else { return nil }
         let result = serial.parse(&chunk)
-        stream.recycle(&chunk)
+        chunker.recycle(chunk)
         return (result, 0)
     }
 }
