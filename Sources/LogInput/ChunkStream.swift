@@ -30,10 +30,9 @@ public final class ChunkStream {
         self.spares = spares
         let started = startThread {
             while true {
-                for buffer in spares.take() { chunker.recycle(LineChunk(bytes: buffer, count: 0, overlongBefore: nil)) }
                 let item: Item
                 do throws(InputError) {
-                    if let chunk = try chunker.next() { item = .chunk(chunk) } else { item = .end }
+                    if let chunk = try chunker.next(reusing: spares) { item = .chunk(chunk) } else { item = .end }
                 } catch {
                     item = .failure(error)
                 }
@@ -72,9 +71,11 @@ public final class ChunkStream {
     }
 }
 
-/// Buffers handed back from the consumer to the reader thread.
+/// Buffers handed back from the threads that parse chunks to the one that reads them.
 public final class SpareBuffers: Sendable {
     private let buffers = Mutex<[[UInt8]]>([])
+
+    public init() {}
 
     /// Takes a processed chunk's buffer, leaving `chunk` empty so that no second reference makes
     /// the reader copy the buffer when it writes to it again.
@@ -95,5 +96,13 @@ public final class SpareBuffers: Sendable {
             defer { list.removeAll(keepingCapacity: true) }
             return list
         }
+    }
+}
+
+extension LineChunker {
+    /// The next chunk, read into a buffer handed back to `spares` when there is one.
+    public func next(reusing spares: SpareBuffers) throws(InputError) -> LineChunk? {
+        for buffer in spares.take() { recycle(LineChunk(bytes: buffer, count: 0, overlongBefore: nil)) }
+        return try next()
     }
 }

@@ -150,6 +150,43 @@ import Testing
         #expect(parallel.latest == serial.latest)
         #expect(serial.skippedSamples.count == 5)
     }
+
+    /// Two servers' logs of the same hours (the golden log's odd and even lines, the second
+    /// gzip and cut short) are read side by side by the shared workers: exactly the one-thread
+    /// figures, and the cut input's fault after the lines before it.
+    @Test(arguments: [2, 3])
+    func sideBySideInputsAgreeWithOneThread(jobs: Int) throws {
+        let scratch = Scratch()
+        let text = try String(contentsOfFile: fixtures + "/golden/access.log", encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        func half(_ parity: Int) -> String {
+            lines.indices.filter { $0 % 2 == parity }.map { String(lines[$0]) }.joined(separator: "\n") + "\n"
+        }
+        let plain = scratch.write("server-a.log", half(0))
+        var compressed = try GzipFileWriter.compress(Array(half(1).utf8))
+        compressed.removeLast(compressed.count / 3)
+        let cut = scratch.path + "/server-b.log.gz"
+        FileManager.default.createFile(atPath: cut, contents: Data(compressed))
+        let inputs = try InputResolver.resolve([cut, plain])
+        var options = IngestOptions(format: nil, ignore: [], bots: [])
+        options.chunkSize = 8192  // about a hundred chunks per input
+        options.maxLineLength = 4096
+        var serialHits = try HitStage(configuration: Configuration())
+        let serial = try Ingest(options: options).run(inputs, hits: &serialHits)
+        options.jobs = jobs
+        var parallelHits = try HitStage(configuration: Configuration())
+        let parallel = try Ingest(options: options).run(inputs, hits: &parallelHits)
+        #expect(serial.faults == [.truncatedGzip(file: cut, offset: compressed.count)])
+        #expect(parallel.faults == serial.faults)
+        #expect(serial.lines > lines.count / 2 + 100 && serial.lines < lines.count)
+        #expect(parallel.lines == serial.lines)
+        #expect(parallel.classes == serial.classes)
+        #expect(parallel.latest == serial.latest)
+        #expect(parallelHits.visitorCount == serialHits.visitorCount)
+        #expect(parallelHits.statistics.sessions == serialHits.statistics.sessions)
+        #expect(parallelHits.statistics.bounces == serialHits.statistics.bounces)
+        #expect(parallelHits.lateHits == serialHits.lateHits)
+    }
 }
 
 /// `auto` recognises each preset from the sample generator's lines in that preset.
