@@ -90,3 +90,15 @@ public final class BackgroundValue<Value: Sendable>: Sendable {
         return result.pop()
     }
 }
+
+/// Lowers the calling thread's scheduling priority by `steps` nice levels (Linux, where the
+/// nice value is per thread); elsewhere it does nothing. A thread cannot raise it back.
+public func lowerCurrentThreadPriority(by steps: Int32) {
+    #if os(Linux)
+    // PRIO_PROCESS with 0 names the calling thread on Linux.
+    errno = 0
+    let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+    guard errno == 0 else { return }
+    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(current + steps, 19))
+    #endif
+}

@@ -13,6 +13,10 @@ import Synchronization
 /// ahead. So two servers' logs read side by side on two cores keep two workers busy with no
 /// reader threads and only the chunks being parsed in memory, and one log keeps every worker
 /// busy on its chunks.
+///
+/// While a gzip input is inflated, the workers run ten nice levels below the run: inflating
+/// is the floor of the run's time, and the workers, one more thread than the cores left,
+/// preempted it (corpus `.gz`, two cores: 312 → 283 ms; `pigz -dc` 249 ms).
 final class WorkerPool {
     private let shared: PoolState
     let jobs: Int
@@ -45,6 +49,7 @@ final class WorkerPool {
     /// - Throws: `InputError.unreadable` when the system refuses a gzip input's reader thread.
     func add(_ chunker: sending LineChunker, gzip: Bool, format: LogFormat, options: IngestOptions) throws(InputError) -> Int {
         if gzip {
+            shared.inflating.store(true, ordering: .relaxed)
             return shared.add(PoolInput(source: .stream(try ChunkStream(chunker: chunker)), format: format, options: options))
         }
         return shared.add(PoolInput(source: .lines(chunker, SpareBuffers()), format: format, options: options))
@@ -133,6 +138,8 @@ private final class PoolState: Sendable {
     }
 
     let state = Mutex(State())
+    /// A gzip input was added: the workers step back for its reader thread.
+    let inflating = Atomic<Bool>(false)
     let workAvailable = DispatchSemaphore(value: 0)
     let resultAvailable = DispatchSemaphore(value: 0)
     let lookahead: Int
@@ -194,7 +201,12 @@ private final class PoolState: Sendable {
     /// A worker thread's loop: take a chunk, read it, parse it, leave the result.
     func work(as worker: Int) {
         var parsers: [Int: ChunkParser] = [:]
+        var steppedBack = false
         while true {
+            if !steppedBack, inflating.load(ordering: .relaxed) {
+                lowerCurrentThreadPriority(by: 10)
+                steppedBack = true
+            }
             enum Step { case stop, wait, read(Int, PoolInput, chunk: Int) }
             let step: Step = state.withLock { state in
                 if state.closed { return .stop }
