@@ -56,9 +56,9 @@ extension SessionStatistics {
             figures.pageViews = day.pageViews
             figures.bounces = day.bounces
             var all = LoadTimes()
-            for group in day.loadTimes.keys.sorted() {
-                guard let load = day.loadTimes[group], let p95 = load.percentileMilliseconds(95) else { continue }
-                figures.loadP95.append(GroupFigure(group: groupNames[Int(group)], milliseconds: p95))
+            for (group, load) in day.loadTimes.enumerated() {
+                guard let load, let p95 = load.percentileMilliseconds(95) else { continue }
+                figures.loadP95.append(GroupFigure(group: groupNames[group], milliseconds: p95))
                 all.merge(load)
             }
             figures.loadP95All = all.percentileMilliseconds(95)

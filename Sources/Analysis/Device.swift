@@ -40,3 +40,14 @@ public enum TrafficSource: String, Sendable, CaseIterable {
         self = .other
     }
 }
+
+extension Device {
+    /// The place of the device in `allCases`.
+    var index: Int {
+        switch self {
+        case .desktop: 0
+        case .mobile: 1
+        case .tablet: 2
+        }
+    }
+}

@@ -23,6 +23,11 @@ public struct VisitorDay: Sendable, Equatable, Codable {
         self.sessions = sessions
         self.purchaseSessions = purchaseSessions
     }
+
+    mutating func add(purchased: Bool) {
+        sessions += 1
+        if purchased { purchaseSessions += 1 }
+    }
 }
 
 /// A visitor's last session: when its last hit was, and how it ended.
@@ -74,8 +79,7 @@ public struct VisitorActivity: Sendable, Codable {
     }
 
     mutating func add(visitor: Int32, day: Int64, purchased: Bool, last session: LastSession) {
-        days[Self.key(visitor, day), default: VisitorDay()].sessions += 1
-        if purchased { days[Self.key(visitor, day), default: VisitorDay()].purchaseSessions += 1 }
+        days[Self.key(visitor, day), default: VisitorDay()].add(purchased: purchased)
         let index = Int(visitor)
         if index >= last.count { last.append(contentsOf: repeatElement(nil, count: index + 1 - last.count)) }
         last[index] = last[index].map { $0.later(session) } ?? session

@@ -186,8 +186,8 @@ public struct DayStatistics: Sendable, Codable {
     public var bounces = 0
     public var pageViews = 0
     public var visitors = Set<Int32>()
-    /// Load times of the configured page groups' views that day.
-    public var loadTimes: [Int32: LoadTimes] = [:]
+    /// Load times of the configured page groups' views that day, by group id (nil: no timed view).
+    public var loadTimes: [LoadTimes?] = []
     /// Per funnel, by the day its sessions started: sessions that reached the first step, and
     /// the last.
     public var funnelStarted: [Int] = []
@@ -202,7 +202,13 @@ public struct DayStatistics: Sendable, Codable {
         bounces += other.bounces
         pageViews += other.pageViews
         for visitor in other.visitors { self.visitors.insert(visitors(visitor)) }
-        for (group, load) in other.loadTimes { loadTimes[groups(group), default: LoadTimes()].merge(load) }
+        for (group, load) in other.loadTimes.enumerated() {
+            guard let load else { continue }
+            let mine = Int(groups(Int32(group)))
+            if mine >= loadTimes.count { loadTimes.append(contentsOf: repeatElement(nil, count: mine + 1 - loadTimes.count)) }
+            if loadTimes[mine] == nil { loadTimes[mine] = LoadTimes() }
+            loadTimes[mine]!.merge(load)  // set just above
+        }
         for index in funnelStarted.indices where index < other.funnelStarted.count {
             funnelStarted[index] += other.funnelStarted[index]
             funnelConverted[index] += other.funnelConverted[index]
@@ -285,13 +291,23 @@ public struct SessionStatistics: Sendable, Codable {
     /// Per day, in the order first seen; `dayIndex` finds a day's entry.
     private var dayList: [DayStatistics] = []
     private var dayIndex: [Int64: Int] = [:]
+    /// The day last looked up and its entry: most sessions start on the day of the one before.
+    private var lastDay = Int64.min
+    private var lastDayIndex = -1
     /// The day of each `dayList` entry.
     private var dayKeys: [Int64] = []
     /// Per calendar day (days since 1970-01-01, local), in date order.
     public var daysInOrder: [(day: Int64, statistics: DayStatistics)] {
         zip(dayKeys, dayList).map { (day: $0, statistics: $1) }.sorted { $0.day < $1.day }
     }
-    public private(set) var sessionsByDevice: [Device: Int] = [:]
+    /// Sessions per device, in `Device.allCases` order (an array: this is counted per session).
+    private var deviceSessions = [Int](repeating: 0, count: Device.allCases.count)
+    /// Sessions per device, for the devices seen.
+    public var sessionsByDevice: [Device: Int] {
+        var out: [Device: Int] = [:]
+        for (device, count) in zip(Device.allCases, deviceSessions) where count > 0 { out[device] = count }
+        return out
+    }
     /// Sessions by their first page view's referrer host id (-1: direct).
     public private(set) var sessionsByEntryHost: [Int32: Int] = [:]
     /// Referrer hosts of second and later page views, to infer the site's own host.
@@ -321,7 +337,13 @@ public struct SessionStatistics: Sendable, Codable {
     /// The entry of `day`, made when new.
     @inline(__always)
     private mutating func entry(_ day: Int64) -> Int {
-        if let index = dayIndex[day] { return index }
+        if day == lastDay, lastDayIndex >= 0 { return lastDayIndex }
+        lastDay = day
+        if let index = dayIndex[day] {
+            lastDayIndex = index
+            return index
+        }
+        lastDayIndex = dayList.count
         dayIndex[day] = dayList.count
         dayKeys.append(day)
         var new = DayStatistics()
@@ -343,11 +365,12 @@ public struct SessionStatistics: Sendable, Codable {
         let start = entry(startDay)
         dayList[start].sessions += 1
         durations.add(last.time - first.time)
-        sessionsByDevice[device, default: 0] += 1
+        deviceSessions[device.index] += 1
 
         var firstPage: Hit?
         var lastPage: Hit?
         var pathGroups: [Int32] = []
+        pathGroups.reserveCapacity(PagePath.steps)  // one allocation per session, not three
         var pathContinues = false
         // Later page views' referrers, counted per run of the same host (a session's pages
         // mostly refer to each other): one dictionary update per run, not per page view.
@@ -376,7 +399,13 @@ public struct SessionStatistics: Sendable, Codable {
                 groups[group].loadTimes.add(microseconds: hit.responseMicroseconds, apdexMicroseconds: apdexMicroseconds)
                 bucketViews[LoadBucket.index(microseconds: hit.responseMicroseconds)] += 1
                 if hit.group < configuredGroups {
-                    dayList[current].loadTimes[hit.group, default: LoadTimes()]
+                    // An array by group id, not a dictionary: this runs per timed page view.
+                    if group >= dayList[current].loadTimes.count {
+                        dayList[current].loadTimes.append(
+                            contentsOf: repeatElement(nil, count: group + 1 - dayList[current].loadTimes.count))
+                    }
+                    if dayList[current].loadTimes[group] == nil { dayList[current].loadTimes[group] = LoadTimes() }
+                    dayList[current].loadTimes[group]!  // set just above
                         .add(microseconds: hit.responseMicroseconds, apdexMicroseconds: apdexMicroseconds)
                 }
             }
@@ -487,7 +516,7 @@ extension SessionStatistics {
             let index = entry(day)
             dayList[index].merge(statistics, groups: maps.group, visitors: maps.visitor)
         }
-        sessionsByDevice.merge(other.sessionsByDevice, uniquingKeysWith: +)
+        for (index, count) in other.deviceSessions.enumerated() { deviceSessions[index] += count }
         for (host, count) in other.sessionsByEntryHost { sessionsByEntryHost[maps.host(host), default: 0] += count }
         for (host, count) in other.laterReferrerHosts { laterReferrerHosts[maps.host(host), default: 0] += count }
         for index in funnels.indices where index < other.funnels.count {

@@ -36,8 +36,11 @@ import Testing
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
+        // A binary that exits before reading all its input must fail its test, not kill the
+        // test runner with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
+        if let stdin { try? input.fileHandleForWriting.write(contentsOf: stdin) }
         try input.fileHandleForWriting.close()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
