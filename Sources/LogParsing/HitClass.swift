@@ -9,6 +9,7 @@ public enum HitClass: UInt8, Sendable, CaseIterable {
     case action
 
     /// Page views and actions are hits; the other classes are counted and set aside.
+    @inlinable
     public var isHit: Bool { self == .pageView || self == .action }
 }
 
@@ -24,7 +25,8 @@ public struct ClassCounts: Sendable, Equatable, Codable {
 
     public init() {}
 
-    @inline(__always)
+    /// Inlinable: called per line from the parser workers, in another module.
+    @inlinable
     public mutating func add(_ hitClass: HitClass) {
         switch hitClass {
         case .invalidRequest: invalidRequests += 1

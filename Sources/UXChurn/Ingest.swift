@@ -395,6 +395,8 @@ struct ChunkParser {
     var extras = ByteInterner(capacity: 1024)
     var hosts = ByteInterner(capacity: 256)
     private var sent = [0, 0, 0, 0, 0, 0]
+    /// Hits of the last chunk: room is made for about as many, so the list is not regrown.
+    private var lastHitCount = 0
 
     init(format: LogFormat, options: IngestOptions) throws {
         var cookie: String?
@@ -416,6 +418,7 @@ struct ChunkParser {
     mutating func parse(_ chunk: inout LineChunk) -> ChunkResult {
         var result = ChunkResult()
         result.consumed = chunk.consumed
+        result.hits.reserveCapacity(lastHitCount + lastHitCount / 8)
         if let long = chunk.overlongBefore {
             result.physicalLines = 1
             result.counts.lines = 1
@@ -423,6 +426,9 @@ struct ChunkParser {
             result.samples.append((1, Self.sampleText(long.prefix[...])))
         }
         let count = chunk.count
+        // Held here, so the per-line call does not retain and release it around each line
+        // (`fields`, written by the call, is a part of `self` too).
+        let parser = self.parser
         chunk.bytes.withUnsafeMutableBytes { raw in
             guard let base = raw.baseAddress else { return }
             var pos = 0
@@ -460,6 +466,7 @@ struct ChunkParser {
             }
         }
         result.newValues = takeNewValues()
+        lastHitCount = result.hits.count
         return result
     }
 
