@@ -125,19 +125,26 @@ import Testing
 }
 
 @Suite struct ParallelIngestTests {
-    /// Many small chunks over several workers give exactly the one-thread counts, period and
-    /// samples (with their line numbers).
-    @Test(arguments: [2, 3])
-    func workersAgreeWithOneThread(jobs: Int) throws {
-        let inputs = try InputResolver.resolve([fixtures + "/conformance/lines", fixtures + "/golden"])
-        var options = IngestOptions(format: nil, ignore: ["^/api/"], bots: [])
-        options.chunkSize = 8192  // hundreds of chunks
+    /// The inputs read on one thread and with `jobs` threads, in chunks of 8 KiB (hundreds).
+    func readTwice(_ inputs: [LogInputFile], ignore: [String] = [], jobs: Int) throws
+        -> (serial: IngestResult, serialHits: HitStage, parallel: IngestResult, parallelHits: HitStage) {
+        var options = IngestOptions(format: nil, ignore: ignore, bots: [])
+        options.chunkSize = 8192
         options.maxLineLength = 4096
         var serialHits = try HitStage(configuration: Configuration())
         let serial = try Ingest(options: options).run(inputs, hits: &serialHits)
         options.jobs = jobs
         var parallelHits = try HitStage(configuration: Configuration())
         let parallel = try Ingest(options: options).run(inputs, hits: &parallelHits)
+        return (serial, serialHits, parallel, parallelHits)
+    }
+
+    /// Many small chunks over several workers give exactly the one-thread counts, period and
+    /// samples (with their line numbers).
+    @Test(arguments: [2, 3])
+    func workersAgreeWithOneThread(jobs: Int) throws {
+        let inputs = try InputResolver.resolve([fixtures + "/conformance/lines", fixtures + "/golden"])
+        let (serial, serialHits, parallel, parallelHits) = try readTwice(inputs, ignore: ["^/api/"], jobs: jobs)
         #expect(parallelHits.visitorCount == serialHits.visitorCount)
         #expect(parallelHits.statistics.sessions == serialHits.statistics.sessions)
         #expect(parallelHits.statistics.bounces == serialHits.statistics.bounces)
@@ -167,15 +174,7 @@ import Testing
         compressed.removeLast(compressed.count / 3)
         let cut = scratch.path + "/server-b.log.gz"
         FileManager.default.createFile(atPath: cut, contents: Data(compressed))
-        let inputs = try InputResolver.resolve([cut, plain])
-        var options = IngestOptions(format: nil, ignore: [], bots: [])
-        options.chunkSize = 8192  // about a hundred chunks per input
-        options.maxLineLength = 4096
-        var serialHits = try HitStage(configuration: Configuration())
-        let serial = try Ingest(options: options).run(inputs, hits: &serialHits)
-        options.jobs = jobs
-        var parallelHits = try HitStage(configuration: Configuration())
-        let parallel = try Ingest(options: options).run(inputs, hits: &parallelHits)
+        let (serial, serialHits, parallel, parallelHits) = try readTwice(try InputResolver.resolve([cut, plain]), jobs: jobs)
         #expect(serial.faults == [.truncatedGzip(file: cut, offset: compressed.count)])
         #expect(parallel.faults == serial.faults)
         #expect(serial.lines > lines.count / 2 + 100 && serial.lines < lines.count)
