@@ -15,11 +15,10 @@ import Synchronization
 /// busy on its chunks.
 ///
 /// While a gzip input is inflated, the workers run ten nice levels below the run: inflating
-/// is the floor of the run's time, and the workers, one more thread than the cores left,
-/// preempted it (corpus `.gz`, two cores: 312 → 283 ms; `pigz -dc` 249 ms).
+/// is the floor of the run's time, and the workers, beside the hit stage and the statistics
+/// thread, took its core (corpus `.gz`, two cores: 312 → 283 ms; `pigz -dc` 249 ms).
 final class WorkerPool {
     private let shared: PoolState
-    let jobs: Int
     /// Each input has at most this many chunks taken and not handed back, so the workers run
     /// ahead of the hit stage (while it sessionizes a burst) without holding the whole input.
     private static let perWorker = 5
@@ -28,7 +27,6 @@ final class WorkerPool {
     ///
     /// - Throws: `InputError.unreadable` when the system refuses a thread.
     init(jobs: Int) throws(InputError) {
-        self.jobs = jobs
         shared = PoolState(lookahead: jobs * Self.perWorker)
         for worker in 0..<jobs {
             let shared = shared
@@ -268,14 +266,14 @@ private final class PoolState: Sendable {
     func next(of number: Int) throws(InputError) -> (ChunkResult, Int)? {
         while true {
             let item: Item? = state.withLock { state in
-                guard var input = state.inputs[number] else { return .end }
-                guard let item = input.results.removeValue(forKey: input.handedBack) else {
-                    state.awaited = (number, input.handedBack)
+                // Changed in place: a copy of the input's state would copy its results.
+                guard let chunk = state.inputs[number]?.handedBack else { return .end }
+                guard let item = state.inputs[number]?.results.removeValue(forKey: chunk) else {
+                    state.awaited = (number, chunk)
                     return nil
                 }
-                input.handedBack += 1
                 switch item {
-                case .result: state.inputs[number] = input
+                case .result: state.inputs[number]?.handedBack += 1
                 case .failure, .end: state.inputs[number] = nil
                 }
                 wakeWorkers(&state)
