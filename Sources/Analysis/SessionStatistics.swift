@@ -206,8 +206,11 @@ public struct DayStatistics: Sendable, Codable {
             guard let load else { continue }
             let mine = Int(groups(Int32(group)))
             if mine >= loadTimes.count { loadTimes.append(contentsOf: repeatElement(nil, count: mine + 1 - loadTimes.count)) }
-            if loadTimes[mine] == nil { loadTimes[mine] = LoadTimes() }
-            loadTimes[mine]!.merge(load)  // set just above
+            if loadTimes[mine]?.merge(load) == nil {
+                var fresh = LoadTimes()
+                fresh.merge(load)
+                loadTimes[mine] = fresh
+            }
         }
         for index in funnelStarted.indices where index < other.funnelStarted.count {
             funnelStarted[index] += other.funnelStarted[index]
@@ -404,9 +407,13 @@ public struct SessionStatistics: Sendable, Codable {
                         dayList[current].loadTimes.append(
                             contentsOf: repeatElement(nil, count: group + 1 - dayList[current].loadTimes.count))
                     }
-                    if dayList[current].loadTimes[group] == nil { dayList[current].loadTimes[group] = LoadTimes() }
-                    dayList[current].loadTimes[group]!  // set just above
-                        .add(microseconds: hit.responseMicroseconds, apdexMicroseconds: apdexMicroseconds)
+                    // Added in place; only the group's first timed view of the day makes its histogram.
+                    if dayList[current].loadTimes[group]?
+                        .add(microseconds: hit.responseMicroseconds, apdexMicroseconds: apdexMicroseconds) == nil {
+                        var load = LoadTimes()
+                        load.add(microseconds: hit.responseMicroseconds, apdexMicroseconds: apdexMicroseconds)
+                        dayList[current].loadTimes[group] = load
+                    }
                 }
             }
             if index + 1 < hits.count { groups[group].secondsOnPage.add(hits[index + 1].time - hit.time) }

@@ -234,8 +234,8 @@ private final class PoolState: Sendable {
                     if parsers[number] == nil {
                         parsers[number] = try? ChunkParser(format: input.format, options: input.options)
                     }
-                    if parsers[number] != nil {
-                        item = .result(parsers[number]!.parse(&lines), worker: worker)
+                    if let result = parsers[number]?.parse(&lines) {
+                        item = .result(result, worker: worker)
                     } else {
                         // The input's regexes compiled for its first parser already; this is not expected.
                         item = .failure(.unreadable(path: "-", reason: "a parser could not be set up"))
