@@ -249,9 +249,11 @@ public struct HitStage {
         } else {
             statistics.add(session, device: device)
         }
-        if advice != nil {
-            let paths = self.paths
-            advice?.add(session) { paths.string(of: $0) }
+        // Taken out and put back: neither the collector nor the path interner is copied (a
+        // copy retained and released each of their buffers, per session).
+        if var collector = advice.take() {
+            collector.add(session) { paths.string(of: $0) }
+            advice = collector
         }
     }
 
