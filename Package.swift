@@ -37,13 +37,15 @@ let package = Package(
             pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"])]
         ),
+        // renameat2(RENAME_EXCHANGE), which Glibc's Swift module does not declare.
+        .target(name: "CSystemCalls"),
         .target(name: "LogInput", dependencies: ["CZlib", "CLibdeflate"]),
         .target(name: "LogParsing", dependencies: []),
         .target(name: "Sessions", dependencies: ["LogParsing"]),
         .target(name: "Analysis", dependencies: ["Sessions", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(
             name: "Reports",
-            dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["CSystemCalls", .product(name: "Mustache", package: "swift-mustache")],
             plugins: ["EmbedTemplates"]
         ),
         // Build time: report-templates/*.mustache become Swift string literals in Reports.

@@ -73,6 +73,7 @@ public final class HistoryStore {
         self.path = path
         let existed = Self.size(of: path).map { $0 > 0 } ?? false
         if existed { try Self.checkHeader(path) }
+        lock = try Self.lock(path, waitSeconds: waitSeconds)
         var configuration = Configuration()
         configuration.busyMode = .timeout(waitSeconds)
         configuration.label = "uxchurn-state"
@@ -115,6 +116,37 @@ public final class HistoryStore {
     }
 
     private let waitSeconds: Double
+    /// A descriptor of the state file holding an exclusive `flock` for the store's lifetime: a
+    /// second run waits from its start, not only for the write, so two runs never both commit
+    /// a night computed from the same history.
+    private let lock: Int32
+
+    deinit {
+        // SQLite holds no lock between transactions, so closing this descriptor (which drops
+        // the process's POSIX locks on the file) cannot take one from under it.
+        close(lock)
+    }
+
+    /// Takes the run's exclusive lock on the state file, waiting up to `waitSeconds`.
+    private static func lock(_ path: String, waitSeconds: Double) throws(HistoryError) -> Int32 {
+        let fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw HistoryError(description: "\(path): cannot open the state file: \(String(cString: strerror(errno)))")
+        }
+        var waited = 0.0
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, waited < waitSeconds else {
+                let reason = errno == EWOULDBLOCK
+                    ? "another uxchurn run is using the state file; waited \(Int(waitSeconds.rounded(.up))) s (--state-wait) and gave up; the state is as that run leaves it"
+                    : "cannot lock the state file: \(String(cString: strerror(errno)))"
+                close(fd)
+                throw HistoryError(description: "\(path): \(reason)")
+            }
+            usleep(50_000)
+            waited += 0.05
+        }
+        return fd
+    }
 
     /// An error of SQLite as the run reports it: a busy state names the other run.
     static func failure(_ path: String, _ error: Error, waited: Double) -> HistoryError {
@@ -149,30 +181,50 @@ public final class HistoryStore {
         return migrator
     }
 
+    /// How `--keep-days` prunes: the newest `count` days up to `anchor` stay.
+    public struct Retention: Sendable {
+        public var count: Int
+        /// The day counted back from: the run's own newest meaningful day (or its `--to`),
+        /// never the newest stored day, which one future-dated line could set.
+        public var anchor: Int64
+
+        public init(count: Int, anchor: Int64) {
+            self.count = count
+            self.anchor = anchor
+        }
+    }
+
     /// Stores a night and returns the whole history, in one transaction.
     ///
     /// Each day of the night replaces the stored day, except the night's first day when the
     /// state already has it (the oldest input rarely starts at midnight, so an earlier night saw
     /// more of it). Visitors' days are replaced the same way; last sessions keep the later one.
-    /// - Parameter keepDays: prune days (and visitors active only then) older than this many
-    ///   days before the newest stored day.
-    public func record(_ night: NightRecord, keepDays: Int? = nil, ranAt: String) throws(HistoryError) -> HistorySnapshot {
+    /// - Parameters:
+    ///   - keep: prune days (and visitors active only then) before the newest `count` days up
+    ///     to the anchor; a day this night wrote is never pruned.
+    ///   - beforeCommit: given the history as it will be; the night is committed only when it
+    ///     returns true (the report was written), else rolled back.
+    /// - Returns: the history, or nil when `beforeCommit` declined.
+    public func record(_ night: NightRecord, keep: Retention? = nil, ranAt: String,
+                       beforeCommit: (HistorySnapshot) -> Bool = { _ in true }) throws(HistoryError) -> HistorySnapshot? {
         do {
             return try queue.writeWithoutTransaction { db in
                 var snapshot: HistorySnapshot?
                 try db.inTransaction(.immediate) {
-                    snapshot = try Self.record(night, keepDays: keepDays, ranAt: ranAt, in: db)
+                    let stored = try Self.record(night, keep: keep, ranAt: ranAt, in: db)
                     if getenv("UXCHURN_TEST_KILL_IN_STATE_WRITE") != nil { kill(getpid(), SIGKILL) }
+                    guard beforeCommit(stored) else { return .rollback }
+                    snapshot = stored
                     return .commit
                 }
-                return snapshot!
+                return snapshot
             }
         } catch {
             throw Self.failure(path, error, waited: waitSeconds)
         }
     }
 
-    private static func record(_ night: NightRecord, keepDays: Int?, ranAt: String, in db: Database) throws -> HistorySnapshot {
+    private static func record(_ night: NightRecord, keep: Retention?, ranAt: String, in db: Database) throws -> HistorySnapshot {
         let lastDay = night.days.last?.day ?? Int64.min
         let previous = try String.fetchOne(db, sql: """
             SELECT headline FROM runs WHERE last_day < ? ORDER BY last_day DESC, id DESC LIMIT 1
@@ -223,11 +275,13 @@ public final class HistoryStore {
             try upsertVisitor.execute(arguments: [visitor, record.last.lastHit, Int(record.last.ending.rawValue)])
         }
         var pruned = 0
-        if let keepDays, let newest = try Int64.fetchOne(db, sql: "SELECT max(day) FROM days") {
-            let cutoff = newest - Int64(keepDays) + 1
-            pruned = try Int.fetchOne(db, sql: "SELECT count(*) FROM days WHERE day < ?", arguments: [cutoff]) ?? 0
-            try db.execute(sql: "DELETE FROM days WHERE day < ?", arguments: [cutoff])
-            try db.execute(sql: "DELETE FROM visitor_days WHERE day < ?", arguments: [cutoff])
+        if let keep {
+            let cutoff = keep.anchor - Int64(keep.count) + 1
+            let oldestWritten = writtenDays.min() ?? .max
+            let prunedBefore = min(cutoff, oldestWritten)  // every day this night wrote stays
+            pruned = try Int.fetchOne(db, sql: "SELECT count(*) FROM days WHERE day < ?", arguments: [prunedBefore]) ?? 0
+            try db.execute(sql: "DELETE FROM days WHERE day < ?", arguments: [prunedBefore])
+            try db.execute(sql: "DELETE FROM visitor_days WHERE day < ?", arguments: [prunedBefore])
             try db.execute(sql: "DELETE FROM visitors WHERE visitor NOT IN (SELECT visitor FROM visitor_days)")
         }
         return HistorySnapshot(days: try Self.days(db), visitors: try Self.visitors(db), previousHeadline: previousHeadline,

@@ -84,10 +84,14 @@ public final class BackgroundValue<Value: Sendable>: Sendable {
         inline = Mutex(value)
     }
 
-    /// The value; call once.
+    /// The value, waiting for it the first time.
     public func wait() -> Value {
-        if let value = inline.withLock({ $0.take() }) { return value }
-        return result.pop()
+        inline.withLock { stored in
+            if let stored { return stored }
+            let value = result.pop()
+            stored = value
+            return value
+        }
     }
 }
 

@@ -108,10 +108,14 @@ public struct Analysis {
     /// Whether any threshold is breached.
     public var breached: Bool { thresholds.contains { !$0.ok } }
 
-    /// Runs every stage over the inputs.
+    /// What a run does with its finished analysis before a `--state` history commits the night
+    /// (`report` writes its folder): when it fails, the history is left as it was.
+    public typealias Publish = (Analysis) throws(RunError) -> Void
+
+    /// Runs every stage over the inputs, then `publish`.
     ///
     /// - Throws: `RunError.configuration` or `.input`; gzip faults are returned in `ingest.faults`.
-    public static func run(_ options: RunOptions) throws(RunError) -> Analysis {
+    public static func run(_ options: RunOptions, publish: Publish? = nil) throws(RunError) -> Analysis {
         let configuration: Configuration
         if let given = options.configuration {
             configuration = given
@@ -128,9 +132,8 @@ public struct Analysis {
         }
         let ingest = try Self.ingest(inputs, into: &stage, configuration: configuration, options: options)
         try checkSkipped(ingest, options: options, inputs: inputs)
-        return try complete(stage.result(ingest: ingest), configuration: configuration, options: options, store: store) {
-            stage.hashedVisitors($0)
-        }
+        return try complete(stage.result(ingest: ingest), configuration: configuration, options: options, store: store,
+                            publish: publish) { stage.hashedVisitors($0) }
     }
 
     static func resolveInputs(_ names: [String]) throws(RunError) -> [LogInputFile] {
@@ -199,30 +202,56 @@ public struct Analysis {
     ///
     /// - Parameter hashedVisitors: each visitor's retention record under the state's keyed hash.
     static func complete(_ results: PartialResult, configuration: Configuration, options: RunOptions, store: HistoryStore?,
+                         publish: Publish? = nil,
                          hashedVisitors: (SipHash24) -> [UInt64: VisitorRecord]) throws(RunError) -> Analysis {
         let thresholds = ThresholdEvaluator.evaluate(configuration.thresholds, results: results)
         var analysis = Analysis(configuration: configuration, results: results, thresholds: thresholds)
         analysis.days = results.statistics.dayFigures(groupNames: results.groupNames)
         let ingest = results.ingest
         let end = periodEnd(options, ingest)
-        if let store {
-            let night = NightRecord(days: analysis.days, visitors: hashedVisitors(store.hasher),
-                                    headline: Headline.numbers(Headline.figures(analysis)), lines: ingest.lines)
-            let snapshot: HistorySnapshot
-            do {
-                snapshot = try store.record(night, keepDays: options.keepDays, ranAt: LogTimestamp(utcSeconds: Int64(time(nil)), offsetMinutes: 0).iso8601)
-            } catch {
-                throw .input(error.description)
-            }
-            analysis.history = snapshot
-            analysis.days = snapshot.days
-            let historyEnd = options.window.to == nil ? max(end, snapshot.visitors.map(\.last.lastHit).max() ?? end) : end
-            analysis.retention = RetentionFigures.compute(snapshot.visitors, end: historyEnd, inactiveDays: configuration.churnInactiveDays)
-        } else {
+        guard let store else {
             analysis.retention = RetentionFigures.compute(results.statistics.visitors.records().compactMap { $0 }, end: end,
                                                           inactiveDays: configuration.churnInactiveDays)
+            try publish?(analysis)
+            return analysis
         }
-        return analysis
+        let night = NightRecord(days: analysis.days, visitors: hashedVisitors(store.hasher),
+                                headline: Headline.numbers(Headline.figures(analysis)), lines: ingest.lines)
+        let keep = options.keepDays.flatMap { count in
+            retentionAnchor(analysis.days, options: options).map { HistoryStore.Retention(count: count, anchor: $0) }
+        }
+        var published: Result<Analysis, RunError>?
+        do {
+            _ = try store.record(night, keep: keep, ranAt: LogTimestamp(utcSeconds: Int64(time(nil)), offsetMinutes: 0).iso8601) { snapshot in
+                var complete = analysis
+                complete.history = snapshot
+                complete.days = snapshot.days
+                let historyEnd = options.window.to == nil ? max(end, snapshot.visitors.map(\.last.lastHit).max() ?? end) : end
+                complete.retention = RetentionFigures.compute(snapshot.visitors, end: historyEnd, inactiveDays: configuration.churnInactiveDays)
+                published = Result { () throws(RunError) in
+                    try publish?(complete)
+                    return complete
+                }
+                if case .success = published { return true }
+                return false
+            }
+        } catch {
+            throw .input(error.description)
+        }
+        guard let published else { throw .input("\(store.path): the night was not stored") }
+        return try published.get()
+    }
+
+    /// The day `--keep-days` counts back from: the last day before `--to`, else the newest day of
+    /// this run with at least 1% of its page views — a few lines dated in the future do not
+    /// move it. Nil when the run has no such day (then nothing is pruned).
+    static func retentionAnchor(_ days: [DayFigures], options: RunOptions) -> Int64? {
+        if let to = options.window.to {
+            let last = to.seconds - 1
+            return last >= 0 ? last / 86_400 : (last - 86_399) / 86_400
+        }
+        let views = days.reduce(0) { $0 + $1.pageViews }
+        return days.last { $0.pageViews > 0 && $0.pageViews * 100 >= views }?.day
     }
 
     /// The period's end for churn (SPEC.md §4.10): `--to`, else the last hit's instant.
@@ -321,20 +350,33 @@ public enum ReportJob {
         } else {
             templates = BackgroundValue { Result { () throws(RunError) in try Self.templates(nil) } }
         }
-        let analysis: Analysis
         do {
-            analysis = try Analysis.run(options)
+            let folder = try Self.folder(out, options: options)
+            return try Analysis.run(options) { analysis throws(RunError) in
+                try write(files(analysis, templates: templates.wait().get()), to: folder)
+            }
         } catch {
             // The thread is let finish: a process that exits under it can crash.
             _ = templates.wait()
             throw error
         }
-        let files = try files(analysis, templates: templates.wait().get())
+    }
+
+    /// The report folder `out`, checked before any log is read: a folder uxchurn did not write,
+    /// or one holding an input or the history file, is refused (exit 2).
+    static func folder(_ out: String, options: RunOptions) throws(RunError) -> ReportFolder {
         do {
-            try ReportFolder.write(files, to: out)
+            return try ReportFolder(out, protecting: options.inputs.filter { $0 != "-" } + [options.statePath].compactMap { $0 })
         } catch {
-            throw .input("\(error)")
+            throw error.isRefusal ? .configuration(error.description) : .input(error.description)
         }
-        return analysis
+    }
+
+    static func write(_ files: [(path: String, bytes: [UInt8])], to folder: ReportFolder) throws(RunError) {
+        do {
+            try folder.write(files)
+        } catch {
+            throw .input(error.description)
+        }
     }
 }

@@ -104,7 +104,7 @@ struct PartialDocument: Codable {
 public enum MergeJob {
     /// The analysis of the merged partials: thresholds, days, retention (and with `--state`,
     /// this night stored). `options.inputs` are the partial files.
-    public static func analysis(_ options: RunOptions) throws(RunError) -> Analysis {
+    public static func analysis(_ options: RunOptions, publish: Analysis.Publish? = nil) throws(RunError) -> Analysis {
         let configuration: Configuration
         if let given = options.configuration {
             configuration = given
@@ -126,7 +126,8 @@ public enum MergeJob {
         for (_, document) in documents { merged.merge(document.result) }
         try Analysis.checkSkipped(merged.ingest, options: options, inputs: [])
         let keys = merged.visitorKeys
-        return try Analysis.complete(merged, configuration: configuration, options: options, store: store) { hasher in
+        return try Analysis.complete(merged, configuration: configuration, options: options, store: store,
+                                     publish: publish) { hasher in
             var out: [UInt64: VisitorRecord] = [:]
             for (id, record) in merged.statistics.visitors.records().enumerated() {
                 if let record { out[hasher.hash(Array(keys[id].utf8))] = record }
@@ -138,14 +139,9 @@ public enum MergeJob {
     /// Merges and writes the report folder into `out`, whole or not at all.
     public static func run(_ options: RunOptions, out: String, templates folder: String? = nil) throws(RunError) -> Analysis {
         let templates = try ReportJob.templates(folder)
-        let analysis = try analysis(options)
-        do {
-            try ReportFolder.write(try ReportJob.files(analysis, templates: templates), to: out)
-        } catch let error as RunError {
-            throw error
-        } catch {
-            throw .input("\(error)")
+        let destination = try ReportJob.folder(out, options: options)
+        return try analysis(options) { analysis throws(RunError) in
+            try ReportJob.write(ReportJob.files(analysis, templates: templates), to: destination)
         }
-        return analysis
     }
 }

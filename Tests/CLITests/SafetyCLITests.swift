@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+/// The hard cases of real machines: `-o` never deletes what uxchurn did not write, a killed run
+/// leaves a whole report, the history survives odd dates and parallel runs.
+@Suite struct ReportFolderCLITests {
+    let cli = CLITests()
+    static let sample = CLITests.packageRoot + "/fixtures/sample"
+
+    func contents(_ folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+    }
+
+    @Test func aFolderOfTheUsersFilesIsRefusedUntouched() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/u/sub", withIntermediateDirectories: true)
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: dir + "/u/thesis.txt"))
+        let result = try cli.run(["report", "--quiet", "-o", dir + "/u", Self.sample])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("uxchurn did not write"), "\(result.stderr)")
+        #expect(contents(dir + "/u") == ["sub", "thesis.txt"])
+        // The current folder, too.
+        let here = try cli.run(["report", "--quiet", "-o", ".", Self.sample], in: dir + "/u")
+        #expect(here.status == 2)
+        #expect(contents(dir + "/u") == ["sub", "thesis.txt"])
+    }
+
+    @Test func theInputFolderAndTheStateFileAreNeverInsideTheReport() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: Self.sample, toPath: dir + "/L")
+        let logs = contents(dir + "/L")
+        let result = try cli.run(["report", "--quiet", "-o", dir + "/L", dir + "/L"])
+        #expect(result.status == 2)
+        #expect(contents(dir + "/L") == logs)
+        // An earlier report's folder may not hold this run's state file, even a new one.
+        #expect(try cli.run(["report", "--quiet", "-o", dir + "/rep", Self.sample]).status == 0)
+        let state = try cli.run(["report", "--quiet", "--state", dir + "/rep/state.db", "-o", dir + "/rep", Self.sample])
+        #expect(state.status == 2)
+        #expect(state.stderr.contains("rep/state.db"), "\(state.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/rep/state.db"))
+        // Nor an input read from inside it.
+        let input = try cli.run(["report", "--quiet", "-o", dir + "/rep", dir + "/rep/summary.json"])
+        #expect(input.status == 2)
+    }
+
+    @Test func anEarlierReportIsReplacedButNotAFileAddedToIt() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/empty", withIntermediateDirectories: true)
+        #expect(try cli.run(["report", "--quiet", "-o", dir + "/empty", Self.sample]).status == 0)
+        #expect(contents(dir + "/empty").contains(".uxchurn-report"))
+        #expect(try cli.run(["report", "--quiet", "-o", dir + "/empty", Self.sample]).status == 0)
+        #expect(contents(dir) == ["empty"], "no folder left beside the report")
+        try Data("deny from all\n".utf8).write(to: URL(fileURLWithPath: dir + "/empty/.htaccess"))
+        let result = try cli.run(["report", "--quiet", "-o", dir + "/empty", Self.sample])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(".htaccess"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/empty/.htaccess"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/empty/index.html"))
+    }
+
+    @Test func aSymbolicLinkIsFollowedOnlyToAReportFolder() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/mine", withIntermediateDirectories: true)
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: dir + "/mine/notes.txt"))
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: dir + "/mine")
+        #expect(try cli.run(["report", "--quiet", "-o", dir + "/link", Self.sample]).status == 2)
+        #expect(contents(dir + "/mine") == ["notes.txt"])
+        #expect(try cli.run(["report", "--quiet", "-o", dir + "/rep", Self.sample]).status == 0)
+        try FileManager.default.removeItem(atPath: dir + "/link")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: dir + "/rep")
+        #expect(try cli.run(["report", "--quiet", "-o", dir + "/link", Self.sample]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link") == dir + "/rep")
+        #expect(contents(dir + "/rep").contains("index.html"))
+    }
+
+    @Test func aRunKilledDuringTheSwapLeavesTheOldReportAndTheNextRunCleansUp() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try cli.run(["report", "--quiet", "-o", dir + "/rep", Self.sample]).status == 0)
+        let killed = try cli.run(["report", "--quiet", "-o", dir + "/rep", Self.sample],
+                                 environment: ["UXCHURN_TEST_KILL_IN_REPORT_WRITE": "1"])
+        #expect(killed.status == 128 + 9)
+        #expect(contents(dir + "/rep").contains("index.html"), "the old report stays whole")
+        #expect(contents(dir).contains { $0.hasPrefix(".rep.uxchurn-") })
+        #expect(try cli.run(["report", "--quiet", "-o", dir + "/rep", Self.sample]).status == 0)
+        #expect(contents(dir) == ["rep"], "the killed run's folder is gone")
+        // SIGTERM during the swap waits until the new report is in place. (The test runner's
+        // threads block SIGTERM, and a child inherits that: python unblocks it before exec.)
+        let stopped = Process()
+        stopped.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        stopped.arguments = ["python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM]); os.execv(sys.argv[1], sys.argv[1:])",
+                             CLITests.binary, "report", "--quiet", "-o", dir + "/rep", Self.sample]
+        stopped.environment = ProcessInfo.processInfo.environment.merging(["UXCHURN_TEST_KILL_IN_REPORT_WRITE": "TERM"]) { _, new in new }
+        try stopped.run()
+        stopped.waitUntilExit()
+        #expect(stopped.terminationReason == .uncaughtSignal && stopped.terminationStatus == SIGTERM)
+        #expect(contents(dir) == ["rep"])
+        #expect(contents(dir + "/rep").contains("summary.json"))
+    }
+}
+
+@Suite struct HistorySafetyCLITests {
+    let cli = CLITests()
+
+    func days(_ summary: String) throws -> [String] {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summary))) as? [String: Any]
+        return (json?["days"] as? [[String: Any]] ?? []).compactMap { $0["date"] as? String }
+    }
+
+    @Test func oneFutureDatedLineDoesNotPruneTheHistory() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let state = dir + "/state.db"
+        let sample = ReportFolderCLITests.sample
+        #expect(try cli.run(["report", "--quiet", "--state", state, "-o", dir + "/r", sample + "/access.log.2.gz"]).status == 0)
+        let before = try days(dir + "/r/summary.json")
+        var night = try Data(contentsOf: URL(fileURLWithPath: sample + "/access.log.1"))
+        let future = #"203.0.113.9 - - [04/Mar/2099:10:00:00 -0500] "GET / HTTP/1.1" 200 5120 "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/124.0" 120000"#
+        night.append(Data((future + "\n").utf8))
+        try night.write(to: URL(fileURLWithPath: dir + "/access.log.1"))
+        let result = try cli.run(["report", "--quiet", "--max-bad-lines", "100%", "--state", state, "--keep-days", "400",
+                                  "-o", dir + "/r", dir + "/access.log.1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let after = try days(dir + "/r/summary.json")
+        #expect(Set(before).isSubset(of: after))
+        #expect(after.last == "2099-03-04")
+    }
+
+    @Test func aSecondRunWaitsFromTheStartOfTheFirst() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let state = dir + "/state.db"
+        // The first run holds the state while it still reads its standard input.
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: CLITests.binary)
+        first.arguments = ["report", "--quiet", "--state", state, "-o", dir + "/a", "-"]
+        let input = Pipe()
+        first.standardInput = input
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: state), waited < 100 { usleep(50_000); waited += 1 }
+        usleep(300_000)
+        let second = try cli.run(["report", "--quiet", "--state", state, "--state-wait", "0.2", "-o", dir + "/b",
+                                  ReportFolderCLITests.sample])
+        #expect(second.status == 3)
+        #expect(second.stderr.contains("another uxchurn run is using the state file"), "\(second.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/b"))
+        try input.fileHandleForWriting.write(contentsOf: Data(contentsOf: URL(fileURLWithPath: ReportFolderCLITests.sample + "/access.log.1")))
+        try input.fileHandleForWriting.close()
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        let history = try cli.run(["history", "--state", state])
+        #expect(history.stdout.contains("1 night run"), "\(history.stdout)")
+    }
+}
