@@ -7,7 +7,11 @@ import Darwin
 /// One input as the user named it: a file, a member of a named folder, or standard input.
 public struct LogInputFile: Sendable, Hashable {
     public enum Location: Sendable, Hashable {
+        /// A regular file: opened once to probe its format, again to read it.
         case path(String)
+        /// A named pipe, a process substitution (`<(…)`), a character device: its bytes can be
+        /// read only once, so what the probe read is replayed.
+        case stream(String)
         case standardInput
     }
 
@@ -18,6 +22,12 @@ public struct LogInputFile: Sendable, Hashable {
     public init(name: String, location: Location) {
         self.name = name
         self.location = location
+    }
+
+    /// Whether the input's bytes can be read only once (standard input, a pipe, a device).
+    public var readsOnce: Bool {
+        if case .path = location { return false }
+        return true
     }
 
     /// The file's size in bytes (compressed, for gzip); 0 for standard input or when unknown.
@@ -62,8 +72,10 @@ public enum InputResolver {
                 for member in members {
                     inputs.append(LogInputFile(name: prefix + member, location: .path(prefix + member)))
                 }
-            } else {
+            } else if (info.st_mode & S_IFMT) == S_IFREG {
                 inputs.append(LogInputFile(name: argument, location: .path(argument)))
+            } else {
+                inputs.append(LogInputFile(name: argument, location: .stream(argument)))
             }
         }
         return inputs

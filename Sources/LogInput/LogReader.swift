@@ -51,7 +51,7 @@ public final class LogReader {
         case .standardInput:
             fd = STDIN_FILENO
             ownsDescriptor = false
-        case let .path(path):
+        case let .path(path), let .stream(path):
             let opened = open(path, O_RDONLY)
             guard opened >= 0 else {
                 if errno == ENOENT { throw .notFound(path: path) }

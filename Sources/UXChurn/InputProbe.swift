@@ -7,7 +7,7 @@ public struct InputProbe {
     public var input: LogInputFile
     public var format: LogFormat
     public var firstTimestamp: LogTimestamp?
-    /// For standard input, which can be read only once: what the probe read, and the rest.
+    /// For standard input and pipes, which can be read only once: what the probe read, and the rest.
     var replay: [LineChunk] = []
     var continuation: LineChunker?
     /// A fault the probe met in standard input, raised after `replay`.
@@ -42,7 +42,7 @@ public struct InputProbe {
             if parsed { first = fields.timestamp; break }
         }
         var probe = InputProbe(input: input, format: format, firstTimestamp: first)
-        if case .standardInput = input.location {
+        if input.readsOnce {
             probe.replay = chunks
             probe.continuation = chunker
             probe.replayFault = fault

@@ -277,7 +277,7 @@ public struct Analysis {
             message += "\n  \(sample.file):\(sample.line): \(sample.text.prefix(200))"
         }
         var suggestions: [String] = []
-        for input in inputs where input.location != .standardInput {
+        for input in inputs where !input.readsOnce {
             if let probe = try? InputProbe.probe(input, forced: nil) {
                 suggestions.append("\(input.name): \(probe.format.name)")
             }

@@ -158,3 +158,50 @@ import Testing
         #expect(history.stdout.contains("1 night run"), "\(history.stdout)")
     }
 }
+
+/// Inputs that are not regular files are read once: the format probe's bytes are replayed.
+@Suite struct StreamInputCLITests {
+    let cli = CLITests()
+    static let sample = ReportFolderCLITests.sample
+
+    func lines(_ folder: String) throws -> Int? {
+        try cli.input(folder)["lines"] as? Int
+    }
+
+    @Test func processSubstitutionsAreReadWhole() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let whole = try cli.run(["report", "--quiet", "-o", dir + "/files", Self.sample + "/access.log.1", Self.sample + "/access.log"])
+        #expect(whole.status == 0)
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+        shell.arguments = ["-c", #""$0" report --quiet -o "$1/both" <(cat "$2/access.log.1" "$2/access.log") && "$0" report --quiet -o "$1/head" <(head -100 "$2/access.log")"#,
+                           CLITests.binary, dir, Self.sample]
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0)
+        #expect(try lines(dir + "/both") == lines(dir + "/files"))
+        #expect(try lines(dir + "/head") == 100)
+    }
+
+    @Test func aNamedPipeIsReadOnceAndDoesNotHang() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(mkfifo(dir + "/fifo", 0o600) == 0)
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", #"cat "$0" > "$1""#, Self.sample + "/access.log.1", dir + "/fifo"]
+        try writer.run()
+        let result = try cli.run(["report", "--quiet", "-o", dir + "/r", dir + "/fifo"])
+        writer.waitUntilExit()
+        #expect(try cli.run(["report", "--quiet", "-o", dir + "/file", Self.sample + "/access.log.1"]).status == 0)
+        let expected = try #require(try lines(dir + "/file"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try lines(dir + "/r") == expected)
+        // /dev/stdin as a pipe, too.
+        let stdin = try cli.run(["report", "--quiet", "-o", dir + "/s", "/dev/stdin"],
+                                stdin: Data(contentsOf: URL(fileURLWithPath: Self.sample + "/access.log.1")))
+        #expect(stdin.status == 0, "\(stdin.stderr)")
+        #expect(try lines(dir + "/s") == expected)
+    }
+}

@@ -54,7 +54,7 @@ public enum MapJob {
         }
         var probes: [InputProbe] = []
         for input in inputs {
-            guard input.location != .standardInput else { throw .configuration("--plan needs files, not standard input") }
+            guard !input.readsOnce else { throw .configuration("--plan needs files, not standard input or a pipe") }
             do {
                 probes.append(try InputProbe.probe(input, forced: forced))
             } catch {
