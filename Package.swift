@@ -37,7 +37,8 @@ let package = Package(
             pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"])]
         ),
-        // renameat2(RENAME_EXCHANGE), which Glibc's Swift module does not declare.
+        // renameat2(RENAME_EXCHANGE), which Glibc's Swift module does not declare, and the
+        // arguments of a process started where /proc is not mounted.
         .target(name: "CSystemCalls"),
         .target(name: "LogInput", dependencies: ["CZlib", "CLibdeflate"]),
         .target(name: "LogParsing", dependencies: []),
@@ -63,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "uxchurn",
             dependencies: [
-                "UXChurn",
+                "UXChurn", "Reports", "CSystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds carry the Swift runtime and Foundation (see README, "Building").

@@ -62,7 +62,55 @@ public struct ReportTemplates: Sendable {
         for name in Self.required where library.getTemplate(named: name) == nil {
             throw TemplateError(description: "no \(name) template")
         }
+        try Self.checkPartials(sources)
         self.library = library
+    }
+
+    /// Every `{{> NAME}}` must name a template, and no partial may include itself, directly or
+    /// through others: the report's data is not nested, so such a loop would never end (the
+    /// Mustache library would recurse until the stack ran out).
+    static func checkPartials(_ sources: [(name: String, text: String, origin: String)]) throws(TemplateError) {
+        var includes: [String: [String]] = [:]
+        for source in sources {
+            for (partial, line) in partialReferences(source.text) {
+                guard sources.contains(where: { $0.name == partial }) else {
+                    throw TemplateError(description: "\(source.origin):\(line): {{> \(partial)}} names no template (no \(partial).mustache here or built in)")
+                }
+                includes[source.name, default: []].append(partial)
+            }
+        }
+        // Depth-first from each template; a name met again on the current path closes a loop.
+        var finished: Set<String> = []
+        func visit(_ name: String, path: [String]) throws(TemplateError) {
+            if let start = path.firstIndex(of: name) {
+                let loop = (path[start...] + [name]).joined(separator: " → ")
+                throw TemplateError(description: "the templates include each other in a loop: \(loop); a partial may not include itself")
+            }
+            guard !finished.contains(name) else { return }
+            for partial in includes[name] ?? [] { try visit(partial, path: path + [name]) }
+            finished.insert(name)
+        }
+        for source in sources { try visit(source.name, path: []) }
+    }
+
+    /// The names of the partials a template includes (`{{> NAME}}`), with their line numbers.
+    static func partialReferences(_ text: String) -> [(name: String, line: Int)] {
+        var found: [(String, Int)] = []
+        var line = 1
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            line += rest[..<open.lowerBound].reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
+            rest = rest[open.upperBound...]
+            guard let close = rest.range(of: "}}") else { break }
+            let tag = rest[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            if tag.hasPrefix(">") {
+                let name = tag.dropFirst().trimmingCharacters(in: .whitespaces)
+                if !name.isEmpty { found.append((name, line)) }
+            }
+            line += rest[..<close.lowerBound].reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
+            rest = rest[close.upperBound...]
+        }
+        return found
     }
 
     /// Renders one of the required templates.

@@ -300,6 +300,7 @@ extension QualityView: MustacheParent {
         case "botShare": return botShare
         case "faults": return faults
         case "hitsOutsideWindow": return hitsOutsideWindow
+        case "lateHits": return lateHits
         default: return nil
         }
     }

@@ -261,6 +261,8 @@ public struct QualityView: Sendable {
     public var botShare = ""
     public var faults: [String] = []
     public var hitsOutsideWindow: String?
+    /// Hits that came too far out of time order to be sessionized in place.
+    public var lateHits: String?
 
     public init() {}
 }

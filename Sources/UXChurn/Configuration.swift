@@ -208,7 +208,9 @@ private struct ConfigReader {
                 for (name, _, item) in try mapping(value, "session", allowed: ["timeout", "key"]) {
                     if name == "timeout" {
                         let seconds = try duration(item, "session.timeout")
-                        guard seconds > 0 else { throw fail(item, "session.timeout must be more than zero") }
+                        guard seconds >= 1, seconds <= 30 * 86_400 else {
+                            throw fail(item, "session.timeout must be from 1s to 30d")
+                        }
                         config.sessionTimeoutSeconds = seconds
                     } else {
                         config.sessionKey = try sessionKey(item)
@@ -278,7 +280,7 @@ private struct ConfigReader {
             case "load":
                 for (_, _, item) in try mapping(value, "load", allowed: ["apdex_t"]) {
                     let seconds = try duration(item, "load.apdex_t")
-                    guard seconds > 0 else { throw fail(item, "load.apdex_t must be more than zero") }
+                    guard seconds > 0, seconds <= 3600 else { throw fail(item, "load.apdex_t must be more than zero and at most 1h") }
                     config.apdexThresholdMilliseconds = seconds * 1000
                 }
             case "thresholds":
@@ -287,7 +289,9 @@ private struct ConfigReader {
             default:  // churn
                 for (_, _, item) in try mapping(value, "churn", allowed: ["inactive_days"]) {
                     let days = try number(item, "churn.inactive_days")
-                    guard days >= 1, days == days.rounded() else { throw fail(item, "churn.inactive_days must be a whole number of days, 1 or more") }
+                    guard days >= 1, days <= 36_500, days == days.rounded() else {
+                        throw fail(item, "churn.inactive_days must be a whole number of days from 1 to 36500")
+                    }
                     config.churnInactiveDays = Int(days)
                 }
             }

@@ -120,10 +120,12 @@ public struct HitStage {
 
     /// What the run's figures come from, with the ingest's line counts.
     func result(ingest: IngestResult) -> PartialResult {
-        PartialResult(ingest: ingest, statistics: statistics, groupNames: pageGroups.names,
-                      configuredGroups: pageGroups.configuredCount,
-                      hostNames: (0..<hosts.count).map { hosts.string(of: Int32($0)) }, visitorKeys: [],
-                      visitorCount: visitors.count, hitsOutsideWindow: hitsOutsideWindow, advice: advice)
+        var result = PartialResult(ingest: ingest, statistics: statistics, groupNames: pageGroups.names,
+                                   configuredGroups: pageGroups.configuredCount,
+                                   hostNames: (0..<hosts.count).map { hosts.string(of: Int32($0)) }, visitorKeys: [],
+                                   visitorCount: visitors.count, hitsOutsideWindow: hitsOutsideWindow, advice: advice)
+        result.lateHits = lateHits
+        return result
     }
 
     /// Distinct visitors among the hits.

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import LogInput
 import LogParsing
+import Reports
 
 /// A skipped line kept as an example (SPEC.md §4.1): the input, the 1-based physical line
 /// number in the decoded file, and its text (at most 512 bytes, invalid UTF-8 replaced).
@@ -539,7 +540,8 @@ struct ChunkParser {
         return values
     }
 
+    /// A skipped line's start as messages and reports show it: control bytes made visible.
     static func sampleText<C: Collection<UInt8>>(_ text: C) -> String {
-        String(decoding: text.prefix(LineChunker.samplePrefixLength), as: UTF8.self)
+        Escape.controls(String(decoding: text.prefix(LineChunker.samplePrefixLength), as: UTF8.self))
     }
 }

@@ -23,6 +23,9 @@ public struct PartialResult: Sendable {
     public var visitorCount: Int
     /// Hits left out by `--from` / `--to`.
     public var hitsOutsideWindow: Int
+    /// Hits that arrived after later hits of their input had been sessionized (an input out of
+    /// order by more than the reorder window): counted, in the order read.
+    public var lateHits = 0
     /// Per path family figures, when the run has no configuration of its own.
     var advice: AdviceCollector?
 
@@ -85,6 +88,7 @@ public struct PartialResult: Sendable {
         visitorCount = visitorKeys.count
         statistics.merge(other.statistics, maps: IdMaps(groups: groups, hosts: hosts, visitors: visitors))
         hitsOutsideWindow += other.hitsOutsideWindow
+        lateHits += other.lateHits
         if let theirs = other.advice { advice?.merge(theirs) }
     }
 }

@@ -112,7 +112,7 @@ public struct MemoryLimit {
             scale = factor
             break
         }
-        guard let value = Double(number), value > 0 else { return nil }
+        guard let value = Double(number), value > 0, value * scale < 0x1p62 else { return nil }  // 4 EiB
         return Int(value * scale)
     }
 }

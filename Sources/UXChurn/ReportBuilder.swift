@@ -385,19 +385,6 @@ public enum ReportBuilder {
         return view
     }
 
-    /// Control characters (binary junk in a log) shown as U+FFFD.
-    static func printable(_ text: Substring) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F {
-                out += "\u{FFFD}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
     static func qualityView(_ analysis: Analysis) -> QualityView {
         let ingest = analysis.ingest
         var view = QualityView()
@@ -408,7 +395,7 @@ public enum ReportBuilder {
         view.parsed = Format.count(ingest.parsed)
         view.skipped = Format.count(ingest.skipped)
         view.skippedShare = Format.percent(ratio(ingest.skipped, ingest.lines))
-        view.samples = ingest.skippedSamples.map { SampleRow(location: "\($0.file):\($0.line)", text: printable($0.text.prefix(300))) }
+        view.samples = ingest.skippedSamples.map { SampleRow(location: "\($0.file):\($0.line)", text: SampleRedaction.redacted(String($0.text.prefix(300)))) }
         let classes = ingest.classes
         let rows: [(String, Int)] = [
             ("page views", classes.pageViews), ("actions", classes.actions), ("bots", classes.botRequests),
@@ -419,6 +406,7 @@ public enum ReportBuilder {
         view.botShare = Format.percent(ratio(classes.botRequests, ingest.parsed))
         view.faults = ingest.faults.map(\.description)
         if analysis.results.hitsOutsideWindow > 0 { view.hitsOutsideWindow = Format.count(analysis.results.hitsOutsideWindow) }
+        if analysis.results.lateHits > 0 { view.lateHits = Format.count(analysis.results.lateHits) }
         return view
     }
 }

@@ -285,6 +285,9 @@ public struct Analysis {
         if !suggestions.isEmpty {
             message += "\n`--format auto` would pick: " + suggestions.joined(separator: ", ")
         }
+        for fault in ingest.faults {
+            message += "\nalso: \(fault.description)"
+        }
         throw .input(message)
     }
 }
@@ -324,14 +327,16 @@ public enum ReportJob {
         let page = BackgroundValue { Result { () throws(TemplateError) in try templates.render(view, template: "index.html") } }
         let markdown = Result { () throws(TemplateError) in try templates.render(view, template: "report.md") }
         let html = page.wait()
+        // Paths and names come from log lines: a control byte among them is shown as `\x1b`.
+        let lines: Set<Unicode.Scalar> = ["\n", "\t"]
         do throws(TemplateError) {
-            files.append(("index.html", Array(try html.get().utf8)))
-            files.append(("report.md", Array(try markdown.get().utf8)))
+            files.append(("index.html", Array(Escape.controls(try html.get(), keeping: lines).utf8)))
+            files.append(("report.md", Array(Escape.controls(try markdown.get(), keeping: lines).utf8)))
         } catch {
             throw .configuration(error.description)
         }
         for chart in view.charts {
-            files.append(("charts/\(chart.name).svg", Array(chart.svg(standalone: true).utf8)))
+            files.append(("charts/\(chart.name).svg", Array(Escape.controls(chart.svg(standalone: true), keeping: lines).utf8)))
         }
         files.append(("summary.json", Array(SummaryDocument.build(analysis).serialized().utf8)))
         return files

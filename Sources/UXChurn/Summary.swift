@@ -127,6 +127,7 @@ public enum SummaryDocument {
             ("pages_per_session", .rate(stats.pagesPerSession)),
             ("median_session_seconds", stats.durations.percentile(50).map { .int(Int($0)) } ?? .null),
             ("hits_outside_window", .int(analysis.results.hitsOutsideWindow)),
+            ("late_hits", .int(analysis.results.lateHits)),
             ("site_host", site.map { .string($0) } ?? .null),
             ("by_device", .object(Device.allCases.map { ($0.rawValue, .int(stats.sessionsByDevice[$0] ?? 0)) })),
             ("by_source", .object(TrafficSource.allCases.map { ($0.rawValue, .int(bySource[$0] ?? 0)) })),
@@ -249,7 +250,7 @@ public enum SummaryDocument {
             ("parsed", .int(ingest.parsed)),
             ("skipped", .int(ingest.skipped)),
             ("skipped_samples", .array(ingest.skippedSamples.map { sample in
-                .object([("file", .string(sample.file)), ("line", .int(sample.line)), ("text", .string(sample.text))])
+                .object([("file", .string(sample.file)), ("line", .int(sample.line)), ("text", .string(SampleRedaction.redacted(sample.text)))])
             })),
             ("invalid_requests", .int(classes.invalidRequests)),
             ("bot_requests", .int(classes.botRequests)),

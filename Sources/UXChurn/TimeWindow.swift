@@ -23,7 +23,7 @@ public struct TimeBound: Sendable, Equatable {
         }
         guard bytes.count >= 10, bytes[4] == 45, bytes[7] == 45,  // "-"
               let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              month >= 1, month <= 12, day >= 1, day <= 31 else { return nil }
+              month >= 1, month <= 12, day >= 1, day <= Self.days(inMonth: month, of: year) else { return nil }
         var local = CivilDate(year: year, month: month, day: day).daysSinceEpoch * 86_400
         var index = 10
         if index < bytes.count, bytes[index] == 84 || bytes[index] == 32 {  // "T" or " "
@@ -49,6 +49,12 @@ public struct TimeBound: Sendable, Equatable {
               let hours = number(index + 1..<index + 3), let minutes = number(index + 4..<index + 6) else { return nil }
         let offset = Int64(hours * 3600 + minutes * 60) * (bytes[index] == 45 ? -1 : 1)
         self.init(seconds: local - offset, isInstant: true)
+    }
+
+    /// 28 to 31: the next month's first day less this month's (2026-02-30 is no date).
+    static func days(inMonth month: Int, of year: Int) -> Int {
+        let next = month == 12 ? CivilDate(year: year + 1, month: 1, day: 1) : CivilDate(year: year, month: month + 1, day: 1)
+        return Int(next.daysSinceEpoch - CivilDate(year: year, month: month, day: 1).daysSinceEpoch)
     }
 
     public init(seconds: Int64, isInstant: Bool) {

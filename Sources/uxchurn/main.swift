@@ -1,5 +1,7 @@
 import ArgumentParser
 import LogParsing
+import Reports
+import CSystemCalls
 import UXChurn
 #if canImport(Glibc)
 import Glibc
@@ -62,8 +64,11 @@ struct AnalysisOptions: ParsableArguments {
             }
         }
         options.window = TimeWindow(from: from.flatMap(TimeBound.init), to: to.flatMap(TimeBound.init))
+        if let start = options.window.from, let end = options.window.to, start.isInstant == end.isInstant, start.seconds >= end.seconds {
+            throw ValidationError("--from \(from ?? "") is not before --to \(to ?? ""): the window would hold no hit")
+        }
         if let jobs {
-            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+            guard jobs >= 1, jobs <= 256 else { throw ValidationError("--jobs takes 1 to 256 threads, not \(jobs)") }
             options.jobs = jobs
         }
         guard let share = parseShare(maxBadLines) else {
@@ -72,9 +77,11 @@ struct AnalysisOptions: ParsableArguments {
         options.maxBadLineShare = share
         if let keepDays {
             guard state != nil else { throw ValidationError("--keep-days needs --state FILE") }
-            guard keepDays >= 1 else { throw ValidationError("--keep-days must be at least 1") }
+            guard keepDays >= 1, keepDays <= 36_500 else { throw ValidationError("--keep-days takes 1 to 36500 days, not \(keepDays)") }
         }
-        guard stateWait >= 0 else { throw ValidationError("--state-wait must be 0 or more seconds") }
+        guard stateWait >= 0, stateWait <= 86_400 else {
+            throw ValidationError("--state-wait takes 0 to 86400 seconds, not \(stateWait)")
+        }
         options.statePath = state
         options.keepDays = keepDays
         options.progress = quiet ? false : progress ? true : nil
@@ -166,7 +173,7 @@ struct MapCommand: ParsableCommand {
     var name: String?
 
     func run() throws {
-        guard rank >= 0 else { throw ValidationError("--rank must be 0 or more") }
+        guard rank >= 0, rank <= 1 << 40 else { throw ValidationError("--rank must be from 0 to \(1 << 40)") }
         var options = try analysis.runOptions()
         if plan {
             for name in try MapJob.plan(options.inputs, format: options.format) { print(name) }
@@ -320,7 +327,7 @@ struct SampleLogsCommand: ParsableCommand {
 
     func validate() throws {
         guard days >= 1, days <= 3660 else { throw ValidationError("--days must be 1 to 3660") }
-        guard visitors >= 1 else { throw ValidationError("--visitors must be at least 1") }
+        guard visitors >= 1, visitors <= 10_000_000 else { throw ValidationError("--visitors must be 1 to 10000000") }
     }
 
     func run() throws {
@@ -346,16 +353,34 @@ struct UXChurnCommand: ParsableCommand {
                       MapCommand.self, ReduceCommand.self, MergeCommand.self])
 }
 
+/// A message on stderr, whole (a NUL does not cut it) and with control characters visible.
 func printErr(_ message: String) {
-    var text = message
-    text.append("\n")
-    _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+    var bytes = Array(Escape.controls(message, keeping: ["\n", "\t"]).utf8)
+    bytes.append(0x0A)
+    var written = 0
+    while written < bytes.count {
+        let count = bytes[written...].withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        if count <= 0 { break }
+        written += count
+    }
 }
 
-/// Maps every failure to SPEC.md §1's exit codes: 2 usage or configuration, 3 input.
+/// The arguments after the program's name. Where `/proc` is not mounted, Swift's
+/// `CommandLine.arguments` is empty: then the ones the C runtime saved before `main`.
+func commandLineArguments() -> [String]? {
+    if !CommandLine.arguments.isEmpty { return Array(CommandLine.arguments.dropFirst()) }
+    guard let argv = uxchurn_saved_argv(), uxchurn_saved_argc() > 0 else { return nil }
+    return (1..<Int(uxchurn_saved_argc())).compactMap { argv[$0].map { String(cString: $0) } }
+}
+
+/// Maps every failure to the documented exit codes: 2 usage or configuration, 3 input.
 func main() -> Int32 {
+    guard let arguments = commandLineArguments() else {
+        printErr("uxchurn: error: cannot read the command line (is /proc mounted?)")
+        return 2
+    }
     do {
-        var command = try UXChurnCommand.parseAsRoot()
+        var command = try UXChurnCommand.parseAsRoot(arguments)
         try command.run()
         return 0
     } catch let error as RunError {

@@ -6,4 +6,10 @@
 /// cannot exchange).
 int uxchurn_exchange_paths(const char *first, const char *second);
 
+/// The process's arguments as the C runtime handed them to the program, saved before `main`.
+/// Swift's `CommandLine.arguments` reads `/proc/self/cmdline` on Linux and is empty where
+/// `/proc` is not mounted (a minimal container, a chroot); these are there all the same.
+int uxchurn_saved_argc(void);
+char *const *uxchurn_saved_argv(void);
+
 #endif
