@@ -41,7 +41,9 @@ let package = Package(
         // arguments of a process started where /proc is not mounted.
         .target(name: "CSystemCalls"),
         .target(name: "LogInput", dependencies: ["CZlib", "CLibdeflate"]),
-        .target(name: "LogParsing", dependencies: []),
+        // Configuration regexes run on RE2 (Debian libre2-dev): linear time on any path.
+        .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
+        .target(name: "LogParsing", dependencies: ["CRE2"]),
         .target(name: "Sessions", dependencies: ["LogParsing"]),
         .target(name: "Analysis", dependencies: ["Sessions", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(

@@ -1,23 +1,41 @@
-/// A configuration path regex (SPEC.md §4.2: searched unanchored, case-sensitively, in Swift's
-/// `Regex` syntax), with the literal text an anchored pattern must start with, so most paths
-/// are turned away by a prefix test before the regex engine runs.
-public struct PathPattern {
+import CRE2
+
+/// Why a configuration regex cannot be used.
+public struct PathPatternError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// A configuration path regex (searched unanchored, case-sensitively; PCRE-like syntax, checked
+/// by Swift's `Regex`), with the literal text an anchored pattern must start with, so most
+/// paths are turned away by a prefix test before the regex engine runs.
+///
+/// The matching itself runs on RE2, whose automata take time linear in the path whatever the
+/// pattern: a nested quantifier such as `^/(a+)+$` cannot stall a nightly run on a crafted URL,
+/// as a backtracking engine (Swift's `Regex` among them) would. The price: look-arounds and
+/// back-references, which need backtracking, are refused with a message.
+public struct PathPattern: Sendable {
     public let source: String
-    public let regex: Regex<AnyRegexOutput>
+    private let regex: CompiledRegex
     /// For `^/checkout/…`, [`/checkout/`]; for `^/(p|product)/…`, [`/p/`, `/product/`]: a path
     /// that starts with none of them cannot match.
     public let requiredPrefixes: [String]?
 
-    /// - Throws: the regex error when `source` does not compile.
-    public init(_ source: String) throws {
+    /// - Throws: `PathPatternError` saying why `source` does not compile.
+    public init(_ source: String) throws(PathPatternError) {
         self.source = source
-        regex = try Regex(source)
+        do {
+            _ = try Regex(source)
+        } catch {
+            throw PathPatternError(description: "is not a valid regex: \(error)")
+        }
+        regex = try CompiledRegex(source)
         requiredPrefixes = Self.alternativePrefixes(of: source) ?? Self.literalPrefix(of: source).map { [$0] }
     }
 
     public func matches(_ path: String) -> Bool {
         if let requiredPrefixes, !requiredPrefixes.contains(where: { path.hasPrefix($0) }) { return false }
-        return path.contains(regex)
+        var path = path
+        return path.withUTF8 { regex.search($0) }
     }
 
     static let metacharacters: Set<Character> = ["\\", "^", "$", ".", "|", "?", "*", "+", "(", ")", "[", "]", "{", "}"]
@@ -89,5 +107,32 @@ public struct PathPattern {
             }
         }
         return false
+    }
+}
+
+/// An RE2 regex, freed with its last reference; RE2 matches from several threads at once.
+final class CompiledRegex: @unchecked Sendable {
+    private let handle: OpaquePointer
+
+    init(_ pattern: String) throws(PathPatternError) {
+        var error = [CChar](repeating: 0, count: 256)
+        let bytes = Array(pattern.utf8)
+        let compiled = bytes.withUnsafeBufferPointer { pattern in
+            pattern.withMemoryRebound(to: CChar.self) { uxchurn_regex_compile($0.baseAddress, $0.count, &error, error.count) }
+        }
+        guard let compiled else {
+            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw PathPatternError(description: "cannot be matched in linear time (\(reason)); "
+                + "look-arounds (?=…) (?!…) (?<=…), back-references \\1 and possessive or atomic groups are not supported")
+        }
+        handle = compiled
+    }
+
+    deinit {
+        uxchurn_regex_free(handle)
+    }
+
+    func search(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        text.withMemoryRebound(to: CChar.self) { uxchurn_regex_search(handle, $0.baseAddress, $0.count) } == 1
     }
 }

@@ -1,3 +1,4 @@
+import LogParsing
 import Reports
 import Yams
 
@@ -170,9 +171,9 @@ private struct ConfigReader {
     func regex(_ node: Node, _ what: String) throws(ConfigurationError) -> String {
         let pattern = try string(node, what)
         do {
-            _ = try Regex(pattern)
+            _ = try PathPattern(pattern)
         } catch {
-            throw fail(node, "\(what) '\(pattern)' is not a valid regex: \(error)")
+            throw fail(node, "\(what) '\(pattern)' \(error.description)")
         }
         return pattern
     }

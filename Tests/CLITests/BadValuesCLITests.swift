@@ -159,3 +159,40 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir + "/r/summary.json"))
     }
 }
+
+/// Configuration regexes match in time linear in the path: a crafted URL cannot stall a run.
+@Suite struct RegexCLITests {
+    let cli = CLITests()
+
+    @Test func nestedQuantifiersDoNotStallTheRun() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/124.0"
+        let paths = ["/", "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "/p/" + String(repeating: "ab1", count: 30) + "-!", "/aaaa", "/p/shoe-red"]
+        let log = paths.enumerated().map { index, path in
+            "192.0.2.9 - - [03/Mar/2026:10:00:0\(index) -0500] \"GET \(path) HTTP/1.1\" 200 100 \"-\" \"\(agent)\" 1000\n"
+        }.joined()
+        try Data(log.utf8).write(to: URL(fileURLWithPath: dir + "/access.log"))
+        try Data("ignore: ['^/(a+)+$', '^/p/([a-z0-9]+-?)+$']\n".utf8).write(to: URL(fileURLWithPath: dir + "/uxchurn.yml"))
+        // A backtracking engine takes hours on these paths; a stall fails the test after a minute.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["60", CLITests.binary, "report", "--quiet", "-c", dir + "/uxchurn.yml", "-o", dir + "/r", dir + "/access.log"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let input = try cli.input(dir + "/r")
+        #expect(input["ignored_requests"] as? Int == 2)  // /aaaa and /p/shoe-red
+        #expect(input["page_views"] as? Int == 3)
+    }
+
+    @Test func lookAroundsAreRefusedWithTheYAMLLine() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data("pages:\n  - {name: a, path: '^/(?!admin)'}\n".utf8).write(to: URL(fileURLWithPath: dir + "/uxchurn.yml"))
+        let result = try cli.run(["report", "--quiet", "-c", dir + "/uxchurn.yml", "-o", dir + "/r", BadValuesCLITests.sample])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("uxchurn.yml:2:"), "\(result.stderr)")
+        #expect(result.stderr.contains("linear time"), "\(result.stderr)")
+    }
+}
