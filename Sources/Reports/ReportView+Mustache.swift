@@ -301,6 +301,8 @@ extension QualityView: MustacheParent {
         case "faults": return faults
         case "hitsOutsideWindow": return hitsOutsideWindow
         case "lateHits": return lateHits
+        case "foldedViews": return foldedViews
+        case "automaticGroupLimit": return automaticGroupLimit
         default: return nil
         }
     }

@@ -263,6 +263,9 @@ public struct QualityView: Sendable {
     public var hitsOutsideWindow: String?
     /// Hits that came too far out of time order to be sessionized in place.
     public var lateHits: String?
+    /// Page views of paths past the limit of automatic page groups, and that limit.
+    public var foldedViews: String?
+    public var automaticGroupLimit: String?
 
     public init() {}
 }

@@ -1,8 +1,16 @@
 import LogParsing
 
-/// Page groups (SPEC.md §4.5): the first configured rule whose regex matches a path, otherwise
-/// the normalised path. Each distinct path is matched once.
+/// Page groups: the first configured rule whose regex matches a path, otherwise the normalised
+/// path. Each distinct path is matched once.
+///
+/// Normalised paths become groups up to `automaticLimit` of them; the paths of any further
+/// group count together as `PageGroups.folded` ("other pages"). A scanner requesting a million
+/// unique URLs then costs a few bytes per path instead of a group each, while the configured
+/// groups, and the real pages (which have come long before the limit), keep exact figures.
 public struct PageGroups {
+    /// The name of the group past `automaticLimit`.
+    public static let folded = "other pages"
+    public static let defaultAutomaticLimit = 100_000
     public struct Rule {
         public var name: String
         public var pattern: PathPattern
@@ -14,10 +22,14 @@ public struct PageGroups {
     private var byName: [String: Int32] = [:]
     /// Path id → group id (-1: not looked at yet).
     private var groupOfPath: [Int32] = []
+    /// Groups of normalised paths made at most; past it, `folded`.
+    public let automaticLimit: Int
+    private var foldedGroup: Int32?
 
     /// - Throws: the error of the first regex that does not compile.
-    public init(rules: [(name: String, pattern: String)]) throws {
+    public init(rules: [(name: String, pattern: String)], automaticLimit: Int = defaultAutomaticLimit) throws {
         self.rules = try rules.map { Rule(name: $0.name, pattern: try PathPattern($0.pattern)) }
+        self.automaticLimit = automaticLimit
         names = rules.map(\.name)
         for (index, name) in names.enumerated() { byName[name] = Int32(index) }
     }
@@ -42,6 +54,12 @@ public struct PageGroups {
         for (index, rule) in rules.enumerated() where rule.pattern.matches(path) { return Int32(index) }
         let name = Self.normalise(path)
         if let id = byName[name] { return id }
+        if names.count - rules.count >= automaticLimit {
+            if let foldedGroup { return foldedGroup }
+            foldedGroup = Int32(names.count)
+            names.append(Self.folded)
+            return Int32(names.count - 1)
+        }
         let id = Int32(names.count)
         names.append(name)
         byName[name] = id
@@ -50,9 +68,9 @@ public struct PageGroups {
 
     /// Each segment that is all digits, 8 or more hex digits, or an 8-4-4-4-12 UUID becomes `{id}`.
     public static func normalise(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: false).map { segment -> Substring in
-            isIdentifier(segment) ? "{id}" : segment
-        }.joined(separator: "/")
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard segments.contains(where: isIdentifier) else { return path }  // most paths: no new string
+        return segments.map { segment -> Substring in isIdentifier(segment) ? "{id}" : segment }.joined(separator: "/")
     }
 
     static func isIdentifier(_ segment: Substring) -> Bool {

@@ -79,10 +79,17 @@ struct AdviceCollector: Codable {
         if index >= familyOfPath.count {
             familyOfPath.append(contentsOf: repeatElement(-1, count: index + 1 - familyOfPath.count))
         }
-        let id = familyID(named: Self.family(of: text(path)))
+        var name = Self.family(of: text(path))
+        // Past this many families (a scanner's unique URLs) the rest share one, never proposed.
+        if familyIndex[name] == nil, families.count >= Self.familyLimit { name = Self.foldedFamily }
+        let id = familyID(named: name)
         familyOfPath[index] = id
         return id
     }
+
+    static let familyLimit = PageGroups.defaultAutomaticLimit
+    static let foldedFamily = ""
+
 
     private mutating func familyID(named name: String) -> Int {
         if let existing = familyIndex[name] { return existing }
@@ -123,7 +130,7 @@ public struct ConfigAdvice: Sendable {
         var ignore: [IgnoreRule] = []
         var candidates: [PageRule] = []
         var ignoredFamilies = Set<Int>()
-        for (index, name) in collector.families.enumerated() {
+        for (index, name) in collector.families.enumerated() where name != AdviceCollector.foldedFamily {
             let s = collector.statistics[index]
             guard s.views > 0 else { continue }
             let burst = Double(s.bursts) / Double(s.views)

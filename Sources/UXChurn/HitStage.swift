@@ -57,8 +57,9 @@ public struct HitStage {
     var mapOutput: MapOutput?
 
     /// - Throws: the error of a regex that does not compile.
-    public init(configuration: Configuration, maxDisorderSeconds: Int64 = 600) throws {
-        pageGroups = try PageGroups(rules: configuration.pages.map { ($0.name, $0.path) })
+    public init(configuration: Configuration, maxDisorderSeconds: Int64 = 600,
+                automaticGroupLimit: Int = PageGroups.defaultAutomaticLimit) throws {
+        pageGroups = try PageGroups(rules: configuration.pages.map { ($0.name, $0.path) }, automaticLimit: automaticGroupLimit)
         reorder = HitReorderBuffer(maxDisorder: maxDisorderSeconds)
         sessionizer = Sessionizer(timeoutSeconds: Int64(configuration.sessionTimeoutSeconds.rounded(.down)))
         let bits = Self.matcherBits(configuration)

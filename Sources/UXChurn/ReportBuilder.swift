@@ -407,6 +407,11 @@ public enum ReportBuilder {
         view.faults = ingest.faults.map(\.description)
         if analysis.results.hitsOutsideWindow > 0 { view.hitsOutsideWindow = Format.count(analysis.results.hitsOutsideWindow) }
         if analysis.results.lateHits > 0 { view.lateHits = Format.count(analysis.results.lateHits) }
+        let folded = SummaryDocument.foldedViews(analysis)
+        if folded > 0 {
+            view.foldedViews = Format.count(folded)
+            view.automaticGroupLimit = Format.count(PageGroups.defaultAutomaticLimit)
+        }
         return view
     }
 }

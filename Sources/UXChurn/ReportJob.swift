@@ -8,6 +8,7 @@ import History
 import LogInput
 import LogParsing
 import Reports
+import Sessions
 
 /// Why a run stopped, mapped by the executable to SPEC.md §1's exit codes.
 public enum RunError: Error, CustomStringConvertible {
@@ -63,6 +64,9 @@ public struct RunOptions: Sendable {
     public var progress: Bool? = nil
     /// `--max-memory`: resident bytes past which the run stops (exit 3).
     public var maxMemoryBytes: Int?
+    /// Page groups made of normalised paths at most; the paths of any further one count as
+    /// "other pages" (the tests lower it).
+    var automaticGroupLimit = PageGroups.defaultAutomaticLimit
 
     public init(inputs: [String]) {
         self.inputs = inputs
@@ -157,7 +161,7 @@ public struct Analysis {
 
     static func hitStage(_ configuration: Configuration, options: RunOptions) throws(RunError) -> HitStage {
         do {
-            var stage = try HitStage(configuration: configuration)
+            var stage = try HitStage(configuration: configuration, automaticGroupLimit: options.automaticGroupLimit)
             stage.window = options.window
             return stage
         } catch {

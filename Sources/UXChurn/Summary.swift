@@ -128,6 +128,7 @@ public enum SummaryDocument {
             ("median_session_seconds", stats.durations.percentile(50).map { .int(Int($0)) } ?? .null),
             ("hits_outside_window", .int(analysis.results.hitsOutsideWindow)),
             ("late_hits", .int(analysis.results.lateHits)),
+            ("other_pages_views", .int(foldedViews(analysis))),
             ("site_host", site.map { .string($0) } ?? .null),
             ("by_device", .object(Device.allCases.map { ($0.rawValue, .int(stats.sessionsByDevice[$0] ?? 0)) })),
             ("by_source", .object(TrafficSource.allCases.map { ($0.rawValue, .int(bySource[$0] ?? 0)) })),
@@ -161,14 +162,33 @@ public enum SummaryDocument {
         for index in 0..<min(configured, groups.count) where groups[index].views > 0 {
             rows.append(PageRow(name: names[index], stats: groups[index]))
         }
-        var others: [PageRow] = []
+        // The most viewed others (ties by name), chosen by index: a log of a million distinct
+        // paths has a million groups, whose statistics are not copied to pick fifty.
+        func before(_ a: Int, _ b: Int) -> Bool {
+            groups[a].views != groups[b].views ? groups[a].views > groups[b].views : names[a] < names[b]
+        }
+        var chosen: [Int] = []
         if groups.count > configured {
-            for index in configured..<groups.count where groups[index].views > 0 {
-                others.append(PageRow(name: names[index], stats: groups[index]))
+            for index in configured..<groups.count where groups[index].views > 0 && names[index] != PageGroups.folded {
+                if chosen.count == otherGroupsListed {
+                    guard let last = chosen.last, before(index, last) else { continue }
+                    chosen.removeLast()
+                }
+                let place = chosen.firstIndex { before(index, $0) } ?? chosen.count
+                chosen.insert(index, at: place)
             }
         }
-        others.sort { a, b in a.stats.views != b.stats.views ? a.stats.views > b.stats.views : a.name < b.name }
-        return rows + others.prefix(otherGroupsListed)
+        return rows + chosen.map { PageRow(name: names[$0], stats: groups[$0]) }
+    }
+
+    /// Page views of the paths past the limit of automatic page groups, counted as one group.
+    static func foldedViews(_ analysis: Analysis) -> Int {
+        let names = analysis.results.groupNames
+        let groups = analysis.results.statistics.groups
+        let configured = analysis.results.configuredGroups
+        guard let index = names.indices.last(where: { $0 >= configured && names[$0] == PageGroups.folded }),
+              index < groups.count else { return 0 }
+        return groups[index].views
     }
 
     static func page(_ row: PageRow) -> JSONValue {

@@ -1,5 +1,6 @@
 import Foundation
 import LogInput
+import Sessions
 import Testing
 @testable import UXChurn
 
@@ -213,5 +214,46 @@ import Testing
         let lines = Array(repeating: good, count: 80) + Array(repeating: junk, count: 20)
         // common and combined parse the same 80%: the one with more fields wins.
         #expect(FormatDetector.detect(lines).name == "combined")
+    }
+}
+
+/// A scanner's unique URLs cost little: past the limit of automatic page groups their paths
+/// count as "other pages", and the site's own groups keep their exact figures.
+@Suite struct FoldedGroupsTests {
+    @Test func theSitesGroupsAreExactWhenAScannersTailIsFolded() throws {
+        let scratch = Scratch()
+        let shop = try String(contentsOfFile: fixtures + "/sample/access.log.1", encoding: .utf8)
+        var lines = shop.split(separator: "\n").map(String.init)
+        // A scanner with a browser's agent requests 3,000 unique URLs through the day.
+        let stride = max(1, lines.count / 3000)
+        for index in (0..<3000).reversed() {
+            let at = min(lines.count - 1, 200 + index * stride / 2)
+            let time = lines[at].split(separator: "[")[1].split(separator: "]")[0]
+            lines.insert(#"203.0.113.66 - - [\#(time)] "GET /x\#(index)y\#(index * 7919 % 1000) HTTP/1.1" 404 120 "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0" 900"#,
+                         at: at + 1)
+        }
+        let log = scratch.write("access.log", lines.joined(separator: "\n") + "\n")
+        func pages(limit: Int) throws -> (pages: [[String: Any]], traffic: [String: Any]) {
+            var options = RunOptions(inputs: [log])
+            options.configuration = try Configuration.parse(yaml: ConfigurationPresets.generic, file: "generic")
+            options.automaticGroupLimit = limit
+            let analysis = try Analysis.run(options)
+            let json = try JSONSerialization.jsonObject(with: Data(SummaryDocument.build(analysis).serialized().utf8)) as? [String: Any]
+            return (json?["pages"] as? [[String: Any]] ?? [], json?["traffic"] as? [String: Any] ?? [:])
+        }
+        let whole = try pages(limit: PageGroups.defaultAutomaticLimit)
+        let folded = try pages(limit: 200)
+        #expect(whole.traffic["other_pages_views"] as? Int == 0)
+        #expect((folded.traffic["other_pages_views"] as? Int ?? 0) > 2000)
+        // Every group with more than one view (the scanner's have one each) is there, the same.
+        let real = whole.pages.filter { ($0["views"] as? Int ?? 0) > 1 }
+        #expect(real.count >= 5)
+        let foldedByName = Dictionary(uniqueKeysWithValues: folded.pages.map { ($0["group"] as? String ?? "", $0) })
+        for page in real {
+            let name = page["group"] as? String ?? ""
+            let other = try #require(foldedByName[name], "\(name) is missing")
+            #expect(NSDictionary(dictionary: page) == NSDictionary(dictionary: other), "\(name)")
+        }
+        #expect(!folded.pages.contains { $0["group"] as? String == PageGroups.folded })
     }
 }
