@@ -13,6 +13,15 @@ let staticRuntime = [
     "-Xlinker", "--end-group",
 ]
 
+/// `UXCHURN_FUZZ=1 swift build --product fuzz-…` (what `.ci/fuzz.sh` runs): the parsing and
+/// configuration code instrumented for libFuzzer and AddressSanitizer, the fuzz targets linked
+/// with libFuzzer. Scoped to these targets, not `-Xswiftc`, which would reach the build tool
+/// that embeds the templates too.
+let fuzzing = Context.environment["UXCHURN_FUZZ"] == "1"
+let fuzzInstrumented: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+let fuzzTarget: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("FUZZING")] : []
+let fuzzLinked: [LinkerSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+
 let package = Package(
     name: "uxchurn",
     products: [
@@ -43,7 +52,7 @@ let package = Package(
         .target(name: "LogInput", dependencies: ["CZlib", "CLibdeflate"]),
         // Configuration regexes run on RE2 (Debian libre2-dev): linear time on any path.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
-        .target(name: "LogParsing", dependencies: ["CRE2"]),
+        .target(name: "LogParsing", dependencies: ["CRE2"], swiftSettings: fuzzInstrumented),
         .target(name: "Sessions", dependencies: ["LogParsing"]),
         .target(name: "Analysis", dependencies: ["Sessions", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(
@@ -61,7 +70,8 @@ let package = Package(
             dependencies: [
                 "LogInput", "LogParsing", "Sessions", "Analysis", "Reports", "History",
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            swiftSettings: fuzzInstrumented
         ),
         .executableTarget(
             name: "uxchurn",
@@ -72,6 +82,13 @@ let package = Package(
             // Release builds carry the Swift runtime and Foundation (see README, "Building").
             linkerSettings: [.unsafeFlags(staticRuntime, .when(configuration: .release))]
         ),
+        // libFuzzer targets (.ci/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING; built
+        // plainly, each replays the files it is given).
+        .target(name: "FuzzSupport", dependencies: ["CSystemCalls"], swiftSettings: fuzzTarget),
+        .executableTarget(name: "fuzz-line-parser", dependencies: ["LogParsing", "FuzzSupport"],
+                          swiftSettings: fuzzTarget, linkerSettings: fuzzLinked),
+        .executableTarget(name: "fuzz-configuration", dependencies: ["UXChurn", "FuzzSupport"],
+                          swiftSettings: fuzzTarget, linkerSettings: fuzzLinked),
         .testTarget(name: "LogInputTests", dependencies: ["LogInput"]),
         .testTarget(name: "LogParsingTests", dependencies: ["LogParsing"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Analysis"]),

@@ -12,4 +12,6 @@ int uxchurn_exchange_paths(const char *first, const char *second);
 int uxchurn_saved_argc(void);
 char *const *uxchurn_saved_argv(void);
 
+#include "FuzzerDriver.h"
+
 #endif
