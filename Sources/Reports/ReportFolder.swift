@@ -61,7 +61,7 @@ public struct ReportFolder: Sendable {
             base = trimmed
         }
         guard !base.isEmpty, base != ".", base != ".." else {
-            throw Self.refusal(trimmed, "name the report folder itself, not . or ..")
+            throw Self.refusal(trimmed, "name a folder for the report, not /, . or ..")
         }
         var parentInfo = stat()
         guard stat(parent, &parentInfo) == 0, (parentInfo.st_mode & S_IFMT) == S_IFDIR else {

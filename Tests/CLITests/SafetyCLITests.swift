@@ -205,3 +205,31 @@ import Testing
         #expect(try lines(dir + "/s") == expected)
     }
 }
+
+/// A report that cannot be written (a full disk) leaves the history as it was.
+@Suite struct FullDiskCLITests {
+    let cli = CLITests()
+
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")))
+    func aFullDiskCommitsNothingToTheState() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/small", withIntermediateDirectories: true)
+        let state = dir + "/state.db"
+        // The report folder on a 64 KiB file system of its own, in a private mount namespace.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        shell.arguments = ["-m", "/bin/sh", "-c", #"mount -t tmpfs -o size=64k none "$1/small" && exec "$0" report --quiet --state "$1/state.db" -o "$1/small/rep" "$2""#,
+                           CLITests.binary, dir, ReportFolderCLITests.sample]
+        let err = Pipe()
+        shell.standardError = err
+        try shell.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 3, "\(message)")
+        #expect(message.contains("No space left on device"), "\(message)")
+        let history = try cli.run(["history", "--state", state])
+        #expect(history.status == 0, "\(history.stderr)")
+        #expect(history.stdout.contains("0 stored days, 0 nights run"), "\(history.stdout)")
+    }
+}
