@@ -1,4 +1,3 @@
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -73,7 +72,7 @@ public final class ChunkStream {
 
 /// Buffers handed back from the threads that parse chunks to the one that reads them.
 public final class SpareBuffers: Sendable {
-    private let buffers = Mutex<[[UInt8]]>([])
+    private let buffers = Locked<[[UInt8]]>([])
 
     public init() {}
 

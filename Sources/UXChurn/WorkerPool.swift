@@ -88,14 +88,14 @@ private enum ChunkSource {
 /// One input of the pool. Its source is behind a lock of its own, held by the one worker
 /// that reads a chunk, so the pool's lock is never held while reading.
 private final class PoolInput: Sendable {
-    let source: Mutex<ChunkSource>
+    let source: Locked<ChunkSource>
     let spares: SpareBuffers
     let format: LogFormat
     let options: IngestOptions
 
     init(source: consuming sending ChunkSource, format: LogFormat, options: IngestOptions) {
         spares = source.spares
-        self.source = Mutex(source)
+        self.source = Locked(source)
         self.format = format
         self.options = options
     }
@@ -135,7 +135,7 @@ private final class PoolState: Sendable {
         var lastRead: [Int: Int] = [:]
     }
 
-    let state = Mutex(State())
+    let state = Locked(State())
     /// A gzip input was added: the workers step back for its reader thread.
     let inflating = Atomic<Bool>(false)
     let workAvailable = DispatchSemaphore(value: 0)
