@@ -42,8 +42,11 @@ import Testing
         try process.run()
         if let stdin { try? input.fileHandleForWriting.write(contentsOf: stdin) }
         try input.fileHandleForWriting.close()
+        // Both pipes drained at once: a child that fills one while the other is read (a
+        // sanitizer's reports on stderr) would otherwise wait forever.
+        let errors = DrainedPipe(err)
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let errData = errors.wait()
         process.waitUntilExit()
         // Killed by a signal: 128 + the signal, as a shell reports it.
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
@@ -214,5 +217,24 @@ import Testing
         // The written file is what `check` then reads from the working folder.
         let check = try cli.run(["check", CLITests.packageRoot + "/fixtures/sample"], in: dir)
         #expect(check.status == 0, "\(check.stderr)")
+    }
+}
+
+/// A pipe read to its end on a thread of its own.
+final class DrainedPipe: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ pipe: Pipe) {
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }
