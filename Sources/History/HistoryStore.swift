@@ -68,12 +68,16 @@ public final class HistoryStore {
 
     /// Opens (or creates) the state.
     ///
-    /// - Parameter waitSeconds: how long to wait for another run holding the state.
-    public init(path: String, waitSeconds: Double = 60) throws(HistoryError) {
+    /// - Parameters:
+    ///   - waitSeconds: how long to wait for another run holding the state.
+    ///   - locking: hold the run's lock (`report`, `check`, `merge`); `history`, which only
+    ///     reads, does not, so it answers while a nightly run goes on.
+    public init(path: String, waitSeconds: Double = 60, locking: Bool = true) throws(HistoryError) {
         self.path = path
         let existed = Self.size(of: path).map { $0 > 0 } ?? false
         if existed { try Self.checkHeader(path) }
-        lock = try Self.lock(path, waitSeconds: waitSeconds)
+        // Released with the store, or, when a later step of this initialiser throws, at once.
+        lock = locking ? try StateLock(path, waitSeconds: waitSeconds) : nil
         var configuration = Configuration()
         configuration.busyMode = .timeout(waitSeconds)
         configuration.label = "uxchurn-state"
@@ -116,37 +120,8 @@ public final class HistoryStore {
     }
 
     private let waitSeconds: Double
-    /// A descriptor of the state file holding an exclusive `flock` for the store's lifetime: a
-    /// second run waits from its start, not only for the write, so two runs never both commit
-    /// a night computed from the same history.
-    private let lock: Int32
-
-    deinit {
-        // SQLite holds no lock between transactions, so closing this descriptor (which drops
-        // the process's POSIX locks on the file) cannot take one from under it.
-        close(lock)
-    }
-
-    /// Takes the run's exclusive lock on the state file, waiting up to `waitSeconds`.
-    private static func lock(_ path: String, waitSeconds: Double) throws(HistoryError) -> Int32 {
-        let fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw HistoryError(description: "\(path): cannot open the state file: \(String(cString: strerror(errno)))")
-        }
-        var waited = 0.0
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR, waited < waitSeconds else {
-                let reason = errno == EWOULDBLOCK
-                    ? "another uxchurn run is using the state file; waited \(Int(waitSeconds.rounded(.up))) s (--state-wait) and gave up; the state is as that run leaves it"
-                    : "cannot lock the state file: \(String(cString: strerror(errno)))"
-                close(fd)
-                throw HistoryError(description: "\(path): \(reason)")
-            }
-            usleep(50_000)
-            waited += 0.05
-        }
-        return fd
-    }
+    /// The run's exclusive lock on the state file (nil for a reader).
+    private let lock: StateLock?
 
     /// An error of SQLite as the run reports it: a busy state names the other run.
     static func failure(_ path: String, _ error: Error, waited: Double) -> HistoryError {
@@ -379,5 +354,38 @@ extension JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder
+    }
+}
+
+/// An exclusive `flock` on the state file, held from a run's start to its end: a second run
+/// waits for the whole first run, not only for its write, so two runs never both commit a night
+/// computed from the same history.
+final class StateLock {
+    private let descriptor: Int32
+
+    /// Takes the lock, waiting up to `waitSeconds`.
+    init(_ path: String, waitSeconds: Double) throws(HistoryError) {
+        descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw HistoryError(description: "\(path): cannot open the state file: \(String(cString: strerror(errno)))")
+        }
+        var waited = 0.0
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, waited < waitSeconds else {
+                let reason = errno == EWOULDBLOCK
+                    ? "another uxchurn run is using the state file; waited \(Int(waitSeconds.rounded(.up))) s (--state-wait) and gave up; the state is as that run leaves it"
+                    : "cannot lock the state file: \(String(cString: strerror(errno)))"
+                close(descriptor)
+                throw HistoryError(description: "\(path): \(reason)")
+            }
+            usleep(50_000)
+            waited += 0.05
+        }
+    }
+
+    deinit {
+        // SQLite holds no lock between transactions, so closing this descriptor (which drops
+        // the process's POSIX locks on the file) cannot take one from under it.
+        close(descriptor)
     }
 }

@@ -67,7 +67,15 @@ public struct ReportFolder: Sendable {
         guard stat(parent, &parentInfo) == 0, (parentInfo.st_mode & S_IFMT) == S_IFDIR else {
             throw Self.refusal(trimmed, "the folder \(parent) that would hold the report does not exist")
         }
-        try checkReplaceable()
+        guard access(parent, W_OK) == 0 else {
+            throw Self.refusal(trimmed, "cannot write in \(parent) (\(String(cString: strerror(errno)))), where the report is put together")
+        }
+        if case .empty = try checkReplaceable() {
+            var info = stat()
+            if stat(trimmed, &info) == 0, info.st_dev != parentInfo.st_dev {
+                throw Self.refusal(trimmed, "is a mount point, which cannot be swapped for a new report; name a folder inside it")
+            }
+        }
         if let real = Self.realPath(trimmed) {
             for protected in protecting {
                 guard let other = Self.realPath(protected) ?? Self.realPathOfNew(protected) else { continue }
@@ -77,6 +85,16 @@ public struct ReportFolder: Sendable {
             }
         }
         removeLeftovers()
+    }
+
+    /// Where `file` would lie inside the folder, relative to it (one subfolder at most); nil when
+    /// it lies elsewhere. `report --junit` writes such a file with the report, listed in its marker.
+    public static func relativePath(of file: String, inside folder: String) -> String? {
+        let folder = absolute(folder)
+        let full = absolute(file)
+        guard full.hasPrefix(folder == "/" ? "/" : folder + "/") else { return nil }
+        let relative = String(full.dropFirst(folder == "/" ? 1 : folder.count + 1))
+        return relative.split(separator: "/").count <= 2 ? relative : nil
     }
 
     /// What the folder holds now: nothing, an empty folder, or an earlier report's listed files.
@@ -97,7 +115,9 @@ public struct ReportFolder: Sendable {
         guard (info.st_mode & S_IFMT) == S_IFDIR else {
             throw Self.refusal(path, "exists and is not a folder; name a new folder, an empty one or an earlier report")
         }
-        let entries = Self.entries(path)
+        guard let entries = Self.entries(path) else {
+            throw Self.refusal(path, "cannot be read (\(String(cString: strerror(errno)))); it was left as it is")
+        }
         if entries.isEmpty { return .empty }
         guard let listed = Self.listedFiles(in: path) else {
             throw Self.refusal(path, "is a folder that uxchurn did not write (it has no \(Self.markerName) file) and is not empty; "
@@ -106,7 +126,16 @@ public struct ReportFolder: Sendable {
         let subfolders = Set(listed.compactMap(Self.folderOf))
         let allowed = Set(listed).union([Self.markerName]).union(subfolders)
         var found = entries
-        for sub in subfolders.sorted() { found += Self.entries(path + "/" + sub).map { sub + "/" + $0 } }
+        for sub in subfolders.sorted() where entries.contains(sub) {
+            // A real folder only: through a symbolic link, removing the listed names would
+            // remove someone else's files.
+            var info = stat()
+            guard lstat(path + "/" + sub, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
+                  let inside = Self.entries(path + "/" + sub) else {
+                throw Self.refusal(path, "holds \(sub), which is not a folder uxchurn wrote; the folder was left as it is")
+            }
+            found += inside.map { sub + "/" + $0 }
+        }
         for entry in found where !allowed.contains(entry) {
             throw Self.refusal(path, "holds \(entry), which uxchurn did not write; the folder was left as it is: "
                 + "move that file away or name another report folder")
@@ -118,8 +147,10 @@ public struct ReportFolder: Sendable {
     ///
     /// - Parameter files: relative paths (one level of subfolder allowed) and their bytes.
     public func write(_ files: [(path: String, bytes: [UInt8])]) throws(ReportWriteError) {
-        let signals = DeferredSignals()
-        defer { signals.deliver() }
+        try withSignalsDeferred { () throws(ReportWriteError) in try swapIn(files) }
+    }
+
+    private func swapIn(_ files: [(path: String, bytes: [UInt8])]) throws(ReportWriteError) {
         let staging = stagingPath(pid: getpid())
         Self.removeReport(at: staging)
         guard mkdir(staging, 0o755) == 0 else { throw failure(staging) }
@@ -164,27 +195,19 @@ public struct ReportFolder: Sendable {
     }
 
     /// Removes the hidden folders of earlier runs into this place that were killed before they
-    /// finished (their process is gone), and the `NAME.tmp-PID`/`NAME.old-PID` folders that
-    /// uxchurn 0.5 left in the same case when they hold nothing but report files.
+    /// finished (their process is gone). One killed between the two renames of the fallback
+    /// swap left the old report aside and no folder in place: it is put back first.
     private func removeLeftovers() {
         let hidden = ".\(base).uxchurn-"
-        for entry in Self.entries(parent) {
-            var pidText: Substring?
-            var legacy = false
-            if entry.hasPrefix(hidden) {
-                pidText = entry.dropFirst(hidden.count)
-                if pidText?.hasSuffix("-old") == true { pidText = pidText?.dropLast(4) }
-            } else if entry.hasPrefix(base + ".tmp-") || entry.hasPrefix(base + ".old-") {
-                pidText = entry.dropFirst(base.count + 5)
-                legacy = true
-            }
-            guard let pidText, let pid = Int32(pidText), pid > 0, !Self.isRunning(pid) else { continue }
-            let full = (parent == "." ? "" : parent == "/" ? "/" : parent + "/") + entry
-            if legacy {
-                Self.removeLegacyReport(at: full)
-            } else {
-                Self.removeReport(at: full)
-            }
+        let prefix = parent == "." ? "" : parent == "/" ? "/" : parent + "/"
+        for entry in Self.entries(parent) ?? [] where entry.hasPrefix(hidden) {
+            var pidText = entry.dropFirst(hidden.count)
+            let aside = pidText.hasSuffix("-old")
+            if aside { pidText = pidText.dropLast(4) }
+            guard let pid = Int32(pidText), pid > 0, !Self.isRunning(pid) else { continue }
+            var info = stat()
+            if aside, lstat(path, &info) != 0, errno == ENOENT, rename(prefix + entry, path) == 0 { continue }
+            Self.removeReport(at: prefix + entry)
         }
     }
 
@@ -253,26 +276,13 @@ public struct ReportFolder: Sendable {
         rmdir(folder)
     }
 
-    /// uxchurn 0.5's leftovers carry no marker: removed only when they hold nothing but the
-    /// files a report writes (`index.html`, `report.md`, `summary.json`, `charts/*.svg`).
-    static func removeLegacyReport(at folder: String) {
-        let top = entries(folder)
-        let charts = entries(folder + "/charts")
-        let known: Set<String> = ["index.html", "report.md", "summary.json", "charts"]
-        guard top.allSatisfy(known.contains), charts.allSatisfy({ $0.hasSuffix(".svg") }) else { return }
-        for name in charts { unlink(folder + "/charts/" + name) }
-        rmdir(folder + "/charts")
-        for name in top { unlink(folder + "/" + name) }
-        rmdir(folder)
-    }
-
     static func folderOf(_ relative: String) -> String? {
         relative.firstIndex(of: "/").map { String(relative[..<$0]) }
     }
 
-    /// The names in a folder, without `.` and `..`; empty when it cannot be read.
-    static func entries(_ folder: String) -> [String] {
-        guard let dir = opendir(folder) else { return [] }
+    /// The names in a folder, without `.` and `..`; nil when it cannot be read.
+    static func entries(_ folder: String) -> [String]? {
+        guard let dir = opendir(folder) else { return nil }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
@@ -288,6 +298,16 @@ public struct ReportFolder: Sendable {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
+    }
+
+    /// The path resolved as far as it exists, else made absolute from the current folder.
+    static func absolute(_ path: String) -> String {
+        if let real = realPath(path) ?? realPathOfNew(path) { return real }
+        var trimmed = path
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        if trimmed.hasPrefix("/") { return trimmed }
+        let here = realPath(".") ?? ""
+        return here + "/" + (trimmed.hasPrefix("./") ? String(trimmed.dropFirst(2)) : trimmed)
     }
 
     /// Where a file that does not exist yet would be: its folder resolved, then its name.
@@ -316,26 +336,31 @@ public struct ReportFolder: Sendable {
     }
 }
 
-/// While a report folder is swapped, SIGINT, SIGTERM and SIGHUP are held: the handler notes the
-/// signal, and `deliver` puts the previous handling back and raises it once the folder is whole.
-private final class DeferredSignals {
-    private static let held: [Int32] = [SIGINT, SIGTERM, SIGHUP]
-    /// The handling each signal had (nil: the default, `SIG_DFL`).
-    private var previous: [(number: Int32, handler: sighandler_t?)] = []
-
-    init() {
+/// Runs `body` with SIGINT, SIGTERM and SIGHUP held: a handler notes the signal, and once the
+/// outermost such call returns the previous handling is put back and the signal raised. The
+/// report folder's swap, and the history commit after the report, finish whole or not at all.
+/// Called from the run's main thread only.
+public func withSignalsDeferred<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+    deferralDepth += 1
+    if deferralDepth == 1 {
         pendingSignal = 0
-        previous = Self.held.map { ($0, signal($0, noteSignal)) }
+        previousHandlers = [SIGINT, SIGTERM, SIGHUP].map { ($0, signal($0, noteSignal)) }
     }
-
-    func deliver() {
-        for (number, handler) in previous { signal(number, handler) }
-        let pending = pendingSignal
-        if pending != 0 { raise(pending) }
+    defer {
+        deferralDepth -= 1
+        if deferralDepth == 0 {
+            for (number, handler) in previousHandlers { signal(number, handler) }
+            previousHandlers = []
+            if pendingSignal != 0 { raise(pendingSignal) }
+        }
     }
+    return try body()
 }
 
-/// The signal that arrived while a report folder was being swapped (0: none).
+nonisolated(unsafe) private var deferralDepth = 0
+/// The handling each held signal had (nil: the default, `SIG_DFL`).
+nonisolated(unsafe) private var previousHandlers: [(number: Int32, handler: sighandler_t?)] = []
+/// The signal that arrived while held (0: none).
 nonisolated(unsafe) private var pendingSignal: Int32 = 0
 
 private func noteSignal(_ number: Int32) {

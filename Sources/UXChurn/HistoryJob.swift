@@ -9,7 +9,7 @@ public enum HistoryJob {
         guard fileExists(path) else { throw .input("\(path): no such state file") }
         let contents: (runs: [StoredRun], days: [DayFigures], visitors: Int)
         do {
-            contents = try HistoryStore(path: path, waitSeconds: 5).contents()
+            contents = try HistoryStore(path: path, waitSeconds: 5, locking: false).contents()
         } catch {
             throw .input(error.description)
         }

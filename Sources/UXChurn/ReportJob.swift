@@ -226,7 +226,10 @@ public struct Analysis {
         }
         var published: Result<Analysis, RunError>?
         do {
-            _ = try store.record(night, keep: keep, ranAt: LogTimestamp(utcSeconds: Int64(time(nil)), offsetMinutes: 0).iso8601) { snapshot in
+            // Signals wait for the commit too: a report that shows a night the history lost
+            // would not be whole.
+            _ = try withSignalsDeferred { () throws(HistoryError) in
+                try store.record(night, keep: keep, ranAt: LogTimestamp(utcSeconds: Int64(time(nil)), offsetMinutes: 0).iso8601) { snapshot in
                 var complete = analysis
                 complete.history = snapshot
                 complete.days = snapshot.days
@@ -239,6 +242,7 @@ public struct Analysis {
                 if case .success = published { return true }
                 return false
             }
+            }
         } catch {
             throw .input(error.description)
         }
@@ -247,15 +251,20 @@ public struct Analysis {
     }
 
     /// The day `--keep-days` counts back from: the last day before `--to`, else the newest day of
-    /// this run with at least 1% of its page views — a few lines dated in the future do not
-    /// move it. Nil when the run has no such day (then nothing is pruned).
-    static func retentionAnchor(_ days: [DayFigures], options: RunOptions) -> Int64? {
+    /// this run with at least a tenth of the page views of its busiest day — a few lines dated
+    /// in the future do not make such a day, even on a quiet site. Never after tomorrow by the
+    /// clock (a `--to` in 2100, a future day as busy as any). Nil when the run has no such day
+    /// (then nothing is pruned).
+    static func retentionAnchor(_ days: [DayFigures], options: RunOptions, now: Int64 = Int64(time(nil))) -> Int64? {
+        let anchor: Int64?
         if let to = options.window.to {
             let last = to.seconds - 1
-            return last >= 0 ? last / 86_400 : (last - 86_399) / 86_400
+            anchor = last >= 0 ? last / 86_400 : (last - 86_399) / 86_400
+        } else {
+            let busiest = days.map(\.pageViews).max() ?? 0
+            anchor = days.last { $0.pageViews > 0 && $0.pageViews * 10 >= busiest }?.day
         }
-        let views = days.reduce(0) { $0 + $1.pageViews }
-        return days.last { $0.pageViews > 0 && $0.pageViews * 100 >= views }?.day
+        return anchor.map { min($0, now / 86_400 + 1) }
     }
 
     /// The period's end for churn (SPEC.md §4.10): `--to`, else the last hit's instant.
@@ -332,7 +341,7 @@ public enum ReportJob {
         let markdown = Result { () throws(TemplateError) in try templates.render(view, template: "report.md") }
         let html = page.wait()
         // Paths and names come from log lines: a control byte among them is shown as `\x1b`.
-        let lines: Set<Unicode.Scalar> = ["\n", "\t"]
+        let lines: Set<Unicode.Scalar> = ["\n", "\r", "\t"]  // a template may have CRLF line ends
         do throws(TemplateError) {
             files.append(("index.html", Array(Escape.controls(try html.get(), keeping: lines).utf8)))
             files.append(("report.md", Array(Escape.controls(try markdown.get(), keeping: lines).utf8)))
@@ -349,7 +358,11 @@ public enum ReportJob {
     /// Writes the report folder into `out`, whole or not at all.
     ///
     /// - Returns: the analysis, whose `ingest.faults` make the exit code 3 after writing.
-    public static func run(_ options: RunOptions, out: String, templates folder: String? = nil) throws(RunError) -> Analysis {
+    ///
+    /// - Parameter junit: `--junit FILE`; when the file lies inside `out`, it is written with the
+    ///   report (and listed as one of its files), else the caller writes it after.
+    public static func run(_ options: RunOptions, out: String, templates folder: String? = nil,
+                           junit: String? = nil) throws(RunError) -> Analysis {
         // A folder of templates is checked before any log is read; the embedded ones (known to
         // parse) are parsed on a second thread while the logs are.
         let templates: BackgroundValue<Result<ReportTemplates, RunError>>
@@ -361,8 +374,11 @@ public enum ReportJob {
         }
         do {
             let folder = try Self.folder(out, options: options)
+            let junitInside = junit.flatMap { ReportFolder.relativePath(of: $0, inside: out) }
             return try Analysis.run(options) { analysis throws(RunError) in
-                try write(files(analysis, templates: templates.wait().get()), to: folder)
+                var files = try files(analysis, templates: templates.wait().get())
+                if let junitInside { files.append((junitInside, Array(CheckJob.report(analysis).junit().utf8))) }
+                try write(files, to: folder)
             }
         } catch {
             // The thread is let finish: a process that exits under it can crash.
@@ -385,7 +401,7 @@ public enum ReportJob {
         do {
             try folder.write(files)
         } catch {
-            throw .input(error.description)
+            throw error.isRefusal ? .configuration(error.description) : .input(error.description)
         }
     }
 }

@@ -10,8 +10,9 @@ enum SampleRedaction {
         return String(decoding: maskedAddresses(bytes), as: UTF8.self)
     }
 
-    /// In a space-separated line the first two quoted fields are the request and the referrer;
-    /// every later one (the agent, and whatever a custom format adds) becomes `"…"`.
+    /// In a space-separated line the first quoted field is the request and stays; a later one
+    /// stays only when it is `-` or a URL (a referrer), so an agent becomes `"…"` wherever the
+    /// format puts it (with or without a referrer before it), and so does any other text.
     static func withoutLaterQuotedFields(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -25,7 +26,8 @@ enum SampleRedaction {
             }
             let end = closingQuote(bytes, after: index)
             quoted += 1
-            if quoted <= 2 {
+            let content = String(decoding: bytes[min(index + 1, bytes.count)..<min(end, bytes.count)], as: UTF8.self)
+            if quoted == 1 || isReferrer(content) {
                 out.append(contentsOf: bytes[index..<min(end + 1, bytes.count)])
             } else {
                 out.append(contentsOf: Array("\"…\"".utf8))
@@ -33,6 +35,11 @@ enum SampleRedaction {
             index = end + 1
         }
         return out
+    }
+
+    static func isReferrer(_ text: String) -> Bool {
+        guard !text.contains(" ") else { return false }
+        return text == "-" || text.hasPrefix("http://") || text.hasPrefix("https://") || text.hasPrefix("/")
     }
 
     /// In a JSON line, the string value of every key that names an agent becomes `"…"`.
@@ -110,9 +117,12 @@ enum SampleRedaction {
     }
 
     static func isAddress(_ token: ArraySlice<UInt8>) -> Bool {
-        let text = String(decoding: token, as: UTF8.self)
-        let colons = token.count { $0 == UInt8(ascii: ":") }
-        if colons >= 2 {
+        var text = String(decoding: token, as: UTF8.self)
+        while text.hasSuffix(".") || text.hasSuffix(":") { text.removeLast() }  // the end of a sentence
+        let colons = text.count { $0 == ":" }
+        if colons == 1, let colon = text.firstIndex(of: ":") {  // 192.0.2.7:8080
+            text = String(text[..<colon])
+        } else if colons >= 2 {
             return text.contains("::") || token.contains(where: isHexLetter) || colons >= 5
         }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)

@@ -2,7 +2,7 @@ import UXChurn
 import FuzzSupport
 
 /// libFuzzer's entry point: the bytes as a `uxchurn.yml`. A configuration error is the
-/// expected answer to most inputs; a trap is a finding. `bench/fuzz.sh` builds it with
+/// expected answer to most inputs; a trap is a finding. `.ci/fuzz.sh` builds it with
 /// `-sanitize=fuzzer`.
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzzConfiguration(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

@@ -4,8 +4,8 @@ import FuzzSupport
 /// libFuzzer's entry point: the bytes as one log line, parsed and classified under every preset,
 /// and, when they hold a line break, the first line as a custom format string and the rest as a
 /// line of it. Any trap is a finding. `.ci/fuzz.sh` builds it with libFuzzer.
-/// One classifier per preset, made once (its regexes compile once).
-nonisolated(unsafe) var classifiers = LogFormat.presets.compactMap {
+/// One classifier per preset, in preset order, made once (its regexes compile once).
+nonisolated(unsafe) var classifiers: [Classifier?] = LogFormat.presets.map {
     try? Classifier(format: $0, ignorePatterns: ["^/api/", "^/p/([a-z0-9]+-?)+$"], extraBotTokens: ["scanner"])
 }
 
@@ -17,7 +17,7 @@ func fuzzLineParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         var line = bytes
         line.withUnsafeMutableBytes { raw in
             guard LineParser(format: format).parse(raw, into: &fields), index < classifiers.count else { return }
-            _ = classifiers[index].classify(UnsafeRawBufferPointer(raw), fields)
+            _ = classifiers[index]?.classify(UnsafeRawBufferPointer(raw), fields)
         }
     }
     // The first line as a format string (Apache `%` or nginx `$`), the rest as a line of it.

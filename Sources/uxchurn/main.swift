@@ -120,8 +120,10 @@ struct Report: ParsableCommand {
     var templates: String?
 
     func run() throws {
-        let result = try ReportJob.run(try analysis.runOptions(), out: out, templates: templates)
-        try finishReport(result, out: out, quiet: analysis.quiet, junit: junit, failOnBreach: failOnBreach)
+        let result = try ReportJob.run(try analysis.runOptions(), out: out, templates: templates, junit: junit)
+        // A JUnit file inside the report folder was written with it.
+        let junitOutside = junit.flatMap { ReportFolder.relativePath(of: $0, inside: out) == nil ? $0 : nil }
+        try finishReport(result, out: out, quiet: analysis.quiet, junit: junitOutside, failOnBreach: failOnBreach)
     }
 }
 
@@ -173,7 +175,7 @@ struct MapCommand: ParsableCommand {
     var name: String?
 
     func run() throws {
-        guard rank >= 0, rank <= 1 << 40 else { throw ValidationError("--rank must be from 0 to \(1 << 40)") }
+        guard rank >= 0, rank <= Int(Int32.max) else { throw ValidationError("--rank must be from 0 to \(Int32.max)") }
         var options = try analysis.runOptions()
         if plan {
             for name in try MapJob.plan(options.inputs, format: options.format) { print(name) }

@@ -90,6 +90,7 @@ import Testing
         #expect(contents(dir) == ["rep"], "the killed run's folder is gone")
         // SIGTERM during the swap waits until the new report is in place. (The test runner's
         // threads block SIGTERM, and a child inherits that: python unblocks it before exec.)
+        let before = try FileManager.default.attributesOfItem(atPath: dir + "/rep/index.html")[.systemFileNumber] as? Int
         let stopped = Process()
         stopped.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         stopped.arguments = ["python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM]); os.execv(sys.argv[1], sys.argv[1:])",
@@ -99,7 +100,25 @@ import Testing
         stopped.waitUntilExit()
         #expect(stopped.terminationReason == .uncaughtSignal && stopped.terminationStatus == SIGTERM)
         #expect(contents(dir) == ["rep"])
-        #expect(contents(dir + "/rep").contains("summary.json"))
+        let after = try FileManager.default.attributesOfItem(atPath: dir + "/rep/index.html")[.systemFileNumber] as? Int
+        #expect(after != nil && after != before, "the new report is the one in place")
+    }
+
+    /// `--junit` into the report folder is written with the report, so the next night's run
+    /// still finds only files uxchurn wrote.
+    @Test func aJUnitFileInsideTheReportFolderIsPartOfTheReport() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for _ in 0..<2 {
+            let result = try cli.run(["report", "--quiet", "-c", CLITests.packageRoot + "/fixtures/check.yml",
+                                      "--junit", dir + "/rep/junit.xml", "-o", dir + "/rep", Self.sample])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        #expect(contents(dir + "/rep").contains("junit.xml"))
+        let marker = try String(contentsOfFile: dir + "/rep/.uxchurn-report", encoding: .utf8)
+        #expect(marker.split(separator: "\n").contains("junit.xml"))
+        let junit = try String(contentsOfFile: dir + "/rep/junit.xml", encoding: .utf8)
+        #expect(junit.contains("<testsuite"))
     }
 }
 
@@ -231,5 +250,39 @@ import Testing
         let history = try cli.run(["history", "--state", state])
         #expect(history.status == 0, "\(history.stderr)")
         #expect(history.stdout.contains("0 stored days, 0 nights run"), "\(history.stdout)")
+    }
+}
+
+/// A quiet site: one future-dated view among fifty is 2% of the night, yet moves nothing.
+@Suite struct QuietSiteHistoryCLITests {
+    let cli = CLITests()
+
+    func log(day: String, views: Int, hourOffset: Int = 0) -> String {
+        (0..<views).map { index in
+            #"192.0.2.\#(index % 20) - - [\#(day):\#(String(format: "%02d", 8 + index % 10)):\#(String(format: "%02d", index % 60)):00 -0500] "GET /p/\#(index % 7) HTTP/1.1" 200 512 "-" "Mozilla/5.0 (Windows NT 10.0) Firefox/124.0" 1000"#
+        }.joined(separator: "\n") + "\n"
+    }
+
+    @Test func oneFutureViewOnAQuietNightKeepsTheHistory() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let state = dir + "/state.db"
+        try Data((log(day: "01/Mar/2026", views: 20) + log(day: "02/Mar/2026", views: 20)).utf8)
+            .write(to: URL(fileURLWithPath: dir + "/one.log"))
+        #expect(try cli.run(["report", "--quiet", "--state", state, "-o", dir + "/r", dir + "/one.log"]).status == 0)
+        try Data((log(day: "03/Mar/2026", views: 50) + log(day: "04/Mar/2099", views: 1)).utf8)
+            .write(to: URL(fileURLWithPath: dir + "/two.log"))
+        let result = try cli.run(["report", "--quiet", "--state", state, "--keep-days", "5", "-o", dir + "/r", dir + "/two.log"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/r/summary.json"))) as? [String: Any]
+        let days = (json?["days"] as? [[String: Any]] ?? []).compactMap { $0["date"] as? String }
+        #expect(days == ["2026-03-01", "2026-03-02", "2026-03-03", "2099-03-04"])
+        // And --to far in the future counts back from tomorrow at the latest.
+        let far = try cli.run(["report", "--quiet", "--state", state, "--keep-days", "5", "--to", "2100-01-01",
+                               "-o", dir + "/r", dir + "/two.log"])
+        #expect(far.status == 0, "\(far.stderr)")
+        let after = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/r/summary.json"))) as? [String: Any]
+        let kept = (after?["days"] as? [[String: Any]] ?? []).compactMap { $0["date"] as? String }
+        #expect(kept == ["2099-03-04"], "five days back from tomorrow: only the day this run wrote stays")
     }
 }

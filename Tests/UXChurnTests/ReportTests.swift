@@ -154,3 +154,22 @@ import Testing
         #expect(report["charts/trend-sessions.svg"] == nil)
     }
 }
+
+/// Skipped-line samples as the report shows them: no address, no agent, whatever the format.
+@Suite struct SampleRedactionTests {
+    @Test(arguments: [
+        (#"203.0.113.9 - - [02/Mar/2026:08:41:35 -0500] "GET /a HTTP/1.1" 200 5 "https://x.example/" "Mozilla/5.0 (X11)" 12"#,
+         #"x.x.x.x - - [02/Mar/2026:08:41:35 -0500] "GET /a HTTP/1.1" 200 5 "https://x.example/" "…" 12"#),
+        // No referrer in the format: the agent is the second quoted field.
+        (#"203.0.113.9 - - [02/Mar/2026:08:41:35 -0500] "GET /a HTTP/1.1" 200 5 "curl/8.1 (x86_64)""#,
+         #"x.x.x.x - - [02/Mar/2026:08:41:35 -0500] "GET /a HTTP/1.1" 200 5 "…""#),
+        // An address with its port, and one ending a sentence; IPv6.
+        ("client 192.0.2.7:8080 then 198.51.100.1. and 2001:db8::1 at 10:12:31",
+         "client x.x.x.x then x.x.x.x and x.x.x.x at 10:12:31"),
+        (#"{"time":"2026-03-02T10:00:00Z","remote_addr":"192.0.2.1","http_user_agent":"Mozilla/5.0 (X11)","status":200}"#,
+         #"{"time":"2026-03-02T10:00:00Z","remote_addr":"x.x.x.x","http_user_agent":"…","status":200}"#),
+    ])
+    func addressesAndAgentsAreLeftOut(line: String, shown: String) {
+        #expect(SampleRedaction.redacted(line) == shown)
+    }
+}

@@ -9,12 +9,14 @@ import Reports
 /// name lists; `merge` matches them by name. `configuration` fingerprints what the figures
 /// depend on, so partials of different configurations are not added up.
 struct PartialDocument: Codable {
-    static let version = 1
+    /// 2: page groups keep their first values as they came (`raw`), and `lateHits`.
+    static let version = 2
 
     var uxchurnPartial = PartialDocument.version
     var configuration: String
     var inputs: [InputRecord]
     var hitsOutsideWindow: Int
+    var lateHits: Int
     var groupNames: [String]
     var configuredGroups: Int
     var hostNames: [String]
@@ -26,6 +28,7 @@ struct PartialDocument: Codable {
         self.configuration = Self.fingerprint(configuration)
         inputs = result.ingest.records
         hitsOutsideWindow = result.hitsOutsideWindow
+        lateHits = result.lateHits
         groupNames = result.groupNames
         configuredGroups = result.configuredGroups
         hostNames = result.hostNames
@@ -35,9 +38,17 @@ struct PartialDocument: Codable {
     }
 
     var result: PartialResult {
-        PartialResult(ingest: IngestResult(records: inputs), statistics: statistics, groupNames: groupNames,
-                      configuredGroups: configuredGroups, hostNames: hostNames, visitorKeys: visitorKeys,
-                      visitorCount: visitorKeys.count, hitsOutsideWindow: hitsOutsideWindow, advice: advice)
+        var result = PartialResult(ingest: IngestResult(records: inputs), statistics: statistics, groupNames: groupNames,
+                                   configuredGroups: configuredGroups, hostNames: hostNames, visitorKeys: visitorKeys,
+                                   visitorCount: visitorKeys.count, hitsOutsideWindow: hitsOutsideWindow, advice: advice)
+        result.lateHits = lateHits
+        return result
+    }
+
+    /// The version alone, read first, so a partial of another version is named as such rather
+    /// than failing on a field it lacks.
+    struct Header: Decodable {
+        var uxchurnPartial: Int
     }
 
     /// What the partial figures depend on: everything but what only `merge` uses (thresholds,
@@ -84,10 +95,11 @@ struct PartialDocument: Codable {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
             where !line.allSatisfy(\.isWhitespace) {
             do {
-                let document = try decoder.decode(PartialDocument.self, from: Data(line.utf8))
-                guard document.uxchurnPartial == version else {
-                    throw RunError.input("\(path):\(index + 1): a partial result of version \(document.uxchurnPartial); this uxchurn reads version \(version)")
+                let header = try decoder.decode(Header.self, from: Data(line.utf8))
+                guard header.uxchurnPartial == version else {
+                    throw RunError.input("\(path):\(index + 1): a partial result of version \(header.uxchurnPartial); this uxchurn reads version \(version): run map, reduce and merge with one uxchurn")
                 }
+                let document = try decoder.decode(PartialDocument.self, from: Data(line.utf8))
                 documents.append(document)
             } catch let error as RunError {
                 throw error
