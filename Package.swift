@@ -49,7 +49,7 @@ let package = Package(
         // renameat2(RENAME_EXCHANGE), which Glibc's Swift module does not declare, and the
         // arguments of a process started where /proc is not mounted.
         .target(name: "CSystemCalls"),
-        .target(name: "LogInput", dependencies: ["CZlib", "CLibdeflate"]),
+        .target(name: "LogInput", dependencies: ["CZlib", "CLibdeflate", "CSystemCalls"]),
         // Configuration regexes run on RE2 (Debian libre2-dev): linear time on any path.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
         .target(name: "LogParsing", dependencies: ["CRE2"], swiftSettings: fuzzInstrumented),

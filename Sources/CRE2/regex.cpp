@@ -17,8 +17,10 @@ extern "C" uxchurn_regex *uxchurn_regex_compile(const char *pattern, size_t leng
     options.set_log_errors(false);
     options.set_case_sensitive(true);
     options.set_encoding(re2::RE2::Options::EncodingUTF8);
-    auto *regex = new (std::nothrow) uxchurn_regex(re2::StringPiece(pattern, length), options);
-    if (regex == nullptr) {
+    uxchurn_regex *regex = nullptr;
+    try {  // no C++ exception may cross into Swift
+        regex = new uxchurn_regex(re2::StringPiece(pattern, length), options);
+    } catch (...) {
         if (error_size > 0) std::snprintf(error, error_size, "out of memory");
         return nullptr;
     }
@@ -31,7 +33,11 @@ extern "C" uxchurn_regex *uxchurn_regex_compile(const char *pattern, size_t leng
 }
 
 extern "C" int uxchurn_regex_search(const uxchurn_regex *regex, const char *text, size_t length) {
-    return re2::RE2::PartialMatch(re2::StringPiece(text, length), regex->compiled) ? 1 : 0;
+    try {
+        return re2::RE2::PartialMatch(re2::StringPiece(text, length), regex->compiled) ? 1 : 0;
+    } catch (...) {
+        return 0;
+    }
 }
 
 extern "C" void uxchurn_regex_free(uxchurn_regex *regex) {

@@ -1,3 +1,4 @@
+import CSystemCalls
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -99,9 +100,7 @@ public enum InputResolver {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
+            let name = String(cString: uxchurn_entry_name(entry))
             guard isLogName(name) else { continue }
             var info = stat()
             let full = (path.hasSuffix("/") ? path : path + "/") + name

@@ -286,9 +286,7 @@ public struct ReportFolder: Sendable {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
+            let name = String(cString: uxchurn_entry_name(entry))
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()

@@ -12,6 +12,12 @@ int uxchurn_exchange_paths(const char *first, const char *second);
 int uxchurn_saved_argc(void);
 char *const *uxchurn_saved_argv(void);
 
+#include <dirent.h>
+
+/// The name of a folder entry, NUL-terminated. (In Swift `d_name` is a 256-byte tuple, but
+/// `readdir` returns records only as long as their name: reading the whole tuple overreads.)
+static inline const char *uxchurn_entry_name(const struct dirent *entry) { return entry->d_name; }
+
 #include "FuzzerDriver.h"
 
 #endif
