@@ -195,7 +195,7 @@ public struct ConfigAdvice: Sendable {
     /// funnels.
     public func yaml(presetText: String) -> String {
         var out = "# uxchurn configuration fitted to the logs given to `uxchurn init` (preset: \(preset)).\n"
-        out += "# Every key is described in SPEC.md §3. Review the guesses below before relying on them.\n"
+        out += "# Every key is described in the uxchurn README, \"Configuration\". Review the guesses below before relying on them.\n"
         out += "session:\n  timeout: 30m\n  key: [ip, user_agent]\n"
         out += "# Path families requested in bursts right after another page and almost never first in a\n"
         out += "# session behave like assets (images or scripts without an extension): not pages.\n"

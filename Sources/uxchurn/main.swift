@@ -168,7 +168,7 @@ struct MapCommand: ParsableCommand {
     @Option(help: "The first input's place in the reading order of the whole job (from --plan), so ties in time break as in one run.")
     var rank = 0
 
-    @Flag(help: "Print the inputs in reading order (SPEC.md §4.3), one per line, and stop: the ranks for a driver.")
+    @Flag(help: "Print the inputs in reading order, one per line, and stop: the ranks for a driver.")
     var plan = false
 
     @Option(help: "The name the one input goes by in the report, when it is read under another path or from standard input.")
