@@ -22,6 +22,9 @@ let fuzzInstrumented: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzze
 let fuzzTarget: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("FUZZING")] : []
 let fuzzLinked: [LinkerSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
 
+/// A file uses only the modules it imports (no member visible by leakage from another file's import).
+let strict: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "uxchurn",
     products: [
@@ -49,36 +52,39 @@ let package = Package(
         // renameat2(RENAME_EXCHANGE), which Glibc's Swift module does not declare, and the
         // arguments of a process started where /proc is not mounted.
         .target(name: "CSystemCalls"),
-        .target(name: "LogInput", dependencies: ["CZlib", "CLibdeflate", "CSystemCalls"]),
+        .target(name: "LogInput", dependencies: ["CZlib", "CLibdeflate", "CSystemCalls"], swiftSettings: strict),
         // Configuration regexes run on RE2 (Debian libre2-dev): linear time on any path.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
-        .target(name: "LogParsing", dependencies: ["CRE2"], swiftSettings: fuzzInstrumented),
-        .target(name: "Sessions", dependencies: ["LogParsing"]),
-        .target(name: "Analysis", dependencies: ["Sessions", .product(name: "Histogram", package: "hdrhistogram-swift")]),
+        .target(name: "LogParsing", dependencies: ["LogInput", "CRE2"], swiftSettings: fuzzInstrumented + strict),
+        .target(name: "Sessions", dependencies: ["LogParsing"], swiftSettings: strict),
+        .target(name: "Analysis", dependencies: ["Sessions", "LogParsing", "LogInput", .product(name: "Histogram", package: "hdrhistogram-swift")],
+                swiftSettings: strict),
         .target(
             name: "Reports",
-            dependencies: ["CSystemCalls", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["Analysis", "Sessions", "LogParsing", "LogInput", "CSystemCalls", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict,
             plugins: ["EmbedTemplates"]
         ),
         // Build time: report-templates/*.mustache become Swift string literals in Reports.
         .executableTarget(name: "embed-templates", path: "Sources/embed-templates"),
         .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["embed-templates"]),
         // The nightly history (`--state`): per-day figures and hashed visitors in SQLite.
-        .target(name: "History", dependencies: ["Analysis", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "History", dependencies: ["Analysis", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .target(
             name: "UXChurn",
             dependencies: [
                 "LogInput", "LogParsing", "Sessions", "Analysis", "Reports", "History",
                 .product(name: "Yams", package: "Yams"),
             ],
-            swiftSettings: fuzzInstrumented
+            swiftSettings: fuzzInstrumented + strict
         ),
         .executableTarget(
             name: "uxchurn",
             dependencies: [
-                "UXChurn", "Reports", "CSystemCalls",
+                "UXChurn", "Reports", "Analysis", "LogParsing", "LogInput", "Sessions", "CSystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict,
             // Release builds carry the Swift runtime and Foundation (see README, "Building").
             linkerSettings: [.unsafeFlags(staticRuntime, .when(configuration: .release))]
         ),
@@ -96,6 +102,6 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports"], exclude: ["golden"]),
         .testTarget(name: "UXChurnTests", dependencies: ["UXChurn", "LogInput", "LogParsing", "Sessions", "Analysis", "Reports"],
                     exclude: ["golden"]),
-        .testTarget(name: "CLITests", dependencies: ["uxchurn"]),
+        .testTarget(name: "CLITests", dependencies: ["uxchurn", "LogParsing"]),
     ]
 )

@@ -14,6 +14,7 @@ public final class ChunkStream {
     }
 
     private let queue: BlockingQueue<Item>
+    private var thread: RunThread?
     /// Where processed chunks' buffers go back to the reader thread; safe from any thread.
     public let spares: SpareBuffers
     private var finished = false
@@ -27,7 +28,7 @@ public final class ChunkStream {
         let spares = SpareBuffers()
         self.queue = queue
         self.spares = spares
-        let started = startThread {
+        thread = RunThread.start {
             while true {
                 let item: Item
                 do throws(InputError) {
@@ -40,11 +41,13 @@ public final class ChunkStream {
                 if !queue.push(item) || isLast { return }
             }
         }
-        guard started else { throw .unreadable(path: "-", reason: "the system refused a reader thread") }
+        guard thread != nil else { throw .unreadable(path: "-", reason: "the system refused a reader thread") }
     }
 
     deinit {
+        // Stopped early: the reader ends after the chunk it is reading.
         if !finished { queue.cancel() }
+        thread?.join()
     }
 
     /// The next chunk, or nil at the end of the input.

@@ -1,5 +1,3 @@
-import Dispatch
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,81 +35,138 @@ public final class Locked<Value>: @unchecked Sendable {
 }
 
 /// A bounded first-in, first-out queue between one producer thread and one consumer.
-public final class BlockingQueue<Element: Sendable>: Sendable {
-    private let items = Locked<[Element]>([])
-    private let available = DispatchSemaphore(value: 0)
-    private let free: DispatchSemaphore
-    private let cancelled = Atomic<Bool>(false)
+///
+/// On a pthread mutex and two condition variables, which ThreadSanitizer sees, and which,
+/// unlike a `DispatchSemaphore`, may be released with elements left in the queue (a run that
+/// stopped early).
+public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
+    private var items: [Element] = []
+    private let capacity: Int
+    private var cancelled = false
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let notEmpty: UnsafeMutablePointer<pthread_cond_t>
+    private let notFull: UnsafeMutablePointer<pthread_cond_t>
 
     public init(capacity: Int) {
-        free = DispatchSemaphore(value: capacity)
+        self.capacity = max(1, capacity)
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+        notEmpty = .allocate(capacity: 1)
+        notEmpty.initialize(to: pthread_cond_t())
+        pthread_cond_init(notEmpty, nil)
+        notFull = .allocate(capacity: 1)
+        notFull.initialize(to: pthread_cond_t())
+        pthread_cond_init(notFull, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(notFull)
+        notFull.deallocate()
+        pthread_cond_destroy(notEmpty)
+        notEmpty.deallocate()
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
     }
 
     /// Waits for room, then appends; returns false once the consumer has cancelled.
     public func push(_ element: sending Element) -> Bool {
-        free.wait()
-        if cancelled.load(ordering: .acquiring) { return false }
-        items.withLock { $0.append(element) }
-        available.signal()
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while items.count >= capacity && !cancelled { pthread_cond_wait(notFull, mutex) }
+        if cancelled { return false }
+        items.append(element)
+        pthread_cond_signal(notEmpty)
         return true
     }
 
     /// Waits for the next element.
     public func pop() -> Element {
-        available.wait()
-        let element = items.withLock { $0.removeFirst() }
-        free.signal()
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while items.isEmpty { pthread_cond_wait(notEmpty, mutex) }
+        let element = items.removeFirst()
+        pthread_cond_signal(notFull)
         return element
     }
 
     /// Tells the producer to stop; it wakes if it waits for room.
     public func cancel() {
-        cancelled.store(true, ordering: .releasing)
-        free.signal()
+        pthread_mutex_lock(mutex)
+        cancelled = true
+        pthread_cond_broadcast(notFull)
+        pthread_mutex_unlock(mutex)
     }
 }
 
-/// Starts a detached thread that owns what `body` captures.
-public func startThread(_ body: sending @escaping () -> Void) -> Bool {
-    final class Box {
-        let body: () -> Void
-        init(_ body: @escaping () -> Void) { self.body = body }
-    }
-    let box = Unmanaged.passRetained(Box(body)).toOpaque()
-    var thread = pthread_t()
-    let status = pthread_create(&thread, nil, { raw in
-        // `raw` is the box passed below, retained once for this thread.
-        let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-        box.body()
-        return nil
-    }, box)
-    guard status == 0 else {
-        Unmanaged<Box>.fromOpaque(box).release()
-        return false
-    }
-    pthread_detach(thread)
-    return true
-}
+/// A thread of the run, with a lifecycle: started with its body, then joined, so no thread
+/// outlives the run. Every thread uxchurn starts is one of these: the parser workers
+/// (`WorkerPool`), a gzip input's reader (`ChunkStream`), the statistics thread and
+/// `BackgroundValue`.
+public final class RunThread: @unchecked Sendable {
+    private let thread: pthread_t
+    private let joined = Locked(false)
 
+    private init(_ thread: pthread_t) {
+        self.thread = thread
+    }
+
+    /// Starts `body` on a new thread; nil when the system refuses one.
+    public static func start(_ body: sending @escaping () -> Void) -> RunThread? {
+        final class Box {
+            let body: () -> Void
+            init(_ body: @escaping () -> Void) { self.body = body }
+        }
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(&thread, nil, { raw in
+            // `raw` is the box passed below, retained once for this thread.
+            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            box.body()
+            return nil
+        }, box)
+        guard status == 0 else {
+            Unmanaged<Box>.fromOpaque(box).release()
+            return nil
+        }
+        return RunThread(thread)
+    }
+
+    /// Waits until the body has returned; at once after the first time.
+    public func join() {
+        joined.withLock { joined in
+            guard !joined else { return }
+            pthread_join(thread, nil)
+            joined = true
+        }
+    }
+
+    /// Whether `join()` has returned.
+    public var isJoined: Bool { joined.withLock { $0 } }
+
+    deinit {
+        // The owner let go of a thread it did not join (a run that stopped early): wait for it.
+        join()
+    }
+}
 
 /// A value computed on a thread of its own while the caller goes on; `wait()` takes it.
 /// When the system refuses a thread, the value is computed on the caller's thread instead.
 public final class BackgroundValue<Value: Sendable>: Sendable {
     private let result = BlockingQueue<Value>(capacity: 1)
     private let inline: Locked<Value?>
+    private let thread: RunThread?
 
     public init(_ compute: @escaping @Sendable () -> Value) {
         let result = result
-        if startThread({ _ = result.push(compute()) }) {
-            inline = Locked(nil)
-        } else {
-            inline = Locked(compute())
-        }
+        thread = RunThread.start { _ = result.push(compute()) }
+        inline = Locked(thread == nil ? compute() : nil)
     }
 
     /// A value already at hand.
     public init(ready value: Value) {
         inline = Locked(value)
+        thread = nil
     }
 
     /// The value, waiting for it the first time.
@@ -119,6 +174,7 @@ public final class BackgroundValue<Value: Sendable>: Sendable {
         inline.withLock { stored in
             if let stored { return stored }
             let value = result.pop()
+            thread?.join()
             stored = value
             return value
         }

@@ -1,3 +1,5 @@
+import LogInput
+
 /// One threshold's result, ready to print.
 public struct ThresholdRow: Sendable, Equatable {
     public var title: String
@@ -85,71 +87,6 @@ public struct CheckReport: Sendable {
                 out += "| \(row.ok ? "✅ pass" : "❌ fail") | \(Escape.markdownCell(row.title)) | \(Escape.markdownCell(row.value)) | \(Escape.markdownCell(row.limit)) |\n"
             }
             out += "\n\(thresholds.count - breaches) passed, \(breaches) failed\n"
-        }
-        return out
-    }
-}
-
-/// Escaping by context, for text that strangers wrote (paths, agents, names from logs).
-public enum Escape {
-    /// XML text and attribute values.
-    public static func xml(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                // XML 1.0 forbids most control characters even escaped.
-                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r" { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
-    }
-
-    /// Control characters shown as text: ESC as `\x1b`, NUL as `\x00`, DEL and the C1 controls
-    /// likewise, so bytes of a log line cannot drive a terminal or hide in a report.
-    ///
-    /// - Parameter kept: the controls left as they are (a message keeps its line breaks).
-    public static func controls(_ text: some StringProtocol, keeping kept: Set<Unicode.Scalar> = ["\t"]) -> String {
-        let needs = text.unicodeScalars.contains { isControl($0) && !kept.contains($0) }
-        guard needs else { return String(text) }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for scalar in text.unicodeScalars {
-            if isControl(scalar) && !kept.contains(scalar) {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\x" + (hex.count < 2 ? "0" : "") + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    @inline(__always)
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value <= 0x9F)
-    }
-
-    /// A Markdown table cell: pipes, backslashes, HTML and line breaks neutralised.
-    public static func markdownCell(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "|": out += "\\|"
-            case "\\": out += "\\\\"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\n", "\r": out += " "
-            case "`", "*", "_", "[", "]": out += "\\" + String(scalar)
-            default: out.unicodeScalars.append(scalar)
-            }
         }
         return out
     }

@@ -1,3 +1,5 @@
+import LogInput
+
 import Foundation
 import Mustache
 

@@ -1,63 +1,8 @@
+import Sessions
+import Analysis
 import LogParsing
 import Reports
 import Yams
-
-/// A part of the session key (SPEC.md §3 `session.key`).
-public enum SessionKeyPart: Sendable, Equatable {
-    case ip
-    case userAgent
-    case user
-    case cookie(String)
-}
-
-/// Which hits a rule matches: page views whose path matches, or, with `method`, hits of that
-/// method whose path matches (SPEC.md §4.2, "Regexes and matchers").
-public struct HitMatcher: Sendable, Equatable {
-    /// Upper-cased; nil matches page views only.
-    public var method: String?
-    /// A Swift `Regex`, searched unanchored in the path.
-    public var path: String
-}
-
-public struct PageRule: Sendable, Equatable {
-    public var name: String
-    public var path: String
-}
-
-public struct FunnelStep: Sendable, Equatable {
-    public var name: String
-    public var matcher: HitMatcher
-}
-
-public struct FunnelDefinition: Sendable, Equatable {
-    public var name: String
-    public var steps: [FunnelStep]
-}
-
-public struct CartRules: Sendable, Equatable {
-    public var add: HitMatcher
-    public var purchase: HitMatcher
-}
-
-public struct ThresholdRule: Sendable, Equatable {
-    public enum Metric: String, Sendable, CaseIterable {
-        case funnelConversion = "funnel_conversion"
-        case stepConversion = "step_conversion"
-        case cartAbandonment = "cart_abandonment"
-        case loadP95 = "load_p95_ms"
-        case exitRate = "exit_rate"
-        case bounceRate = "bounce_rate"
-        case errorExitRate = "error_exit_rate"
-    }
-    public var metric: Metric
-    public var funnel: String?
-    public var step: String?
-    public var page: String?
-    public var min: Double?
-    public var max: Double?
-    /// Where the rule stands in the configuration file, for messages.
-    public var line: Int
-}
 
 /// The configuration file (SPEC.md §3), validated strictly.
 public struct Configuration: Sendable, Equatable {
@@ -361,8 +306,8 @@ private struct ConfigReader {
         where !matchers.contains(matcher) {
             matchers.append(matcher)
         }
-        guard matchers.count <= 64 else {
-            throw fail(root, "funnel steps and cart matchers name \(matchers.count) different matchers; at most 64 are supported")
+        guard matchers.count <= HitMatcher.limit else {
+            throw fail(root, "funnel steps and cart matchers name \(matchers.count) different matchers; at most \(HitMatcher.limit) are supported")
         }
         for rule in config.thresholds {
             let at = ConfigurationError(file: file, line: rule.line, column: 0, message: "")

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import UXChurn
+@testable import LogParsing
+@testable import Sessions
+@testable import Reports
+@testable import Analysis
 
 /// `uxchurn init LOGS`: extensionless images requested in bursts after a page are advised as
 /// `ignore` rules; the most viewed families become page groups; the preset follows the URLs.
@@ -32,7 +36,7 @@ import Testing
         let log = scratch.write("access.log", shopLog(productPrefix: "/products/"))
         var options = RunOptions(inputs: [log])
         options.configuration = Configuration()
-        let analysis = try Analysis.run(options)
+        let analysis = try Pipeline.run(options)
         let advice = try #require(analysis.advice())
         #expect(advice.ignore.map(\.pattern) == ["^/image/"])
         #expect(advice.ignore.first?.views == 240)

@@ -1,6 +1,9 @@
 import Foundation
-import Reports
+@testable import Reports
 @testable import UXChurn
+@testable import LogParsing
+@testable import Sessions
+@testable import Analysis
 
 /// The package's folder, found from this file's path.
 let packageRoot: String = {
@@ -23,7 +26,7 @@ func summary(_ inputs: [String], config: String? = nil, format: String? = nil, m
     options.configPath = config
     options.format = format
     options.maxBadLineShare = maxBad
-    let analysis = try Analysis.run(options)
+    let analysis = try Pipeline.run(options)
     let text = SummaryDocument.build(analysis).serialized()
     return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
 }
@@ -85,3 +88,26 @@ func conformanceDifferences(_ expected: Any, _ actual: Any?, path: String = "", 
 
 /// The sections this build computes.
 let computedSections = ["input", "traffic", "pages", "exit_rate_by_load", "error_exits", "dead_end_exits", "days", "funnels", "cart", "retention"]
+
+/// The session stage of the default configuration, handing sessions to `fold`.
+func sessionStage(_ fold: StatisticsFold, configuration: Configuration = Configuration()) throws -> HitStage {
+    try configuration.hitStage(RunOptions(inputs: []), destination: .sessions(fold))
+}
+
+/// A session stage after its run, with the statistics its sessions folded into.
+struct SessionRun {
+    var stage: HitStage
+    var statistics: SessionStatistics
+    var visitorCount: Int { stage.visitorCount }
+    var lateHits: Int { stage.lateHits }
+}
+
+extension RunError {
+    /// Whether the run stopped on its input (exit 3).
+    var isInput: Bool {
+        switch self {
+        case .input, .inputFaults: return true
+        case .configuration, .breached: return false
+        }
+    }
+}

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import UXChurn
+@testable import LogParsing
+@testable import Sessions
+@testable import Reports
+@testable import Analysis
 
 /// SPEC.md §4.8–4.9 pinned with hand-made sessions.
 @Suite struct FunnelTests {
@@ -99,7 +103,7 @@ import Testing
         """)
         var options = RunOptions(inputs: [log])
         options.configPath = configPath
-        let analysis = try Analysis.run(options)
+        let analysis = try Pipeline.run(options)
         #expect(analysis.thresholds.map(\.ok) == [false, true, false])
         #expect(analysis.thresholds.map(\.value) == [1.0, 2000.0, nil])
         #expect(analysis.thresholds.map(\.limit) == ["max 0.5", "max 3000", "max 0.9"])

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import UXChurn
+@testable import LogParsing
+@testable import Sessions
+@testable import Reports
+@testable import Analysis
 
 /// Every section this build computes, for every conformance case and the golden logs, as SPEC.md §4
 /// defines them (the cases are copied from ../shared into fixtures/).

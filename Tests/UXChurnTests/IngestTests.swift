@@ -1,8 +1,11 @@
 import Foundation
 import LogInput
-import Sessions
+@testable import Sessions
 import Testing
 @testable import UXChurn
+@testable import LogParsing
+@testable import Reports
+@testable import Analysis
 
 @Suite struct IngestTests {
     let line = { (ip: String, time: String, path: String) in
@@ -53,7 +56,7 @@ import Testing
             _ = try summary([path])
             Issue.record("10% bad lines should stop the run")
         } catch let error as RunError {
-            #expect(error.exitCode == 3)
+            #expect(error.isInput)
             #expect(error.description.contains("10 of 100 lines (10%) do not parse as combined-timed"))
             #expect(error.description.contains("\(path):91: garbage line 0"))
             #expect(error.description.contains("\(path):93: garbage line 2"))
@@ -71,7 +74,7 @@ import Testing
         let path = scratch.write("access.log", line("192.0.2.1", "02/Mar/2026:10:00:00", "/") + "\nbad\n" + String(repeating: line("192.0.2.1", "02/Mar/2026:10:00:00", "/") + "\n", count: 50))
         var options = RunOptions(inputs: [path])
         options.strict = true
-        #expect(throws: RunError.self) { try Analysis.run(options) }
+        #expect(throws: RunError.self) { try Pipeline.run(options) }
     }
 
     @Test func aTruncatedGzipCountsTheLinesBeforeTheFault() throws {
@@ -81,7 +84,7 @@ import Testing
         let whole = try GzipFileWriter.compress(Array(text.utf8))
         let path = scratch.path + "/access.log.2.gz"
         FileManager.default.createFile(atPath: path, contents: Data(whole[0..<(whole.count / 2)]))
-        let analysis = try Analysis.run(RunOptions(inputs: [path]))
+        let analysis = try Pipeline.run(RunOptions(inputs: [path]))
         #expect(analysis.ingest.faults == [.truncatedGzip(file: path, offset: whole.count / 2)])
         #expect(analysis.ingest.parsed > 500)
         #expect(analysis.ingest.skipped <= 1)  // at most the line cut by the fault
@@ -128,16 +131,19 @@ import Testing
 @Suite struct ParallelIngestTests {
     /// The inputs read on one thread and with `jobs` threads, in chunks of 8 KiB (hundreds).
     func readTwice(_ inputs: [LogInputFile], ignore: [String] = [], jobs: Int) throws
-        -> (serial: IngestResult, serialHits: HitStage, parallel: IngestResult, parallelHits: HitStage) {
+        -> (serial: IngestResult, serialHits: SessionRun, parallel: IngestResult, parallelHits: SessionRun) {
         var options = IngestOptions(format: nil, ignore: ignore, bots: [])
         options.chunkSize = 8192
         options.maxLineLength = 4096
-        var serialHits = try HitStage(configuration: Configuration())
-        let serial = try Ingest(options: options).run(inputs, hits: &serialHits)
+        let serialFold = StatisticsFold(Configuration().emptyStatistics(), inBackground: false, advice: false)
+        var serialStage = try sessionStage(serialFold)
+        let serial = try Ingest(options: options).run(inputs, into: &serialStage)
         options.jobs = jobs
-        var parallelHits = try HitStage(configuration: Configuration())
-        let parallel = try Ingest(options: options).run(inputs, hits: &parallelHits)
-        return (serial, serialHits, parallel, parallelHits)
+        let parallelFold = StatisticsFold(Configuration().emptyStatistics(), inBackground: true, advice: false)
+        var parallelStage = try sessionStage(parallelFold)
+        let parallel = try Ingest(options: options).run(inputs, into: &parallelStage)
+        return (serial, SessionRun(stage: serialStage, statistics: serialFold.finish()),
+                parallel, SessionRun(stage: parallelStage, statistics: parallelFold.finish()))
     }
 
     /// Many small chunks over several workers give exactly the one-thread counts, period and
@@ -237,7 +243,7 @@ import Testing
             var options = RunOptions(inputs: [log])
             options.configuration = try Configuration.parse(yaml: ConfigurationPresets.generic, file: "generic")
             options.automaticGroupLimit = limit
-            let analysis = try Analysis.run(options)
+            let analysis = try Pipeline.run(options)
             let json = try JSONSerialization.jsonObject(with: Data(SummaryDocument.build(analysis).serialized().utf8)) as? [String: Any]
             return (json?["pages"] as? [[String: Any]] ?? [], json?["traffic"] as? [String: Any] ?? [:])
         }

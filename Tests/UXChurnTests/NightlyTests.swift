@@ -2,6 +2,10 @@ import Foundation
 import LogInput
 import Testing
 @testable import UXChurn
+@testable import LogParsing
+@testable import Sessions
+@testable import Reports
+@testable import Analysis
 
 /// Nightly runs with `--state` over logs as logrotate leaves them (SPEC.md §6).
 @Suite struct NightlyTests {
@@ -34,17 +38,17 @@ import Testing
         return bytes
     }
 
-    func run(_ inputs: [String], state: String? = nil) throws -> Analysis {
+    func run(_ inputs: [String], state: String? = nil) throws -> RunResult {
         var options = RunOptions(inputs: inputs)
         options.statePath = state
-        return try Analysis.run(options)
+        return try Pipeline.run(options)
     }
 
     @Test func threeNightsEqualOneRunOverAllDays() throws {
         let scratch = Scratch()
         let nights = try Self.nights(in: scratch)
         let state = scratch.path + "/state.db"
-        var last: Analysis?
+        var last: RunResult?
         for night in [nights[0], nights[1], nights[2], nights[2]] {  // the last night run twice
             last = try run([night], state: state)
         }
@@ -58,7 +62,7 @@ import Testing
         #expect(nightly.retention == once.retention)
         #expect(nightly.retention.returningVisitors > 0)
         // The headline compares with the night before the last one (night 2).
-        #expect(nightly.history?.previousHeadline?["sessions"] == Double(try run([nights[1]]).results.statistics.sessions))
+        #expect(nightly.previousHeadline?["sessions"] == Double(try run([nights[1]]).results.statistics.sessions))
     }
 
     @Test func theStateHoldsNoAddressNorUserAgent() throws {
@@ -84,7 +88,7 @@ import Testing
 
     @Test func withoutStateRetentionComesFromTheLogsAtHand() throws {
         let once = try run([fixtures + "/sample"])
-        #expect(once.history == nil)
+        #expect(!once.spansHistory)
         #expect(once.retention.returningVisitors == 58)
         #expect(once.retention.cohorts.count == 3)
     }

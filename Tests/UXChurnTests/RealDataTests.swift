@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import UXChurn
+@testable import LogParsing
+@testable import Sessions
+@testable import Reports
+@testable import Analysis
 
 /// Real servers' logs from ../shared/realdata (personal data: read there, never copied).
 /// Each file's skip count is pinned, with the reason.

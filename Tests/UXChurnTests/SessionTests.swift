@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import UXChurn
+@testable import LogParsing
+@testable import Sessions
+@testable import Reports
+@testable import Analysis
 
 @Suite struct SessionSummaryTests {
     let ua = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"
@@ -87,7 +91,7 @@ import Testing
         var options = RunOptions(inputs: [fixtures + "/golden"])
         options.configPath = fixtures + "/golden/uxchurn.yml"
         options.window = TimeWindow(from: TimeBound("2026-03-03"), to: TimeBound("2026-03-04"))
-        let analysis = try Analysis.run(options)
+        let analysis = try Pipeline.run(options)
         #expect(analysis.results.statistics.sessions == 281)  // the golden figure for 2026-03-03
         #expect(analysis.results.statistics.daysInOrder.count == 1)
         #expect(analysis.ingest.lines == 10861)  // input counts every line read

@@ -1,3 +1,5 @@
+import LogInput
+
 /// An SVG chart: marks drawn in a fixed coordinate space, a title and a description.
 ///
 /// Charts are plain values made by the chart types of this folder; the same input gives the

@@ -107,7 +107,7 @@ final class ByteOutput {
     private let name: String
     var buffer: [UInt8] = []
 
-    init(descriptor: Int32 = 1, name: String = "standard output") {
+    init(descriptor: Int32, name: String = "standard output") {
         self.descriptor = descriptor
         self.name = name
         buffer.reserveCapacity(1 << 20)

@@ -13,22 +13,18 @@ public enum MapJob {
     ///     so ties in time between files of one visitor break as in one run.
     ///   - name: the name the one input goes by in the report (`--name`), when the map reads it
     ///     under another path (a worker's) or from standard input.
-    public static func run(_ options: RunOptions, rankOffset: Int, name: String? = nil) throws(RunError) {
-        let configuration: Configuration
-        if let given = options.configuration {
-            configuration = given
-        } else {
-            configuration = try loadConfiguration(options.configPath)
-        }
-        var inputs = try Analysis.resolveInputs(options.inputs.isEmpty ? ["-"] : options.inputs)
+    ///   - descriptor: where the lines go (the executable passes standard output).
+    public static func run(_ options: RunOptions, rankOffset: Int, name: String? = nil, to descriptor: Int32) throws(RunError) {
+        let configuration = try options.loadConfiguration()
+        var inputs = try Pipeline.resolveInputs(options.inputs.isEmpty ? ["-"] : options.inputs)
         if let name {
             guard inputs.count == 1 else { throw .configuration("--name names one input; \(inputs.count) given") }
             inputs = [LogInputFile(name: name, location: inputs[0].location)]
         }
-        var stage = try Analysis.hitStage(configuration, options: options)
-        let output = MapOutput(rankOffset: rankOffset, families: configuration.source == builtInSource)
-        stage.mapOutput = output
-        let ingest = try Analysis.ingest(inputs, into: &stage, configuration: configuration, options: options)
+        let output = MapOutput(rankOffset: rankOffset, families: configuration.isBuiltIn, descriptor: descriptor)
+        var stage = try configuration.hitStage(options, destination: .hits(output))
+        let ingest = try Pipeline.parse(inputs, into: &stage, options: try configuration.ingestOptions(options),
+                                        observer: options.observer)
         if let error = output.error { throw error }
         let side = MapSideRecord(inputs: ingest.records.map { record in
             var shifted = record
@@ -45,7 +41,7 @@ public enum MapJob {
     /// `uxchurn map --plan INPUT...`: the inputs in reading order (SPEC.md §4.3), one per line,
     /// so a driver can give each its `--rank`.
     public static func plan(_ names: [String], format: String?) throws(RunError) -> [String] {
-        let inputs = try Analysis.resolveInputs(names)
+        let inputs = try Pipeline.resolveInputs(names)
         let forced: LogFormat?
         do {
             forced = try LogFormat.named(format ?? "auto")
@@ -79,8 +75,8 @@ struct MapSideRecord: Codable {
 }
 
 /// Where `uxchurn map` writes its hits, with the text of each value made once.
-final class MapOutput {
-    let out = ByteOutput()
+final class MapOutput: HitSink {
+    let out: ByteOutput
     let rankOffset: Int
     /// Whether hits carry their path family (runs without a configuration, for the advice).
     let families: Bool
@@ -95,25 +91,20 @@ final class MapOutput {
     /// The first write error; the run stops with it.
     var error: RunError?
 
-    init(rankOffset: Int, families: Bool) {
+    init(rankOffset: Int, families: Bool, descriptor: Int32) {
+        out = ByteOutput(descriptor: descriptor)
         self.rankOffset = rankOffset
         self.families = families
     }
 }
 
-extension HitStage {
+extension MapOutput {
     /// Writes one hit as a `HitRecord` line.
-    func emit(_ hit: Hit, key: VisitorKey, to output: MapOutput) {
+    func add(_ hit: Hit, key: VisitorKey, values: InternedValues, groups: PageGroups) {
+        let output = self
         let visitor = Int(hit.visitor)
         if visitor == output.visitorKeys.count {
-            var bytes: [UInt8] = []
-            if key.address >= 0 { bytes += addresses.bytes(of: key.address) }
-            bytes.append(0)
-            if key.agent >= 0 { bytes += agents.bytes(of: key.agent) }
-            bytes.append(0)
-            if key.extra >= 0 { bytes += extras.bytes(of: key.extra) }
-            bytes.append(0)
-            output.visitorKeys.append(HitRecord.visitorKey(bytes))
+            output.visitorKeys.append(HitRecord.visitorKey(values.keyBytes(key)))
         }
         let out = output.out
         out.append(output.visitorKeys[visitor])
@@ -134,18 +125,18 @@ extension HitStage {
         out.append(9)
         out.append(hex: hit.matches)
         out.append(9)
-        out.append(device(of: hit.agent, output))
+        out.append(device(of: hit.agent, values))
         out.append(9)
         if hit.referrerHost >= 0 {
-            out.append(cached(&output.hosts, Int(hit.referrerHost)) { hosts.string(of: hit.referrerHost) })
+            out.append(cached(&output.hosts, Int(hit.referrerHost)) { values.hosts.string(of: hit.referrerHost) })
         }
         out.append(9)
         if hit.group >= 0 {
-            out.append(cached(&output.groups, Int(hit.group)) { pageGroups.names[Int(hit.group)] })
+            out.append(cached(&output.groups, Int(hit.group)) { groups.names[Int(hit.group)] })
         }
         out.append(9)
         if output.families, hit.isPageView {
-            out.append(cached(&output.pathFamilies, Int(hit.path)) { AdviceCollector.family(of: paths.string(of: hit.path)) })
+            out.append(cached(&output.pathFamilies, Int(hit.path)) { AdviceCollector.family(of: values.paths.string(of: hit.path)) })
         }
         out.append(10)
         if output.error == nil {
@@ -160,11 +151,12 @@ extension HitStage {
         }
     }
 
-    private func device(of agent: Int32, _ output: MapOutput) -> UInt8 {
+    private func device(of agent: Int32, _ values: InternedValues) -> UInt8 {
+        let output = self
         guard agent >= 0 else { return HitRecord.deviceCode(.desktop) }
         let index = Int(agent)
         if index >= output.devices.count { output.devices.append(contentsOf: repeatElement(0, count: index + 1 - output.devices.count)) }
-        if output.devices[index] == 0 { output.devices[index] = HitRecord.deviceCode(Device(userAgent: agents.string(of: agent))) }
+        if output.devices[index] == 0 { output.devices[index] = HitRecord.deviceCode(Device(userAgent: values.agents.string(of: agent))) }
         return output.devices[index]
     }
 

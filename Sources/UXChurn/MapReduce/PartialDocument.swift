@@ -1,3 +1,5 @@
+import Sessions
+import LogParsing
 import Analysis
 import Foundation
 import History
@@ -10,7 +12,8 @@ import Reports
 /// depend on, so partials of different configurations are not added up.
 struct PartialDocument: Codable {
     /// 2: page groups keep their first values as they came (`raw`), and `lateHits`.
-    static let version = 2
+    /// 3: the configuration fingerprinted from a canonical encoding.
+    static let version = 3
 
     var uxchurnPartial = PartialDocument.version
     var configuration: String
@@ -51,15 +54,53 @@ struct PartialDocument: Codable {
         var uxchurnPartial: Int
     }
 
-    /// What the partial figures depend on: everything but what only `merge` uses (thresholds,
-    /// site host, churn days, the file it came from).
+    /// What the partial figures depend on — everything but what only `merge` uses (thresholds,
+    /// site host, churn days, the file it came from) — hashed from a canonical JSON encoding
+    /// (sorted keys), so that nothing but a change of these settings changes it.
     static func fingerprint(_ configuration: Configuration) -> String {
-        var relevant = configuration
-        relevant.thresholds = []
-        relevant.siteHost = nil
-        relevant.churnInactiveDays = 0
-        relevant.source = configuration.source == builtInSource ? builtInSource : ""
-        let hash = SipHash24(key: Array("uxchurn-config-1".utf8)).hash(Array(String(describing: relevant).utf8))
+        struct Matcher: Encodable {
+            var method: String?
+            var path: String
+            init(_ matcher: HitMatcher) { method = matcher.method; path = matcher.path }
+        }
+        struct Step: Encodable { var name: String; var matcher: Matcher }
+        struct Funnel: Encodable { var name: String; var steps: [Step] }
+        struct Page: Encodable { var name: String; var path: String }
+        struct Cart: Encodable { var add: Matcher; var purchase: Matcher }
+        struct Canonical: Encodable {
+            var sessionTimeoutSeconds: Double
+            var sessionKey: [String]
+            var format: String?
+            var ignore: [String]
+            var bots: [String]
+            var pages: [Page]
+            var cart: Cart?
+            var funnels: [Funnel]
+            var apdexThresholdMilliseconds: Double
+            var builtIn: Bool
+        }
+        let canonical = Canonical(
+            sessionTimeoutSeconds: configuration.sessionTimeoutSeconds,
+            sessionKey: configuration.sessionKey.map { part in
+                switch part {
+                case .ip: return "ip"
+                case .userAgent: return "user_agent"
+                case .user: return "user"
+                case let .cookie(name): return "cookie:" + name
+                }
+            },
+            format: configuration.format, ignore: configuration.ignore, bots: configuration.bots,
+            pages: configuration.pages.map { Page(name: $0.name, path: $0.path) },
+            cart: configuration.cart.map { Cart(add: Matcher($0.add), purchase: Matcher($0.purchase)) },
+            funnels: configuration.funnels.map { funnel in
+                Funnel(name: funnel.name, steps: funnel.steps.map { Step(name: $0.name, matcher: Matcher($0.matcher)) })
+            },
+            apdexThresholdMilliseconds: configuration.apdexThresholdMilliseconds, builtIn: configuration.isBuiltIn)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Plain strings and numbers: encoding does not fail.
+        let bytes = (try? encoder.encode(canonical)) ?? Data()
+        let hash = SipHash24(key: Array("uxchurn-config-2".utf8)).hash(Array(bytes))
         return String(hash, radix: 16)
     }
 
@@ -116,13 +157,8 @@ struct PartialDocument: Codable {
 public enum MergeJob {
     /// The analysis of the merged partials: thresholds, days, retention (and with `--state`,
     /// this night stored). `options.inputs` are the partial files.
-    public static func analysis(_ options: RunOptions, publish: Analysis.Publish? = nil) throws(RunError) -> Analysis {
-        let configuration: Configuration
-        if let given = options.configuration {
-            configuration = given
-        } else {
-            configuration = try loadConfiguration(options.configPath)
-        }
+    public static func result(_ options: RunOptions, publish: Pipeline.Publish? = nil) throws(RunError) -> RunResult {
+        let configuration = try options.loadConfiguration()
         guard !options.inputs.isEmpty else { throw .configuration("no partial result: name the files uxchurn reduce wrote, or - for standard input") }
         var documents: [(path: String, document: PartialDocument)] = []
         for path in options.inputs {
@@ -132,14 +168,14 @@ public enum MergeJob {
         for (path, document) in documents where document.configuration != fingerprint {
             throw .configuration("\(path): made with another configuration than \(configuration.source); run map, reduce and merge with the same --config")
         }
-        let store = try Analysis.openState(options)
-        var merged = PartialResult(configuration: configuration, statistics: HitStage.statistics(configuration),
-                                   advice: configuration.source == builtInSource)
+        let store = try HistoryStep.open(options)
+        var merged = PartialResult(groupNames: configuration.pages.map(\.name), statistics: configuration.emptyStatistics(),
+                                   advice: configuration.isBuiltIn)
         for (_, document) in documents { merged.merge(document.result) }
-        try Analysis.checkSkipped(merged.ingest, options: options, inputs: [])
+        try Pipeline.checkSkipped(merged.ingest, options: options, inputs: [])
         let keys = merged.visitorKeys
-        return try Analysis.complete(merged, configuration: configuration, options: options, store: store,
-                                     publish: publish) { hasher in
+        let result = RunResult(merged, configuration: configuration, options: options)
+        return try HistoryStep.record(result, in: store, options: options, publish: publish) { hasher in
             var out: [UInt64: VisitorRecord] = [:]
             for (id, record) in merged.statistics.visitors.records().enumerated() {
                 if let record { out[hasher.hash(Array(keys[id].utf8))] = record }
@@ -149,11 +185,11 @@ public enum MergeJob {
     }
 
     /// Merges and writes the report folder into `out`, whole or not at all.
-    public static func run(_ options: RunOptions, out: String, templates folder: String? = nil) throws(RunError) -> Analysis {
+    public static func run(_ options: RunOptions, out: String, templates folder: String? = nil) throws(RunError) -> RunResult {
         let templates = try ReportJob.templates(folder)
         let destination = try ReportJob.folder(out, options: options)
-        return try analysis(options) { analysis throws(RunError) in
-            try ReportJob.write(ReportJob.files(analysis, templates: templates), to: destination)
+        return try result(options) { result throws(RunError) in
+            try ReportJob.write(ReportJob.files(result, templates: templates), to: destination)
         }
     }
 }

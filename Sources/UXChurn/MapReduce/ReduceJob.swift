@@ -13,17 +13,14 @@ import Sessions
 /// §4.3, cuts them into sessions, folds the sessions into the figures, and writes one partial
 /// result (one JSON line).
 public enum ReduceJob {
-    public static func run(_ options: RunOptions) throws(RunError) {
-        let configuration: Configuration
-        if let given = options.configuration {
-            configuration = given
-        } else {
-            configuration = try loadConfiguration(options.configPath)
-        }
+    /// Reads map output from `input` and writes the partial result to `output` (the
+    /// executable passes standard input and output).
+    public static func run(_ options: RunOptions, from input: Int32, to output: Int32) throws(RunError) {
+        let configuration = try options.loadConfiguration()
         var reducer = Reducer(configuration: configuration)
-        try ByteLines(descriptor: 0).forEach { line, number throws(RunError) in try reducer.add(line, number: number) }
+        try ByteLines(descriptor: input).forEach { line, number throws(RunError) in try reducer.add(line, number: number) }
         let result = reducer.finish()
-        let out = ByteOutput()
+        let out = ByteOutput(descriptor: output)
         out.append(Array(PartialDocument(result, configuration: configuration).json().utf8))
         out.append(10)
         try out.flush(force: true)
@@ -57,11 +54,11 @@ struct Reducer {
 
     init(configuration: Configuration) {
         self.configuration = configuration
-        statistics = HitStage.statistics(configuration)
-        sessionizer = Sessionizer(timeoutSeconds: Int64(configuration.sessionTimeoutSeconds.rounded(.down)))
+        statistics = configuration.emptyStatistics()
+        sessionizer = Sessionizer(timeoutSeconds: configuration.sessionTimeout)
         groupNames = configuration.pages.map(\.name)
         for (index, name) in groupNames.enumerated() where groupIndex[name] == nil { groupIndex[name] = Int32(index) }
-        if configuration.source == builtInSource { advice = AdviceCollector() }
+        if configuration.isBuiltIn { advice = AdviceCollector() }
         fields.reserveCapacity(HitRecord.fieldCount + 1)
     }
 

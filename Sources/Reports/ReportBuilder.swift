@@ -1,7 +1,7 @@
 import Analysis
 import LogParsing
-import Reports
 import Sessions
+import Foundation
 
 /// Turns an analysis into the report's view model: figures as text, charts drawn.
 public enum ReportBuilder {
@@ -10,18 +10,18 @@ public enum ReportBuilder {
     /// Load-time histograms drawn (the most viewed configured groups).
     static let histograms = 4
 
-    public static func build(_ analysis: Analysis, generator: String) -> ReportView {
+    public static func build(_ analysis: RunResult, generator: String) -> ReportView {
         let stats = analysis.results.statistics
-        let site = SummaryDocument.siteHost(analysis)
+        let site = analysis.siteHost
         var view = ReportView()
         view.generator = generator
         view.site = site
         view.title = site.map { "UX churn report · \($0)" } ?? "UX churn report"
         view.period = period(analysis.ingest)
-        let check = CheckJob.report(analysis)
+        let check = CheckReport.make(analysis)
         view.headline = Headline.figures(analysis).map { figure in
             var view = FigureView(label: figure.label, value: figure.text)
-            if let previous = analysis.history?.previousHeadline?[figure.label], let value = figure.value {
+            if let previous = analysis.previousHeadline?[figure.key], let value = figure.value {
                 let delta = value - previous
                 view.change = figure.isRate ? Format.points(delta) : (previous > 0 ? Format.relative(delta / previous) : nil)
                 let shown = figure.isRate ? (delta * 1000).rounded() : (previous > 0 ? (delta / previous * 1000).rounded() : 0)
@@ -126,12 +126,12 @@ public enum ReportBuilder {
     }
 
     /// A page group's name by id, `other pages` for the untracked ones.
-    static func groupName(_ analysis: Analysis) -> (Int32) -> String {
+    static func groupName(_ analysis: RunResult) -> (Int32) -> String {
         let names = analysis.results.groupNames
         return { id in id >= 0 && Int(id) < names.count ? names[Int(id)] : FlowDiagram.otherLabel }
     }
 
-    static func funnelView(_ analysis: Analysis, _ funnel: FunnelStatistics, index: Int, site: String?,
+    static func funnelView(_ analysis: RunResult, _ funnel: FunnelStatistics, index: Int, site: String?,
                            place: (Chart) -> ChartView) -> FunnelView {
         var view = FunnelView()
         view.name = funnel.steps.name
@@ -175,7 +175,7 @@ public enum ReportBuilder {
         return view
     }
 
-    static func cartView(_ analysis: Analysis, _ cart: CartStatistics, place: (Chart) -> ChartView) -> CartView {
+    static func cartView(_ analysis: RunResult, _ cart: CartStatistics, place: (Chart) -> ChartView) -> CartView {
         var view = CartView()
         view.sessions = Format.count(cart.sessions)
         view.abandoned = Format.count(cart.abandoned)
@@ -192,11 +192,11 @@ public enum ReportBuilder {
         return view
     }
 
-    static func loadView(_ analysis: Analysis, rows: [SummaryDocument.PageRow], place: (Chart) -> ChartView) -> LoadView? {
+    static func loadView(_ analysis: RunResult, rows: [SummaryDocument.PageRow], place: (Chart) -> ChartView) -> LoadView? {
         let timed = rows.filter { $0.stats.loadTimes.count > 0 }
         guard !timed.isEmpty else { return nil }
         var view = LoadView()
-        let apdex = analysis.configuration.apdexThresholdMilliseconds
+        let apdex = analysis.settings.apdexThresholdMilliseconds
         view.apdexThreshold = Format.milliseconds(apdex)
         view.rows = timed.map { row in
             let load = row.stats.loadTimes
@@ -284,7 +284,7 @@ public enum ReportBuilder {
         return view
     }
 
-    static func pathRows(_ analysis: Analysis) -> [PathRow] {
+    static func pathRows(_ analysis: RunResult) -> [PathRow] {
         let stats = analysis.results.statistics
         let names = groupName(analysis)
         let labelled = stats.paths.map { path, sessions in
@@ -303,7 +303,7 @@ public enum ReportBuilder {
     }
 
     /// Daily trends over this run's days, or every stored day with `--state`.
-    static func trendsView(_ analysis: Analysis, place: (Chart) -> ChartView) -> TrendsView? {
+    static func trendsView(_ analysis: RunResult, place: (Chart) -> ChartView) -> TrendsView? {
         let days = analysis.days
         guard days.count > 1 else { return nil }
         let stats = analysis.results.statistics
@@ -345,7 +345,7 @@ public enum ReportBuilder {
     /// Cohorts shown in the heatmap: the newest.
     static let cohortRows = 14
 
-    static func retentionView(_ analysis: Analysis, place: (Chart) -> ChartView) -> RetentionView {
+    static func retentionView(_ analysis: RunResult, place: (Chart) -> ChartView) -> RetentionView {
         let r = analysis.retention
         var view = RetentionView()
         func figure(_ label: String, _ value: String) -> FigureView { FigureView(label: label, value: value) }
@@ -357,8 +357,8 @@ public enum ReportBuilder {
             figure("customers at risk: error exit · abandoned cart · slow exit",
                    "\(Format.count(r.atRiskErrorExit)) · \(Format.count(r.atRiskAbandonedCart)) · \(Format.count(r.atRiskSlow))"),
         ]
-        let source = analysis.history == nil ? "the logs of this run" : "every night stored in the history (\(analysis.days.count) days)"
-        view.note = "Over \(source). Churned: customers with no hit in the \(analysis.configuration.churnInactiveDays) days before the period's end. "
+        let source = !analysis.spansHistory ? "the logs of this run" : "every night stored in the history (\(analysis.days.count) days)"
+        view.note = "Over \(source). Churned: customers with no hit in the \(analysis.settings.churnInactiveDays) days before the period's end. "
             + "At risk: customers not churned whose last session ended badly."
         let cohorts = r.cohorts.suffix(cohortRows)
         let hasReturns = cohorts.contains { $0.returned.contains { $0 != nil } }
@@ -385,7 +385,7 @@ public enum ReportBuilder {
         return view
     }
 
-    static func qualityView(_ analysis: Analysis) -> QualityView {
+    static func qualityView(_ analysis: RunResult) -> QualityView {
         let ingest = analysis.ingest
         var view = QualityView()
         let formats = Dictionary(ingest.differingFormats?.map { ($0.file, $0.format) } ?? [], uniquingKeysWith: { a, _ in a })

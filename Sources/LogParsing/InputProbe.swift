@@ -1,5 +1,5 @@
 import LogInput
-import LogParsing
+
 
 /// What a first look at an input tells: its format (`auto` picks per input) and the instant of
 /// its first parsed line, which orders the inputs (SPEC.md §4.3).

@@ -1,4 +1,4 @@
-import Analysis
+
 import LogInput
 import Sessions
 
@@ -11,19 +11,20 @@ final class StatisticsThread {
     private let inbox = BlockingQueue<[(Session, Device)]?>(capacity: 8)
     private let outbox = BlockingQueue<SessionStatistics>(capacity: 1)
     private var batch: [(Session, Device)] = []
+    private var thread: RunThread?
     private var finished = false
 
     /// Nil when the system refuses a thread: then the caller folds on its own.
     init?(_ statistics: SessionStatistics) {
         let inbox = inbox, outbox = outbox
-        let started = startThread {
+        thread = RunThread.start {
             var statistics = statistics
             while let batch = inbox.pop() {
                 for (session, device) in batch { statistics.add(session, device: device) }
             }
             _ = outbox.push(statistics)
         }
-        guard started else { return nil }
+        guard thread != nil else { return nil }
         batch.reserveCapacity(Self.batchSize)
     }
 
@@ -42,11 +43,13 @@ final class StatisticsThread {
         batch = []
         _ = inbox.push(nil)
         finished = true
-        return outbox.pop()
+        let statistics = outbox.pop()
+        thread?.join()
+        return statistics
     }
 
     deinit {
-        // A run that stopped early: let the thread end.
-        if !finished { _ = inbox.push(nil) }
+        // A run that stopped early: the thread folds what it was given, then ends.
+        if !finished { _ = finish() }
     }
 }

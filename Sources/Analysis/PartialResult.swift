@@ -1,4 +1,3 @@
-import Analysis
 import LogParsing
 
 /// Everything `summary.json` and the report are computed from, in a form that merges (issue 8):
@@ -27,17 +26,17 @@ public struct PartialResult: Sendable {
     /// order by more than the reorder window): counted, in the order read.
     public var lateHits = 0
     /// Per path family figures, when the run has no configuration of its own.
-    var advice: AdviceCollector?
+    public var advice: AdviceCollector?
 
     /// The text of a referrer host id (-1: none).
     public func host(_ id: Int32) -> String? { id < 0 ? nil : hostNames[Int(id)] }
 
     /// An empty result for a configuration: what a partition without lines gives.
-    init(configuration: Configuration, statistics: SessionStatistics, advice: Bool) {
+    public init(groupNames: [String], statistics: SessionStatistics, advice: Bool) {
         ingest = IngestResult()
         self.statistics = statistics
-        groupNames = configuration.pages.map(\.name)
-        configuredGroups = configuration.pages.count
+        self.groupNames = groupNames
+        configuredGroups = groupNames.count
         hostNames = []
         visitorKeys = []
         visitorCount = 0
@@ -45,7 +44,7 @@ public struct PartialResult: Sendable {
         self.advice = advice ? AdviceCollector() : nil
     }
 
-    init(ingest: IngestResult, statistics: SessionStatistics, groupNames: [String], configuredGroups: Int,
+    public init(ingest: IngestResult, statistics: SessionStatistics, groupNames: [String], configuredGroups: Int,
          hostNames: [String], visitorKeys: [String], visitorCount: Int, hitsOutsideWindow: Int, advice: AdviceCollector?) {
         self.ingest = ingest
         self.statistics = statistics

@@ -1,5 +1,3 @@
-import Analysis
-
 /// A threshold checked against the night's figures.
 public struct ThresholdResult: Sendable {
     public var rule: ThresholdRule
@@ -19,14 +17,14 @@ public struct ThresholdResult: Sendable {
     }
 }
 
-func formatLimit(_ value: Double) -> String {
+public func formatLimit(_ value: Double) -> String {
     value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
 }
 
 /// Checks every configured threshold (SPEC.md §3). A figure that cannot be measured (no
 /// sessions, no cart, no timed views) is a breach: a gate never passes for lack of data.
-enum ThresholdEvaluator {
-    static func evaluate(_ rules: [ThresholdRule], results: PartialResult) -> [ThresholdResult] {
+public enum ThresholdEvaluator {
+    public static func evaluate(_ rules: [ThresholdRule], results: PartialResult) -> [ThresholdResult] {
         let stats = results.statistics
         func group(_ name: String?) -> PageGroupStatistics? {
             guard let name, let index = results.groupNames.firstIndex(of: name), index < stats.groups.count else { return nil }

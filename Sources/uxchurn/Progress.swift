@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 import LogInput
+import LogParsing
+import UXChurn
 import Reports
 
 /// The progress bar on stderr: bytes read of the total, lines a second, time left.
@@ -11,15 +13,11 @@ import Reports
 /// Drawn at most ten times a second, on one line rewritten with `\r`, and cleared at the end, so
 /// a log file or a pipe never sees it (it is drawn only when stderr is a terminal, unless forced).
 final class ProgressBar {
-    private let total: Int
+    /// Bytes of all inputs (compressed size for gzip); 0 when unknown (standard input).
+    var total = 0
     private let start = ProgressBar.now()
     private var lastDrawn = 0.0
     private var drawn = false
-
-    /// - Parameter total: bytes of all inputs (compressed size for gzip); 0 when unknown (stdin).
-    init(total: Int) {
-        self.total = total
-    }
 
     static func now() -> Double {
         var time = timespec()
@@ -71,8 +69,32 @@ final class ProgressBar {
     }
 }
 
+/// The progress bar and the `--max-memory` guard, told by the pipeline how far reading is.
+final class IngestMonitor: IngestObserver {
+    let bar: ProgressBar?
+    let memory: MemoryLimit?
+
+    init(bar: ProgressBar?, memory: MemoryLimit?) {
+        self.bar = bar
+        self.memory = memory
+    }
+
+    func start(totalBytes: Int) {
+        bar?.total = totalBytes
+    }
+
+    func update(_ progress: IngestProgress) throws(RunError) {
+        try memory?.check(progress)
+        bar?.update(progress)
+    }
+
+    func finish() {
+        bar?.finish()
+    }
+}
+
 /// `--max-memory`: stops the run cleanly when the process's resident memory passes a limit.
-public struct MemoryLimit {
+struct MemoryLimit {
     let limit: Int
 
     /// Resident memory of this process, from `/proc/self/statm` (its second field, in pages).
@@ -100,7 +122,7 @@ public struct MemoryLimit {
     }
 
     /// `512M`, `2G`, `1.5GiB`, `800MB`, or bytes.
-    public static func parse(_ text: String) -> Int? {
+    static func parse(_ text: String) -> Int? {
         var number = text.filter { $0 != " " }
         var scale = 1.0
         let units: [(String, Double)] = [("GIB", 1_073_741_824), ("GB", 1_073_741_824), ("G", 1_073_741_824),

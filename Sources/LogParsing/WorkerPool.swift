@@ -1,6 +1,6 @@
 import Dispatch
 import LogInput
-import LogParsing
+
 import Synchronization
 
 /// The parser threads of a run (`--jobs`), shared by every input being read.
@@ -19,6 +19,7 @@ import Synchronization
 /// thread, took its core (corpus `.gz`, two cores: 312 → 283 ms; `pigz -dc` 249 ms).
 final class WorkerPool {
     private let shared: PoolState
+    private var threads: [RunThread] = []
     /// Each input has at most this many chunks taken and not handed back, so the workers run
     /// ahead of the hit stage (while it sessionizes a burst) without holding the whole input.
     private static let perWorker = 5
@@ -30,15 +31,22 @@ final class WorkerPool {
         shared = PoolState(lookahead: jobs * Self.perWorker)
         for worker in 0..<jobs {
             let shared = shared
-            guard startThread({ shared.work(as: worker) }) else {
-                shared.close()
+            guard let thread = RunThread.start({ shared.work(as: worker) }) else {
+                shutdown()
                 throw .unreadable(path: "-", reason: "the system refused a parser thread")
             }
+            threads.append(thread)
         }
     }
 
-    deinit {
+    /// Stops the workers after the chunks they are parsing, and waits for them.
+    func shutdown() {
         shared.close()
+        for thread in threads { thread.join() }
+    }
+
+    deinit {
+        shutdown()
     }
 
     /// Adds an input: its chunks are read and parsed from now on.

@@ -1,7 +1,7 @@
 import Analysis
 import LogParsing
-import Reports
 import Sessions
+import LogInput
 
 /// The `summary.json` document (SPEC.md §5), built from the stages' results.
 public enum SummaryDocument {
@@ -10,7 +10,7 @@ public enum SummaryDocument {
     /// The pages list: configured groups with views, then this many of the others.
     public static let otherGroupsListed = 50
 
-    public static func build(_ analysis: Analysis) -> JSONValue {
+    public static func build(_ analysis: RunResult) -> JSONValue {
         let ingest = analysis.ingest
         let stats = analysis.results.statistics
         var members: [(String, JSONValue)] = [("schema", .int(schema))]
@@ -19,7 +19,7 @@ public enum SummaryDocument {
             ("to", ingest.latest.map { .string($0.iso8601) } ?? .null),
         ])))
         members.append(("input", input(ingest)))
-        let site = siteHost(analysis)
+        let site = analysis.siteHost
         members.append(("traffic", traffic(analysis, site: site)))
         members.append(("pages", .array(pageRows(analysis).map(page))))
         let timed = stats.timedPageViews > 0
@@ -51,7 +51,7 @@ public enum SummaryDocument {
         return .object(members)
     }
 
-    static func funnel(_ analysis: Analysis, _ f: FunnelStatistics, site: String?) -> JSONValue {
+    static func funnel(_ analysis: RunResult, _ f: FunnelStatistics, site: String?) -> JSONValue {
         let steps: [JSONValue] = f.steps.stepNames.enumerated().map { index, name in
             .object([
                 ("name", .string(name)),
@@ -75,7 +75,7 @@ public enum SummaryDocument {
     }
 
     /// A funnel's segments by traffic source of the session's entry page view.
-    static func sources(_ analysis: Analysis, _ f: FunnelStatistics, site: String?) -> [TrafficSource: FunnelSegment] {
+    static func sources(_ analysis: RunResult, _ f: FunnelStatistics, site: String?) -> [TrafficSource: FunnelSegment] {
         var bySource: [TrafficSource: FunnelSegment] = [:]
         for (host, segment) in f.byEntryHost {
             let source = TrafficSource(referrerHost: analysis.results.host(host), siteHost: site)
@@ -86,14 +86,14 @@ public enum SummaryDocument {
     }
 
     /// Abandoned carts by the page group they were left at, most first (ties by name).
-    static func cartLeftAt(_ analysis: Analysis, _ cart: CartStatistics) -> [(name: String, sessions: Int)] {
+    static func cartLeftAt(_ analysis: RunResult, _ cart: CartStatistics) -> [(name: String, sessions: Int)] {
         let names = analysis.results.groupNames
         return cart.leftAt.map { (name: $0.key >= 0 ? names[Int($0.key)] : "(no page view)", sessions: $0.value) }
             .sorted { a, b in a.sessions != b.sessions ? a.sessions > b.sessions : a.name < b.name }
     }
 
     /// `null` without a `cart` section in the configuration.
-    static func cart(_ analysis: Analysis) -> JSONValue {
+    static func cart(_ analysis: RunResult) -> JSONValue {
         guard let cart = analysis.results.statistics.cart else { return .null }
         let leftAt = cartLeftAt(analysis, cart)
         return .object([
@@ -114,7 +114,7 @@ public enum SummaryDocument {
     }
 
 
-    static func traffic(_ analysis: Analysis, site: String?) -> JSONValue {
+    static func traffic(_ analysis: RunResult, site: String?) -> JSONValue {
         let stats = analysis.results.statistics
         var bySource: [TrafficSource: Int] = [:]
         for (host, count) in stats.sessionsByEntryHost {
@@ -135,26 +135,13 @@ public enum SummaryDocument {
         ])
     }
 
-    /// `site.host`, else the most frequent referrer host of second and later page views
-    /// (ties by name), both without a leading `www.` (SPEC.md §4.8).
-    static func siteHost(_ analysis: Analysis) -> String? {
-        if var host = analysis.configuration.siteHost {
-            if host.hasPrefix("www.") { host.removeFirst(4) }
-            return host
-        }
-        let counts = analysis.results.statistics.laterReferrerHosts.compactMap { id, count in
-            analysis.results.host(id).map { ($0, count) }
-        }
-        return counts.max { a, b in a.1 != b.1 ? a.1 < b.1 : a.0 > b.0 }?.0
-    }
-
     struct PageRow {
         var name: String
         var stats: PageGroupStatistics
     }
 
     /// Configured groups with views, in configuration order, then the most viewed others.
-    static func pageRows(_ analysis: Analysis) -> [PageRow] {
+    static func pageRows(_ analysis: RunResult) -> [PageRow] {
         let groups = analysis.results.statistics.groups
         let names = analysis.results.groupNames
         let configured = analysis.results.configuredGroups
@@ -182,7 +169,7 @@ public enum SummaryDocument {
     }
 
     /// Page views of the paths past the limit of automatic page groups, counted as one group.
-    static func foldedViews(_ analysis: Analysis) -> Int {
+    static func foldedViews(_ analysis: RunResult) -> Int {
         let names = analysis.results.groupNames
         let groups = analysis.results.statistics.groups
         let configured = analysis.results.configuredGroups
@@ -211,7 +198,7 @@ public enum SummaryDocument {
     }
 
     /// This run's days, or with `--state` every stored day.
-    static func days(_ analysis: Analysis) -> [JSONValue] {
+    static func days(_ analysis: RunResult) -> [JSONValue] {
         analysis.days.map { day in
             var members: [(String, JSONValue)] = [
                 ("date", .string(CivilDate(daysSinceEpoch: day.day).description)),
@@ -232,7 +219,7 @@ public enum SummaryDocument {
     }
 
     /// SPEC.md §4.10, over this run's visitors or with `--state` over the whole history.
-    static func retention(_ analysis: Analysis) -> JSONValue {
+    static func retention(_ analysis: RunResult) -> JSONValue {
         let r = analysis.retention
         return .object([
             ("returning_visitors", .int(r.returningVisitors)),

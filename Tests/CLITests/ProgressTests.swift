@@ -1,5 +1,6 @@
 import Testing
-@testable import UXChurn
+import LogParsing
+@testable import uxchurn
 
 @Suite struct ProgressTests {
     @Test func theBarShowsShareRateAndTimeLeft() {

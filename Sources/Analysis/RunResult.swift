@@ -1,0 +1,64 @@
+import LogParsing
+
+/// What a run found: the figures, the thresholds checked, the days and retention — over this
+/// run's logs, or with a history over every stored night. Every output is made from it.
+public struct RunResult: Sendable {
+    /// The configuration's settings the outputs show.
+    public struct Settings: Sendable {
+        /// `site.host` as configured; nil: inferred from the referrers.
+        public var siteHost: String?
+        public var apdexThresholdMilliseconds: Double
+        public var churnInactiveDays: Int
+
+        public init(siteHost: String?, apdexThresholdMilliseconds: Double, churnInactiveDays: Int) {
+            self.siteHost = siteHost
+            self.apdexThresholdMilliseconds = apdexThresholdMilliseconds
+            self.churnInactiveDays = churnInactiveDays
+        }
+    }
+
+    public var settings: Settings
+    /// What the figures are computed from: one run's, or the merge of map/reduce partitions'.
+    public var results: PartialResult
+    /// The configured thresholds, checked.
+    public var thresholds: [ThresholdResult]
+    /// The days `summary.json` lists and the trends draw: this run's, or every stored day.
+    public var days: [DayFigures] = []
+    /// Over this run's visitors, or over the whole history.
+    public var retention = RetentionFigures()
+    /// Whether `days` and `retention` span every night stored in a history (`--state`).
+    public var spansHistory = false
+    /// With a history: the previous night's headline numbers, by `HeadlineValue.key`.
+    public var previousHeadline: [String: Double]?
+
+    public init(settings: Settings, results: PartialResult, thresholds: [ThresholdResult]) {
+        self.settings = settings
+        self.results = results
+        self.thresholds = thresholds
+    }
+
+    /// The line counts of every input, in reading order.
+    public var ingest: IngestResult { results.ingest }
+
+    /// A configuration fitted to the logs, when the run had none of its own.
+    public func advice(presetHint: String? = nil) -> ConfigAdvice? {
+        results.advice.map { ConfigAdvice.make($0, presetHint: presetHint) }
+    }
+
+    /// Whether any threshold is breached.
+    public var breached: Bool { thresholds.contains { !$0.ok } }
+
+    /// The shop's own host: `site.host`, else the most frequent referrer host of second and
+    /// later page views (ties by name), both without a leading `www.` — referrers from it are
+    /// internal.
+    public var siteHost: String? {
+        if var host = settings.siteHost {
+            if host.hasPrefix("www.") { host.removeFirst(4) }
+            return host
+        }
+        let counts = results.statistics.laterReferrerHosts.compactMap { id, count in
+            results.host(id).map { ($0, count) }
+        }
+        return counts.max { a, b in a.1 != b.1 ? a.1 < b.1 : a.0 > b.0 }?.0
+    }
+}

@@ -1,0 +1,214 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import LogInput
+
+/// A hit as a parser thread sees it: values are ids of that parser's own interners.
+public struct RawHit: Sendable {
+    public var time: Int64
+    public var offsetMinutes: Int16
+    public var isPageView: Bool
+    public var status: Int16
+    /// The physical line within the chunk, 1-based.
+    public var line: Int32
+    public var responseMicroseconds: Int64
+    public var path: Int32
+    public var method: Int32
+    public var agent: Int32
+    public var address: Int32
+    public var extra: Int32
+    public var referrerHost: Int32
+}
+
+/// Values a parser interned for the first time in a chunk, in id order, so the run can map
+/// the parser's ids to its own.
+public struct NewValues: Sendable {
+    public var paths: [[UInt8]] = []
+    public var agents: [[UInt8]] = []
+    public var methods: [[UInt8]] = []
+    public var addresses: [[UInt8]] = []
+    public var extras: [[UInt8]] = []
+    public var hosts: [[UInt8]] = []
+}
+
+/// What one chunk held: counts, period, samples and hits, with line numbers relative to the chunk.
+public struct ChunkResult: Sendable {
+    /// Physical lines, blank ones included, for numbering the next chunk's lines.
+    public var physicalLines = 0
+    /// Physical lines of the input before this chunk (set when the chunk is taken, in order).
+    public var lineBase = 0
+    public var counts = LineCounts()
+    /// Up to five skipped lines: 1-based line number within the chunk, and text.
+    public var samples: [(line: Int, text: String)] = []
+    public var hits: [RawHit] = []
+    public var newValues = NewValues()
+    /// Bytes of the input file read when the chunk was cut.
+    public var consumed = 0
+}
+
+/// Parses and classifies the lines of chunks: the per-line loop, free of shared state, so it
+/// can run on any thread.
+public struct ChunkParser {
+    let parser: LineParser
+    var classifier: Classifier
+    let maxLineLength: Int
+    let keyAddress: Bool
+    let keyAgent: Bool
+    /// The session key's third part: 0 none, 1 `user`, 2 a cookie.
+    let keyExtra: Int
+    var fields = ParsedLine()
+    var addresses = ByteInterner(capacity: 4096)
+    var extras = ByteInterner(capacity: 1024)
+    var hosts = ByteInterner(capacity: 256)
+    private var sent = [0, 0, 0, 0, 0, 0]
+    /// Hits of the last chunk: room is made for about as many, so the list is not regrown.
+    private var lastHitCount = 0
+
+    public init(format: LogFormat, options: IngestOptions) throws {
+        var cookie: String?
+        var extra = 0
+        for part in options.sessionKey {
+            if case let .cookie(name) = part { cookie = name; extra = 2 }
+            if case .user = part { extra = 1 }
+        }
+        parser = LineParser(format: format, cookieName: cookie)
+        classifier = try Classifier(format: format, ignorePatterns: options.ignore, extraBotTokens: options.bots)
+        maxLineLength = options.maxLineLength
+        keyAddress = options.sessionKey.contains(.ip)
+        keyAgent = options.sessionKey.contains(.userAgent)
+        keyExtra = extra
+    }
+
+    /// Counts the chunk's lines and collects its hits. `inout` so the buffer is written in
+    /// place, never copied.
+    public mutating func parse(_ chunk: inout LineChunk) -> ChunkResult {
+        var result = ChunkResult()
+        result.consumed = chunk.consumed
+        result.hits.reserveCapacity(lastHitCount + lastHitCount / 8)
+        if let long = chunk.overlongBefore {
+            result.physicalLines = 1
+            result.counts.lines = 1
+            result.counts.skipped = 1
+            result.samples.append((1, Self.sampleText(long.prefix[...])))
+        }
+        let count = chunk.count
+        // Held here, so the per-line call does not retain and release it around each line
+        // (`fields`, written by the call, is a part of `self` too).
+        let parser = self.parser
+        chunk.bytes.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var pos = 0
+            while pos < count {
+                let newline: Int
+                if let hit = memchr(base + pos, 0x0A, count - pos) {
+                    newline = base.distance(to: hit)
+                } else {
+                    newline = count
+                }
+                result.physicalLines += 1
+                var end = newline
+                if end > pos, base.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D { end -= 1 }
+                let length = end - pos
+                if length > 0 {
+                    result.counts.lines += 1
+                    let line = UnsafeMutableRawBufferPointer(start: base + pos, count: length)
+                    if length <= maxLineLength, parser.parse(line, into: &fields) {
+                        result.counts.parsed += 1
+                        let hitClass = classifier.classify(UnsafeRawBufferPointer(line), fields)
+                        result.counts.classes.add(hitClass)
+                        result.counts.include(fields.timestamp)
+                        if hitClass.isHit {
+                            result.hits.append(makeHit(UnsafeRawBufferPointer(line), hitClass, line: result.physicalLines))
+                        }
+                    } else {
+                        result.counts.skipped += 1
+                        if result.samples.count < IngestResult.maxSamples {
+                            // A line that does not match is left as written (escapes are decoded only on a match).
+                            result.samples.append((result.physicalLines, Self.sampleText(UnsafeRawBufferPointer(line)[...])))
+                        }
+                    }
+                }
+                pos = newline + 1
+            }
+        }
+        result.newValues = takeNewValues()
+        lastHitCount = result.hits.count
+        return result
+    }
+
+    private mutating func makeHit(_ line: UnsafeRawBufferPointer, _ hitClass: HitClass, line number: Int) -> RawHit {
+        // `line` is non-empty: it parsed.
+        let base = line.baseAddress!
+        func bytes(_ range: FieldRange) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: base + Int(range.start), count: range.count)
+        }
+        let address = keyAddress ? addresses.intern(bytes(fields.address)).id : -1
+        var extra: Int32 = -1
+        if keyExtra == 1 { extra = extras.intern(bytes(fields.user)).id }
+        if keyExtra == 2 { extra = extras.intern(bytes(fields.cookie)).id }
+        return RawHit(
+            time: fields.timestamp.utcSeconds, offsetMinutes: fields.timestamp.offsetMinutes,
+            isPageView: hitClass == .pageView, status: Int16(fields.status), line: Int32(number),
+            responseMicroseconds: fields.responseMicroseconds, path: classifier.pathID, method: classifier.methodID,
+            agent: classifier.agentID, address: address, extra: extra,
+            referrerHost: referrerHost(bytes(fields.referrer)))
+    }
+
+    /// The referrer's host, lower-cased, without `www.`; -1 when empty or `-`.
+    private mutating func referrerHost(_ referrer: UnsafeRawBufferPointer) -> Int32 {
+        if referrer.isEmpty || (referrer.count == 1 && referrer[0] == 0x2D) { return -1 }
+        var start = 0
+        if let scheme = Self.schemeEnd(referrer) { start = scheme }
+        var end = start
+        while end < referrer.count {
+            let byte = referrer[end]
+            if byte == 0x2F || byte == 0x3A || byte == 0x3F || byte == 0x23 { break }  // / : ? #
+            end += 1
+        }
+        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
+        if end - start > 4, lower(referrer[start]) == 0x77, lower(referrer[start + 1]) == 0x77,
+           lower(referrer[start + 2]) == 0x77, referrer[start + 3] == 0x2E {  // www.
+            start += 4
+        }
+        // Lower-cased into a scratch buffer on the stack: no allocation per hit.
+        let count = end - start
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { host in
+            for index in 0..<count { host[index] = lower(referrer[start + index]) }
+            return hosts.intern(UnsafeRawBufferPointer(start: host.baseAddress, count: count)).id
+        }
+    }
+
+    private static func schemeEnd(_ text: UnsafeRawBufferPointer) -> Int? {
+        var i = 0
+        while i + 2 < text.count {
+            if text[i] == 0x3A, text[i + 1] == 0x2F, text[i + 2] == 0x2F { return i + 3 }
+            if text[i] == 0x2F { return nil }
+            i += 1
+        }
+        return nil
+    }
+
+    private mutating func takeNewValues() -> NewValues {
+        var values = NewValues()
+        func new(_ interner: ByteInterner, _ index: Int) -> [[UInt8]] {
+            guard interner.count > sent[index] else { return [] }
+            let list = (sent[index]..<interner.count).map { Array(interner.bytes(of: Int32($0))) }
+            sent[index] = interner.count
+            return list
+        }
+        values.paths = new(classifier.paths, 0)
+        values.agents = new(classifier.agents, 1)
+        values.methods = new(classifier.methods, 2)
+        values.addresses = new(addresses, 3)
+        values.extras = new(extras, 4)
+        values.hosts = new(hosts, 5)
+        return values
+    }
+
+    /// A skipped line's start as messages and reports show it: control bytes made visible.
+    static func sampleText<C: Collection<UInt8>>(_ text: C) -> String {
+        Escape.controls(String(decoding: text.prefix(LineChunker.samplePrefixLength), as: UTF8.self))
+    }
+}

@@ -1,0 +1,143 @@
+import LogInput
+
+/// A skipped line kept as an example (SPEC.md §4.1): the input, the 1-based physical line
+/// number in the decoded file, and its text (at most 512 bytes, invalid UTF-8 replaced).
+public struct SkippedLine: Sendable, Equatable {
+    public var file: String
+    public var line: Int
+    public var text: String
+}
+
+/// What one input held (SPEC.md §4.1–4.2): its place in reading order, its format, its
+/// counts, its first skipped lines and its gzip faults. A run adds these up in reading order;
+/// `uxchurn map` writes them as its side record, and `merge` adds up the ones of every map.
+public struct InputRecord: Sendable, Codable {
+    /// The input's place in reading order (SPEC.md §4.3).
+    public var rank: Int
+    public var file: String
+    /// A preset's name or `custom`.
+    public var format: String
+    var counts = LineCounts()
+    /// Up to five skipped lines: 1-based physical line number, and text.
+    var samples: [Sample] = []
+    public var faults: [InputError] = []
+
+    struct Sample: Sendable, Codable {
+        var line: Int
+        var text: String
+    }
+
+    /// Adds another part of the same input.
+    mutating func absorb(_ other: InputRecord) {
+        counts.merge(other.counts)
+        samples = Array((samples + other.samples).sorted { $0.line < $1.line }.prefix(IngestResult.maxSamples))
+        faults += other.faults
+    }
+}
+
+/// What the ingest stage counted (SPEC.md §4.1–4.2, the `input` section of §5).
+public struct IngestResult: Sendable {
+    /// Inputs in the order read.
+    public var files: [String] = []
+    /// Each input's format name (a preset or `custom`), in the order read.
+    public var formats: [(file: String, format: String)] = []
+    var counts = LineCounts()
+    public var lines: Int { counts.lines }
+    public var parsed: Int { counts.parsed }
+    public var skipped: Int { counts.skipped }
+    public var skippedSamples: [SkippedLine] = []
+    public var classes: ClassCounts { counts.classes }
+    /// The earliest and latest parsed instants: the period.
+    public var earliest: LogTimestamp? { counts.earliest }
+    public var latest: LogTimestamp? { counts.latest }
+    /// Gzip faults: the lines before each were read.
+    public var faults: [InputError] = []
+    /// Lines read per format name, for the format of most lines.
+    var linesByFormat: [String: Int] = [:]
+    /// The inputs this result adds up, in reading order.
+    public private(set) var records: [InputRecord] = []
+
+    public static let maxSamples = 5
+
+    /// Adds up inputs in reading order (their `rank`). Records of one input (the same rank and
+    /// name: Hadoop Streaming's splits of one file) count as one input.
+    public init(records: [InputRecord] = []) {
+        var combined: [InputRecord] = []
+        for record in records.sorted(by: { $0.rank < $1.rank }) {
+            if let last = combined.last, last.rank == record.rank, last.file == record.file {
+                combined[combined.count - 1].absorb(record)
+            } else {
+                combined.append(record)
+            }
+        }
+        for record in combined {
+            files.append(record.file)
+            formats.append((record.file, record.format))
+            counts.merge(record.counts)
+            for sample in record.samples where skippedSamples.count < Self.maxSamples {
+                skippedSamples.append(SkippedLine(file: record.file, line: sample.line, text: sample.text))
+            }
+            faults += record.faults
+            linesByFormat[record.format, default: 0] += record.counts.lines
+            self.records.append(record)
+        }
+    }
+
+    /// The format of most lines (ties: by name).
+    public var format: String {
+        linesByFormat.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
+            ?? formats.first?.format ?? "auto"
+    }
+
+    /// Each input's format, when they differ.
+    public var differingFormats: [(file: String, format: String)]? {
+        Set(formats.map(\.format)).count > 1 ? formats : nil
+    }
+}
+
+/// Lines counted (SPEC.md §4.1–4.2) and the period they span: per chunk, per input, per run.
+public struct LineCounts: Sendable, Codable {
+    public var lines = 0
+    public var parsed = 0
+    public var skipped = 0
+    public var classes = ClassCounts()
+    /// The earliest and latest parsed instants; the first seen wins a tie.
+    public var earliest: LogTimestamp?
+    public var latest: LogTimestamp?
+
+    @inline(__always)
+    public mutating func include(_ time: LogTimestamp) {
+        if time.utcSeconds < (earliest?.utcSeconds ?? .max) { earliest = time }
+        if time.utcSeconds > (latest?.utcSeconds ?? .min) { latest = time }
+    }
+
+    /// Adds counts that come after these in reading order.
+    public mutating func merge(_ other: LineCounts) {
+        lines += other.lines
+        parsed += other.parsed
+        skipped += other.skipped
+        classes.merge(other.classes)
+        if let e = other.earliest { include(e) }
+        if let l = other.latest { include(l) }
+    }
+}
+
+/// The running totals of one input, added to the run's in reading order at the end.
+struct InputTotals {
+    var counts = LineCounts()
+    var samples: [(line: Int, text: String)] = []
+    var faults: [InputError] = []
+
+    mutating func absorb(_ chunk: ChunkResult) {
+        counts.merge(chunk.counts)
+        for sample in chunk.samples where samples.count < IngestResult.maxSamples {
+            samples.append((chunk.lineBase + sample.line, sample.text))
+        }
+    }
+
+    func record(rank: Int, file: String, format: String) -> InputRecord {
+        InputRecord(rank: rank, file: file, format: format, counts: counts,
+                    samples: samples.map { InputRecord.Sample(line: $0.line, text: $0.text) }, faults: faults)
+    }
+}
+

@@ -1,0 +1,34 @@
+/// The configuration's rules the session stage applies.
+
+/// Which hits a rule matches: page views whose path matches, or, with `method`, hits of that
+/// method whose path matches (SPEC.md §4.2, "Regexes and matchers").
+public struct HitMatcher: Sendable, Equatable {
+    /// Upper-cased; nil matches page views only.
+    public var method: String?
+    /// A Swift `Regex`, searched unanchored in the path.
+    public var path: String
+
+    public init(method: String?, path: String) {
+        self.method = method
+        self.path = path
+    }
+
+    /// The most distinct matchers a configuration may have: each is a bit of `Hit.matches`.
+    public static let limit = UInt64.bitWidth
+
+    /// More matchers than `limit`.
+    public struct TooMany: Error, CustomStringConvertible {
+        public var count: Int
+        public var description: String { "\(count) different matchers; at most \(HitMatcher.limit) are supported" }
+    }
+}
+
+public struct PageRule: Sendable, Equatable {
+    public var name: String
+    public var path: String
+
+    public init(name: String, path: String) {
+        self.name = name
+        self.path = path
+    }
+}

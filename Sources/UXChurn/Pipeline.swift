@@ -1,0 +1,140 @@
+import History
+import Analysis
+import LogInput
+import LogParsing
+import Sessions
+
+/// The pipeline of `report` and `check`, one stage a line:
+///
+///     inputs → chunks → parsed hits → sessions → statistics → result → report / summary / history
+///
+/// `LogInput` reads the inputs into chunks of lines; `LogParsing` parses and classifies them
+/// (`Ingest`, on `--jobs` threads); `Sessions` orders the hits and cuts them into sessions
+/// (`HitStage`); `Analysis` folds the sessions into statistics (`StatisticsFold`) and makes the
+/// result (`RunResult`); `History` stores the night; `Reports` renders every output.
+public enum Pipeline {
+    /// What a run does with its result before a `--state` history commits the night (`report`
+    /// writes its folder): when it fails, the history is left as it was.
+    public typealias Publish = (RunResult) throws(RunError) -> Void
+
+    public static func run(_ options: RunOptions, publish: Publish? = nil) throws(RunError) -> RunResult {
+        let configuration = try options.loadConfiguration()
+        let inputs = try resolveInputs(options.inputs)
+        let history = try HistoryStep.open(options)  // a refused state stops the run before any log is read
+        let fold = StatisticsFold(configuration.emptyStatistics(), inBackground: options.jobs > 1,
+                                  advice: options.configuration != nil || configuration.isBuiltIn)
+        var sessions = try configuration.hitStage(options, destination: .sessions(fold))
+        let ingest = try parse(inputs, into: &sessions, options: try configuration.ingestOptions(options), observer: options.observer)
+        try checkSkipped(ingest, options: options, inputs: inputs)
+        let statistics = PartialResult(ingest: ingest, sessions: sessions, statistics: fold.finish(), advice: fold.advice)
+        let result = RunResult(statistics, configuration: configuration, options: options)
+        return try HistoryStep.record(result, in: history, options: options, publish: publish) { hasher in
+            hashedVisitors(sessions, statistics.statistics, hasher: hasher)
+        }
+    }
+
+    /// The inputs named: files, folders of rotated logs, `-`.
+    static func resolveInputs(_ names: [String]) throws(RunError) -> [LogInputFile] {
+        let inputs: [LogInputFile]
+        do {
+            inputs = try InputResolver.resolve(names)
+        } catch {
+            throw .input(error.description)
+        }
+        guard !inputs.isEmpty else { throw .configuration("no input: name log files, folders or - for standard input") }
+        return inputs
+    }
+
+    /// Reads, parses and classifies every input into `consumer`, telling `observer` how far it is.
+    static func parse<Consumer: ParsedChunkConsumer>(_ inputs: [LogInputFile], into consumer: inout Consumer,
+                                                     options: IngestOptions,
+                                                     observer: (any IngestObserver)?) throws(RunError) -> IngestResult {
+        observer?.start(totalBytes: inputs.reduce(0) { $0 + $1.size })
+        defer { observer?.finish() }
+        do {
+            var run = Ingest(options: options)
+            if let observer {
+                run.monitor = { progress in try observer.update(progress) }
+            }
+            return try run.run(inputs, into: &consumer)
+        } catch let error as RunError {
+            throw error
+        } catch let error as InputError {
+            throw .input(error.description)
+        } catch {
+            throw .configuration("a regex in the configuration does not compile: \(error)")
+        }
+    }
+
+    /// More than `--max-bad-lines` skipped (or any, with `--strict`) stops the run before any
+    /// report is written, with three samples and the format `auto` would pick.
+    static func checkSkipped(_ ingest: IngestResult, options: RunOptions, inputs: [LogInputFile]) throws(RunError) {
+        guard ingest.skipped > 0 else { return }
+        let share = ingest.lines == 0 ? 0 : Double(ingest.skipped) / Double(ingest.lines)
+        let tooMany = options.strict || share > options.maxBadLineShare
+        guard tooMany else { return }
+        var message = options.strict
+            ? "\(ingest.skipped) of \(ingest.lines) lines do not parse, and --strict allows none"
+            : "\(ingest.skipped) of \(ingest.lines) lines (\(percent(share))) do not parse as \(ingest.format); the limit is \(percent(options.maxBadLineShare)) (--max-bad-lines)"
+        for sample in ingest.skippedSamples.prefix(3) {
+            message += "\n  \(sample.file):\(sample.line): \(sample.text.prefix(200))"
+        }
+        var suggestions: [String] = []
+        for input in inputs where !input.readsOnce {
+            if let probe = try? InputProbe.probe(input, forced: nil) {
+                suggestions.append("\(input.name): \(probe.format.name)")
+            }
+        }
+        if !suggestions.isEmpty {
+            message += "\n`--format auto` would pick: " + suggestions.joined(separator: ", ")
+        }
+        for fault in ingest.faults {
+            message += "\nalso: \(fault.description)"
+        }
+        throw .input(message)
+    }
+
+    /// Each visitor's retention record, keyed by the keyed hash of its session key: what the
+    /// history stores instead of the key itself.
+    static func hashedVisitors(_ sessions: HitStage, _ statistics: SessionStatistics, hasher: SipHash24) -> [UInt64: VisitorRecord] {
+        let records = statistics.visitors.records()
+        var out: [UInt64: VisitorRecord] = [:]
+        out.reserveCapacity(sessions.visitorCount)
+        for (id, key) in sessions.visitorKeys.enumerated() {
+            guard id < records.count, let record = records[id] else { continue }
+            out[hasher.hash(sessions.values.keyBytes(key))] = record
+        }
+        return out
+    }
+}
+
+/// `0.5%`, `5%`: a share as messages show it.
+func percent(_ share: Double) -> String {
+    let value = (share * 1000).rounded() / 10
+    return value == value.rounded() ? "\(Int(value))%" : "\(value)%"
+}
+
+extension PartialResult {
+    /// A one-machine run's partial result: its line counts, statistics and the names behind their ids.
+    init(ingest: IngestResult, sessions: HitStage, statistics: SessionStatistics, advice: AdviceCollector?) {
+        self.init(ingest: ingest, statistics: statistics, groupNames: sessions.pageGroups.names,
+                  configuredGroups: sessions.pageGroups.configuredCount,
+                  hostNames: (0..<sessions.values.hosts.count).map { sessions.values.hosts.string(of: Int32($0)) },
+                  visitorKeys: [], visitorCount: sessions.visitorCount, hitsOutsideWindow: sessions.hitsOutsideWindow,
+                  advice: advice)
+        lateHits = sessions.lateHits
+    }
+}
+
+extension RunResult {
+    /// Thresholds and days from the figures; retention over this run's visitors (a history
+    /// replaces days and retention with its own).
+    init(_ results: PartialResult, configuration: Configuration, options: RunOptions) {
+        self.init(settings: configuration.resultSettings, results: results,
+                  thresholds: ThresholdEvaluator.evaluate(configuration.thresholds, results: results))
+        days = results.statistics.dayFigures(groupNames: results.groupNames)
+        retention = RetentionFigures.compute(results.statistics.visitors.records().compactMap { $0 },
+                                             end: HistoryStep.periodEnd(options, results.ingest),
+                                             inactiveDays: configuration.churnInactiveDays)
+    }
+}

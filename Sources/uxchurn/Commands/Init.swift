@@ -1,0 +1,53 @@
+import ArgumentParser
+import LogParsing
+import Reports
+import CSystemCalls
+import UXChurn
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Analysis
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a commented starter uxchurn.yml: a preset, or, given logs, one fitted to them.")
+
+    @Option(help: "generic, woocommerce, magento or shopify (with logs: detected from their URLs).")
+    var preset: String?
+
+    @Option(name: [.short, .long], help: "Where to write it.")
+    var out = "uxchurn.yml"
+
+    @Flag(help: "Replace an existing file.")
+    var force = false
+
+    @Option(name: [.short, .long], help: "The logs' format (default: auto).")
+    var format: String?
+
+    @Argument(help: "Logs to fit the configuration to: ignore rules, page groups and the preset.")
+    var inputs: [String] = []
+
+    func run() throws {
+        if let preset, ConfigurationPresets.named(preset) == nil {
+            throw ValidationError("unknown preset '\(preset)'; expected one of: \(ConfigurationPresets.names.joined(separator: ", "))")
+        }
+        var text = ConfigurationPresets.named(preset ?? "generic") ?? ConfigurationPresets.generic
+        var chosen = preset ?? "generic"
+        if !inputs.isEmpty {
+            var options = RunOptions(inputs: inputs)
+            options.format = format
+            options.maxBadLineShare = 1
+            options.configuration = Configuration()
+            let analysis = try Pipeline.run(options)
+            if let advice = analysis.advice(presetHint: preset) {
+                chosen = advice.preset
+                text = advice.yaml(presetText: ConfigurationPresets.named(advice.preset) ?? ConfigurationPresets.generic)
+                printErr("uxchurn: \(advice.ignore.count) asset-like path families to ignore, \(advice.pages.count) page groups")
+            }
+        }
+        try ConfigurationPresets.write(text, to: out, replacing: force)
+        printErr("uxchurn: wrote \(out) (preset \(chosen))")
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import LogParsing
+import Reports
+import CSystemCalls
+import UXChurn
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct MapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "map",
+        abstract: "Map step (Spark, Hadoop Streaming): log lines in, one VISITOR_HASH<TAB>compact hit line out per hit.",
+        discussion: """
+            Reads standard input (or the inputs named), parses and classifies the lines as report does, and \
+            writes each page view and action with its visitor's hash first, then the input counts as an \
+            #input side record. Run reduce on the output grouped by the first field (sort, or a shuffle).
+            """)
+
+    @OptionGroup var analysis: AnalysisOptions
+
+    @Option(help: "The first input's place in the reading order of the whole job (from --plan), so ties in time break as in one run.")
+    var rank = 0
+
+    @Flag(help: "Print the inputs in reading order, one per line, and stop: the ranks for a driver.")
+    var plan = false
+
+    @Option(help: "The name the one input goes by in the report, when it is read under another path or from standard input.")
+    var name: String?
+
+    func run() throws {
+        guard rank >= 0, rank <= Int(Int32.max) else { throw ValidationError("--rank must be from 0 to \(Int32.max)") }
+        var options = try analysis.runOptions()
+        if plan {
+            for name in try MapJob.plan(options.inputs, format: options.format) { print(name) }
+            return
+        }
+        options.observer = nil
+        try MapJob.run(options, rankOffset: rank, name: name, to: STDOUT_FILENO)
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import LogParsing
+import Reports
+import CSystemCalls
+import UXChurn
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct SampleLogsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample-logs", abstract: "Write a realistic shop's rotated access logs into DIR.")
+
+    @Argument(help: "Folder to write into (created if missing).")
+    var dir: String
+
+    @Option(help: "Days of logs, one file per day.")
+    var days = 3
+
+    @Option(help: "Distinct visitors over the period.")
+    var visitors = 1000
+
+    @Option(help: "Random seed: the same seed writes the same logs.")
+    var seed: UInt64 = 1
+
+    @Option(help: "common, combined, combined-timed or nginx-timed.")
+    var format = "combined-timed"
+
+    func validate() throws {
+        guard days >= 1, days <= 3660 else { throw ValidationError("--days must be 1 to 3660") }
+        guard visitors >= 1, visitors <= 10_000_000 else { throw ValidationError("--visitors must be 1 to 10000000") }
+    }
+
+    func run() throws {
+        if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+            throw RunError.configuration("\(dir): cannot create: \(String(cString: strerror(errno)))")
+        }
+        var sample = SampleLogs()
+        sample.days = days
+        sample.visitors = visitors
+        sample.seed = seed
+        sample.format = format
+        let names = try sample.write(to: dir)
+        printErr("uxchurn: wrote \(names.joined(separator: ", ")) in \(dir)/")
+    }
+}
