@@ -48,19 +48,6 @@ public struct ByteInterner: Sendable {
         return (Int32(id), true)
     }
 
-    /// The id of these bytes, if they were interned.
-    public func lookup(_ bytes: UnsafeRawBufferPointer) -> Int32? {
-        let hash = Self.hash(bytes)
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = table[slot]
-            if entry == 0 { return nil }
-            let id = Int(entry - 1)
-            if hashes[id] == hash, equals(id, bytes) { return Int32(id) }
-            slot = (slot + 1) & mask
-        }
-    }
-
     /// The bytes of `id`.
     public func bytes(of id: Int32) -> ArraySlice<UInt8> {
         arena[offsets[Int(id)]..<offsets[Int(id) + 1]]

@@ -48,8 +48,4 @@ public struct ClassCounts: Sendable, Equatable, Codable {
         pageViews += other.pageViews
         actions += other.actions
     }
-
-    public var total: Int {
-        invalidRequests + botRequests + assetRequests + ignoredRequests + droppedRequests + pageViews + actions
-    }
 }

@@ -60,11 +60,6 @@ public struct LogFormat: Sendable, Hashable {
     /// Whether the format carries a user agent (bots are recognised by it, SPEC.md §4.2).
     public var hasUserAgent: Bool { has(.userAgent) }
 
-    /// Whether the format carries a response time (`%D`, `$request_time`, `%T`, upstream).
-    public var hasTiming: Bool {
-        has(.durationMicroseconds) || has(.requestTime) || has(.durationSeconds) || has(.upstreamTime)
-    }
-
     init(name: String, source: String, elements: [FormatElement]) {
         self.name = name
         self.source = source

@@ -12,7 +12,6 @@ public struct Sessionizer {
     private var isListed: [Bool] = []
     public private(set) var openCount = 0
     private var lastSweep: Int64?
-    public private(set) var peakOpenSessions = 0
 
     public init(timeoutSeconds: Int64) {
         timeout = timeoutSeconds
@@ -36,7 +35,6 @@ public struct Sessionizer {
         }
         sessions[visitor] = [hit]
         openCount += 1
-        peakOpenSessions = max(peakOpenSessions, openCount)
         if !isListed[visitor] {
             isListed[visitor] = true
             listed.append(hit.visitor)

@@ -6,8 +6,8 @@ import Testing
 @testable import Reports
 @testable import Analysis
 
-/// Every section this build computes, for every conformance case and the golden logs, as SPEC.md §4
-/// defines them (the cases are copied from ../shared into fixtures/).
+/// Every section this build computes, for every conformance case and the golden logs, against the
+/// figures an independent implementation computed (the cases are copied from ../shared into fixtures/).
 @Suite struct IngestConformanceTests {
     static let cases = ["bounce-and-actions", "cart", "classes", "exits", "funnel-order", "lines", "load-buckets",
                         "midnight-and-files", "out-of-order", "percentiles", "same-second-ties", "timeout-boundary",
@@ -15,10 +15,13 @@ import Testing
 
     /// Runs the folder with its own configuration and compares every computed section.
     func check(_ folder: String) throws -> [String: Any] {
-        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/expected-summary.json"))) as? [String: Any]
+        // An expected file that does not parse, or lists none of the sections, fails the case.
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/expected-summary.json"))
+        let expected = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(folder): not a JSON object")
+        #expect(computedSections.contains { expected[$0] != nil }, "\(folder): no computed section is expected")
         let actual = try summary([folder], config: folder + "/uxchurn.yml")
         for section in computedSections {
-            guard let want = expected?[section] else { continue }
+            guard let want = expected[section] else { continue }
             let diff = conformanceDifferences(want, actual[section], path: section)
             #expect(diff.isEmpty, "\(diff)")
         }

@@ -65,13 +65,16 @@ import Testing
         files.shuffle(using: &random)
         let split = try summary(files, config: config)
         for section in computedSections where section != "input" {
-            let a = try JSONSerialization.data(withJSONObject: whole[section] as Any, options: [.sortedKeys, .fragmentsAllowed])
-            let b = try JSONSerialization.data(withJSONObject: split[section] as Any, options: [.sortedKeys, .fragmentsAllowed])
+            let a = try JSONSerialization.data(withJSONObject: try #require(whole[section]), options: [.sortedKeys, .fragmentsAllowed])
+            let b = try JSONSerialization.data(withJSONObject: try #require(split[section]), options: [.sortedKeys, .fragmentsAllowed])
             #expect(a == b, "\(section) differs with \(parts) parts")
         }
-        let keys = ["lines", "parsed", "skipped", "page_views", "actions", "bot_requests"]
-        for key in keys {
-            #expect((whole["input"] as? [String: Any])?[key] as? Int == (split["input"] as? [String: Any])?[key] as? Int)
+        // Each count is there (a missing one on both sides is not a match).
+        let wholeInput = try #require(whole["input"] as? [String: Any])
+        let splitInput = try #require(split["input"] as? [String: Any])
+        for key in ["lines", "parsed", "skipped", "page_views", "actions", "bot_requests"] {
+            let expected = try #require(wholeInput[key] as? Int, "input.\(key)")
+            #expect(splitInput[key] as? Int == expected, "input.\(key)")
         }
     }
 }
