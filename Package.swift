@@ -61,7 +61,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(
             name: "Reports",
-            dependencies: ["Analysis", "Sessions", "LogParsing", "LogInput", "CSystemCalls", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["Analysis", "History", "Sessions", "LogParsing", "LogInput", "CSystemCalls", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: strict,
             plugins: ["EmbedTemplates"]
         ),

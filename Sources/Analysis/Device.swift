@@ -1,4 +1,4 @@
-/// The device class of a user agent (SPEC.md §4.8).
+/// The device class of a user agent.
 public enum Device: String, Sendable, CaseIterable, Codable {
     case desktop, mobile, tablet
 
@@ -16,7 +16,7 @@ public enum Device: String, Sendable, CaseIterable, Codable {
     }
 }
 
-/// Where a session came from, by its first page view's referrer (SPEC.md §4.8).
+/// Where a session came from, by its first page view's referrer.
 public enum TrafficSource: String, Sendable, CaseIterable {
     case direct, search, social, `internal`, other
 

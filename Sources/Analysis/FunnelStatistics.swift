@@ -27,7 +27,7 @@ public struct FunnelSegment: Sendable, Equatable, Codable {
     }
 }
 
-/// One funnel over every session (SPEC.md §4.8): steps are reached in order, one hit reaching
+/// One funnel over every session: steps are reached in order, one hit reaching
 /// at most one step.
 public struct FunnelStatistics: Sendable, Codable {
     public let steps: FunnelSteps
@@ -78,7 +78,7 @@ public struct FunnelStatistics: Sendable, Codable {
     }
 }
 
-/// Cart abandonment (SPEC.md §4.9): a cart session has a hit matching `cart.add`; it is
+/// Cart abandonment: a cart session has a hit matching `cart.add`; it is
 /// abandoned unless a hit matching `cart.purchase` comes after its first add.
 public struct CartStatistics: Sendable, Codable {
     public let addBit: Int

@@ -1,12 +1,12 @@
 import Sessions
 
-/// a / b, or nil when b is zero (SPEC.md §5: a ratio whose denominator is zero is `null`).
+/// a / b, or nil when b is zero (a ratio whose denominator is zero is `null` in summary.json).
 @inline(__always)
 public func ratio(_ a: Int, _ b: Int) -> Double? {
     b == 0 ? nil : Double(a) / Double(b)
 }
 
-// The rates of SPEC.md §4, each defined once, for the summary, thresholds and headlines alike.
+// The rates, each defined once, for the summary, thresholds and headlines alike.
 
 extension SessionStatistics {
     public var bounceRate: Double? { ratio(bounces, sessions) }

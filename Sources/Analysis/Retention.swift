@@ -1,6 +1,6 @@
 import LogParsing
 
-/// Why a customer's last session may lose them (SPEC.md §4.10 `at_risk_customers`).
+/// Why a customer's last session may lose them (`at_risk_customers` in summary.json).
 public struct SessionEnding: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
@@ -151,7 +151,7 @@ public struct Cohort: Sendable, Equatable {
     public var returned: [Int?]
 }
 
-/// Retention and churn (SPEC.md §4.10), over the visitors of a run or of the whole history.
+/// Retention and churn, over the visitors of a run or of the whole history.
 public struct RetentionFigures: Sendable, Equatable {
     public var returningVisitors = 0
     /// `day` (k in 1…7) or `week` (ISO weeks, k in 1…4).

@@ -21,7 +21,7 @@ public func formatLimit(_ value: Double) -> String {
     value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
 }
 
-/// Checks every configured threshold (SPEC.md §3). A figure that cannot be measured (no
+/// Checks every configured threshold. A figure that cannot be measured (no
 /// sessions, no cart, no timed views) is a breach: a gate never passes for lack of data.
 public enum ThresholdEvaluator {
     public static func evaluate(_ rules: [ThresholdRule], results: PartialResult) -> [ThresholdResult] {

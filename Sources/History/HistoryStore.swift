@@ -52,7 +52,7 @@ public struct StoredRun: Sendable {
     public var lines: Int
 }
 
-/// The SQLite state of nightly runs (SPEC.md §6), through GRDB.
+/// The SQLite state of nightly runs, through GRDB.
 ///
 /// One file: per-day figures, per visitor (as a keyed hash) the sessions of each day it was
 /// active and its last session, the runs, and the random key of the hashes. Each run writes in

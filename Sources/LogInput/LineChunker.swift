@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// A line longer than the limit: skipped (SPEC.md §4.1), kept only as a short prefix for samples.
+/// A line longer than the limit: skipped, kept only as a short prefix for samples.
 public struct OverlongLine: Sendable, Equatable {
     /// The first bytes of the line, for the skipped-line sample.
     public var prefix: [UInt8]
@@ -37,7 +37,7 @@ public struct LineChunk: Sendable {
 /// - Complexity: per chunk, a backward scan from its end to its last `\n` (usually within one
 ///   line), and one copy of the incomplete line after it into the next buffer.
 public final class LineChunker {
-    /// The longest line kept: 1 MiB (SPEC.md §4.1).
+    /// The longest line kept: 1 MiB.
     public static let defaultMaxLineLength = 1 << 20
     /// 2 MiB: fewer bytes in flight between the reader, the parser workers and the hit stage
     /// than 4 MiB (peak RSS of two inputs 136 → 101 MiB, a third fewer page faults), which

@@ -49,7 +49,7 @@ public struct LogInputFile: Sendable, Hashable {
     }
 }
 
-/// Turns command-line arguments into the inputs they name (SPEC.md §1, INPUT).
+/// Turns command-line arguments (files, folders of rotated logs, `-`) into the inputs they name.
 public enum InputResolver {
     /// Resolves files, folders (their rotated logs, not recursing) and `-` (standard input).
     ///

@@ -1,4 +1,4 @@
-/// Sorts parsed lines into `HitClass`es (SPEC.md §4.2), caching every per-value decision:
+/// Sorts parsed lines into `HitClass`es, caching every per-value decision:
 /// a user agent is tested against the bot tokens once, a path against the asset extensions and
 /// the `ignore` regexes once.
 ///
@@ -46,7 +46,7 @@ public struct Classifier {
     private var lastAgent: Int32 = -1
 
     /// - Parameters:
-    ///   - ignorePatterns: path regexes that are not pages (SPEC.md §3 `ignore`).
+    ///   - ignorePatterns: path regexes that are not pages (`ignore` in the configuration).
     ///   - extraBotTokens: the config's `bots`, added to the built-in tokens.
     /// - Throws: the regex error of the first pattern that does not compile.
     public init(format: LogFormat, ignorePatterns: [String], extraBotTokens: [String]) throws {
@@ -170,7 +170,7 @@ public struct Classifier {
     }
 }
 
-/// A valid request line, `^[A-Z]+ \S+ HTTP/[0-9](\.[0-9])?$` (SPEC.md §4.2), as offsets.
+/// A valid request line, `^[A-Z]+ \S+ HTTP/[0-9](\.[0-9])?$`, as offsets.
 struct RequestTarget {
     var methodStart: Int
     var methodCount: Int

@@ -1,4 +1,4 @@
-/// The one class each parsed line lands in (SPEC.md §4.2), in the order they are tested.
+/// The one class each parsed line lands in, in the order they are tested.
 public enum HitClass: UInt8, Sendable, CaseIterable {
     case invalidRequest
     case bot

@@ -23,7 +23,7 @@ public struct IngestOptions: Sendable {
     public var format: LogFormat?
     public var ignore: [String]
     public var bots: [String]
-    /// The parts of the session key (SPEC.md §3 `session.key`).
+    /// The parts of the session key (`session.key` in the configuration).
     public var sessionKey: [SessionKeyPart] = [.ip, .userAgent]
     /// Threads that parse and classify (`--jobs`); 1 reads, inflates and parses everything on
     /// the calling thread.
@@ -39,7 +39,7 @@ public struct IngestOptions: Sendable {
 }
 
 /// The ingest stage: reads every input, splits lines, parses and classifies them, and hands
-/// the hits, in the exact order of SPEC.md §4.3, to a `HitStage`.
+/// the hits, in time order (ties: input, then line), to a `HitStage`.
 ///
 /// With `jobs` above 1, that many worker threads, shared by every input, read and parse chunks
 /// (a `WorkerPool`; a gzip input is inflated on a thread of its own) and their results are

@@ -2,7 +2,7 @@ import LogInput
 
 
 /// What a first look at an input tells: its format (`auto` picks per input) and the instant of
-/// its first parsed line, which orders the inputs (SPEC.md §4.3).
+/// its first parsed line, which orders the inputs.
 public struct InputProbe {
     public var input: LogInputFile
     public var format: LogFormat
@@ -13,7 +13,7 @@ public struct InputProbe {
     /// A fault the probe met in standard input, raised after `replay`.
     var replayFault: InputError?
 
-    /// Lines `auto` looks at (SPEC.md §2).
+    /// Lines `auto` looks at.
     public static let sampleLines = 1000
     /// The probe reads this much decoded text at most.
     static let probeChunkSize = LineChunker.defaultMaxLineLength + (1 << 16)
@@ -67,7 +67,7 @@ public struct InputProbe {
         return lines
     }
 
-    /// Orders probes as SPEC.md §4.3 reads inputs: by first timestamp; ties by higher rotation
+    /// Orders probes as the inputs are read: by first timestamp; ties by higher rotation
     /// number, then name; inputs without a parsed line last.
     public static func readingOrder(_ probes: [InputProbe]) -> [InputProbe] {
         probes.sorted { a, b in
@@ -84,9 +84,9 @@ public struct InputProbe {
     }
 }
 
-/// `auto` (SPEC.md §2): among the presets that parse at least 95% of the sample, the one with
+/// `auto`: among the presets that parse at least 95% of the sample, the one with
 /// the most fields (ties: most lines parsed, then preset order); if none does, the one that
-/// parses most (ties: most fields, then preset order — our choice where SPEC.md is silent).
+/// parses most (ties: most fields, then preset order).
 public enum FormatDetector {
     public static func detect(_ lines: [[UInt8]]) -> LogFormat {
         let scores = score(lines)

@@ -1,6 +1,6 @@
 import LogInput
 
-/// A skipped line kept as an example (SPEC.md §4.1): the input, the 1-based physical line
+/// A skipped line kept as an example: the input, the 1-based physical line
 /// number in the decoded file, and its text (at most 512 bytes, invalid UTF-8 replaced).
 public struct SkippedLine: Sendable, Equatable {
     public var file: String
@@ -8,11 +8,11 @@ public struct SkippedLine: Sendable, Equatable {
     public var text: String
 }
 
-/// What one input held (SPEC.md §4.1–4.2): its place in reading order, its format, its
+/// What one input held: its place in reading order, its format, its
 /// counts, its first skipped lines and its gzip faults. A run adds these up in reading order;
 /// `uxchurn map` writes them as its side record, and `merge` adds up the ones of every map.
 public struct InputRecord: Sendable, Codable {
-    /// The input's place in reading order (SPEC.md §4.3).
+    /// The input's place in reading order.
     public var rank: Int
     public var file: String
     /// A preset's name or `custom`.
@@ -35,7 +35,7 @@ public struct InputRecord: Sendable, Codable {
     }
 }
 
-/// What the ingest stage counted (SPEC.md §4.1–4.2, the `input` section of §5).
+/// What the ingest stage counted (the `input` section of summary.json).
 public struct IngestResult: Sendable {
     /// Inputs in the order read.
     public var files: [String] = []
@@ -95,7 +95,7 @@ public struct IngestResult: Sendable {
     }
 }
 
-/// Lines counted (SPEC.md §4.1–4.2) and the period they span: per chunk, per input, per run.
+/// Lines counted and the period they span: per chunk, per input, per run.
 public struct LineCounts: Sendable, Codable {
     public var lines = 0
     public var parsed = 0

@@ -6,7 +6,7 @@ import Darwin
 
 /// Extracts the fields of lines of one format, from bytes, without allocating.
 ///
-/// Built once per input from a compiled `LogFormat`. The walk follows SPEC.md §2: literals
+/// Built once per input from a compiled `LogFormat`. The walk: literals
 /// must match exactly; an unquoted field ends at the first byte of the literal after it (a
 /// space, or `]` for `$time_local`), or at a space or the end of the line when it is last; a
 /// quoted field ends at the first `"` not escaped by a backslash. Fields after the last one the

@@ -57,7 +57,7 @@ public struct LogFormat: Sendable, Hashable {
         elements.contains { if case .field(kind, _) = $0 { return true }; return false }
     }
 
-    /// Whether the format carries a user agent (bots are recognised by it, SPEC.md §4.2).
+    /// Whether the format carries a user agent (bots are recognised by it).
     public var hasUserAgent: Bool { has(.userAgent) }
 
     init(name: String, source: String, elements: [FormatElement]) {
@@ -90,7 +90,7 @@ public struct LogFormat: Sendable, Hashable {
         }
     }
 
-    /// The presets in the order `auto` breaks ties by (SPEC.md §2).
+    /// The presets in the order `auto` breaks ties by.
     public static let presets: [LogFormat] = [common, combined, combinedTimed, nginxTimed]
 
     /// An example line of each preset, for `uxchurn formats`.

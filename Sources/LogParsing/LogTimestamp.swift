@@ -1,5 +1,5 @@
 /// An instant as a log line wrote it: seconds since the Unix epoch (UTC) and the UTC offset
-/// the server wrote, which decides the calendar day (SPEC.md §4.3, §4.10).
+/// the server wrote, which decides the calendar day.
 public struct LogTimestamp: Sendable, Hashable, Comparable, Codable {
     /// Seconds since 1970-01-01T00:00:00Z.
     public var utcSeconds: Int64

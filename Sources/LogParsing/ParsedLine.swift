@@ -28,7 +28,7 @@ public struct ParsedLine: Sendable {
     /// The HTTP status, 100…999.
     public var status: Int = 0
     public var timestamp = LogTimestamp(utcSeconds: 0, offsetMinutes: 0)
-    /// The response time in microseconds (SPEC.md §2), or -1 when the line has none.
+    /// The response time in microseconds, or -1 when the line has none.
     public var responseMicroseconds: Int64 = -1
 
     public init() {}

@@ -1,4 +1,4 @@
-/// A part of the session key (SPEC.md §3 `session.key`).
+/// A part of the session key (`session.key` in the configuration).
 public enum SessionKeyPart: Sendable, Equatable {
     case ip
     case userAgent

@@ -1,5 +1,5 @@
 /// A JSON value with ordered keys and fixed number formatting, so the same figures always
-/// give the same bytes (SPEC.md §5: rates to 1e-6, milliseconds to 0.001).
+/// give the same bytes (rates to 1e-6, milliseconds to 0.001).
 public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)

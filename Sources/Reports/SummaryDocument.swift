@@ -3,7 +3,7 @@ import LogParsing
 import Sessions
 import LogInput
 
-/// The `summary.json` document (SPEC.md §5), built from the stages' results.
+/// The `summary.json` document, built from the stages' results.
 public enum SummaryDocument {
     public static let schema = 1
 
@@ -218,7 +218,7 @@ public enum SummaryDocument {
         }
     }
 
-    /// SPEC.md §4.10, over this run's visitors or with `--state` over the whole history.
+    /// Retention and churn, over this run's visitors or with `--state` over the whole history.
     static func retention(_ analysis: RunResult) -> JSONValue {
         let r = analysis.retention
         return .object([

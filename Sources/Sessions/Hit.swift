@@ -7,7 +7,7 @@ public struct Hit: Sendable, Equatable {
     public var time: Int64
     /// The UTC offset the line was written in, minutes: it decides the hit's calendar day.
     public var offsetMinutes: Int16
-    /// The input's place in reading order (SPEC.md §4.3), then the physical line: ties in
+    /// The input's place in reading order, then the physical line: ties in
     /// `time` are broken by these.
     public var inputRank: Int32
     public var line: Int64
@@ -24,7 +24,7 @@ public struct Hit: Sendable, Equatable {
     /// The referrer's host (lower-cased, without `www.`), or -1 when the referrer is empty or `-`.
     public var referrerHost: Int32
     /// Bit i is set when configured matcher i (funnel steps, then cart add and purchase)
-    /// matches this hit (SPEC.md §4.2, "Regexes and matchers").
+    /// matches this hit.
     public var matches: UInt64 = 0
 
     public init(time: Int64, offsetMinutes: Int16, inputRank: Int32, line: Int64, visitor: Int32, isPageView: Bool,
@@ -45,7 +45,7 @@ public struct Hit: Sendable, Equatable {
         self.referrerHost = referrerHost
     }
 
-    /// The order of SPEC.md §4.3: instant, then input, then line.
+    /// The order hits are analysed in: instant, then input, then line.
     @inline(__always)
     public static func precedes(_ a: Hit, _ b: Hit) -> Bool {
         if a.time != b.time { return a.time < b.time }

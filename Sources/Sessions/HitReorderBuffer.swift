@@ -1,5 +1,5 @@
 /// Puts hits from several inputs, each in order but for up to `maxDisorder` seconds, into the
-/// exact order of SPEC.md §4.3, holding only the hits of the last few minutes.
+/// exact order of time, then input, then line, holding only the hits of the last few minutes.
 ///
 /// The caller tells, for each input still being read, the latest instant it has seen (or, for
 /// one not opened yet, its first): no hit to come can be earlier than that minus `maxDisorder`,

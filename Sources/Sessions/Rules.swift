@@ -1,7 +1,7 @@
 /// The configuration's rules the session stage applies.
 
 /// Which hits a rule matches: page views whose path matches, or, with `method`, hits of that
-/// method whose path matches (SPEC.md §4.2, "Regexes and matchers").
+/// method whose path matches.
 public struct HitMatcher: Sendable, Equatable {
     /// Upper-cased; nil matches page views only.
     public var method: String?

@@ -1,4 +1,4 @@
-/// Cuts each visitor's ordered hits into sessions (SPEC.md §4.3): a new session at a visitor's
+/// Cuts each visitor's ordered hits into sessions: a new session at a visitor's
 /// first hit and at every hit more than `timeout` seconds after the previous one.
 ///
 /// Only open sessions hold hits; a session is handed on as soon as no hit to come can continue

@@ -1,8 +1,8 @@
 import LogParsing
 
-/// `--from` / `--to` (SPEC.md §1): hits in [from, to). A bound with a UTC offset is an instant;
+/// `--from` / `--to`: hits in [from, to). A bound with a UTC offset is an instant;
 /// one without (`2026-03-02`, `2026-03-02T18:00`) is a wall-clock time in each line's own offset,
-/// as days are (SPEC.md §4.3).
+/// as days are.
 public struct TimeBound: Sendable, Equatable {
     public var seconds: Int64
     /// True: `seconds` is UTC; false: local seconds (UTC + the line's offset).

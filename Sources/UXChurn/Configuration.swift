@@ -4,7 +4,7 @@ import LogParsing
 import Reports
 import Yams
 
-/// The configuration file (SPEC.md §3), validated strictly.
+/// The configuration file, validated strictly.
 public struct Configuration: Sendable, Equatable {
     public var sessionTimeoutSeconds: Double = 1800
     public var sessionKey: [SessionKeyPart] = [.ip, .userAgent]
@@ -123,7 +123,7 @@ private struct ConfigReader {
         return pattern
     }
 
-    /// `30m`, `500ms`, `1.5h`: seconds. A bare number is an error (SPEC.md §3).
+    /// `30m`, `500ms`, `1.5h`: seconds. A bare number is an error.
     func duration(_ node: Node, _ what: String) throws(ConfigurationError) -> Double {
         let text = try string(node, what)
         guard let seconds = parseDuration(text) else {

@@ -4,7 +4,7 @@ import FoundationXML
 #endif
 import Testing
 
-/// Launches the built `uxchurn` and checks its output, files and exit codes (SPEC.md §1).
+/// Launches the built `uxchurn` and checks its output, files and exit codes.
 @Suite struct CLITests {
     static let packageRoot: String = {
         var url = URL(fileURLWithPath: #filePath)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `--state`, `--keep-days` and `history` through the binary (SPEC.md §6).
+/// `--state`, `--keep-days` and `history` through the binary.
 @Suite struct StateCLITests {
     let cli = CLITests()
     static let sample = CLITests.packageRoot + "/fixtures/sample"

@@ -6,7 +6,7 @@ import Testing
 @testable import Reports
 @testable import Analysis
 
-/// SPEC.md §4.8–4.9 pinned with hand-made sessions.
+/// Funnels and cart abandonment pinned with hand-made sessions.
 @Suite struct FunnelTests {
     let config = """
     pages:
@@ -111,7 +111,7 @@ import Testing
     }
 }
 
-/// Each kind of configuration mistake is exit 2 with the file, line and column (SPEC.md §3).
+/// Each kind of configuration mistake is exit 2 with the file, line and column.
 @Suite struct ConfigurationErrorTests {
     @Test(arguments: [
         ("session:\n  timout: 30m\n", 2, "unknown key 'timout' in session"),

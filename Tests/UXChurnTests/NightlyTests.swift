@@ -7,7 +7,7 @@ import Testing
 @testable import Reports
 @testable import Analysis
 
-/// Nightly runs with `--state` over logs as logrotate leaves them (SPEC.md §6).
+/// Nightly runs with `--state` over logs as logrotate leaves them.
 @Suite struct NightlyTests {
     /// The sample's three days as three nights of `access.log*`: each night the newest day is
     /// `access.log`, the one before `access.log.1`, older ones recompressed as `access.log.N.gz`.

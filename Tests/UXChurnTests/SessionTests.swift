@@ -43,7 +43,7 @@ import Testing
         #expect(home?["exits"] as? Int == 1)
     }
 
-    /// SPEC.md §4.3: results do not depend on how the input is split into files or on the order
+    /// Results do not depend on how the input is split into files or on the order
     /// they are named in. Splits at random points, in random orders, over several seeds.
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
     func anySplitOfALogGivesTheSameSummary(seed: UInt64) throws {

@@ -5,7 +5,7 @@
 
 Two cases: the golden logs with their configuration, and `uxchurn sample-logs` output split
 into nine files (some gzip) without a configuration. Counts must be equal, load-time
-percentiles within 1% (SPEC.md §4.6); any other difference fails. Exit 0 when both pass.
+percentiles within 1%; any other difference fails. Exit 0 when both pass.
 """
 
 import gzip

@@ -4,7 +4,7 @@
     python3 uxchurn_spark.py [--master local[2]] [--uxchurn PATH] [-c uxchurn.yml]
                              [--partitions N] [-o DIR] [MERGE OPTIONS...] LOGS...
 
-1. `uxchurn map --plan LOGS` (on the driver) puts the inputs in reading order (SPEC.md §4.3).
+1. `uxchurn map --plan LOGS` (on the driver) puts the inputs in reading order.
 2. One map task per input runs `uxchurn map --rank R INPUT`: it reads the file itself (gzip
    or plain, format detected per file, physical line numbers), and writes one line per hit,
    keyed by the visitor's hash, plus an `#input` side record with the line counts.

@@ -38,7 +38,7 @@ public enum MapJob {
         try output.out.flush(force: true)
     }
 
-    /// `uxchurn map --plan INPUT...`: the inputs in reading order (SPEC.md §4.3), one per line,
+    /// `uxchurn map --plan INPUT...`: the inputs in reading order, one per line,
     /// so a driver can give each its `--rank`.
     public static func plan(_ names: [String], format: String?) throws(RunError) -> [String] {
         let inputs = try Pipeline.resolveInputs(names)

@@ -9,8 +9,8 @@ import LogParsing
 import Sessions
 
 /// `uxchurn reduce`: the reduce step. Reads `map` output grouped by visitor (sorted by key, as
-/// Hadoop Streaming and Spark deliver it), puts each visitor's hits in the order of SPEC.md
-/// §4.3, cuts them into sessions, folds the sessions into the figures, and writes one partial
+/// Hadoop Streaming and Spark deliver it), puts each visitor's hits in time order (ties:
+/// input, then line), cuts them into sessions, folds the sessions into the figures, and writes one partial
 /// result (one JSON line).
 public enum ReduceJob {
     /// Reads map output from `input` and writes the partial result to `output` (the

@@ -1,0 +1,120 @@
+import Analysis
+import LogParsing
+import Sessions
+import Foundation
+
+/// The report's last sections: trends and retention (over the history, with one), data quality.
+extension ReportBuilder {
+    /// Daily trends over this run's days, or every stored day with `--state`.
+    static func trendsView(_ analysis: RunResult, place: (Chart) -> ChartView) -> TrendsView? {
+        let days = analysis.days
+        guard days.count > 1 else { return nil }
+        let stats = analysis.results.statistics
+        var view = TrendsView()
+        let labels = days.map { CivilDate(daysSinceEpoch: $0.day).description }
+        let funnelName = stats.funnels.first?.steps.name
+        view.hasConversion = funnelName != nil
+        view.hasAbandonment = stats.cart != nil
+        view.days = days.indices.map { index in
+            let day = days[index]
+            var row = DayRow()
+            row.date = labels[index]
+            row.sessions = Format.count(day.sessions)
+            row.visitors = Format.count(day.visitors)
+            row.pageViews = Format.count(day.pageViews)
+            row.bounceRate = Format.percent(day.bounceRate)
+            row.conversion = Format.percent(funnelName.flatMap { day.conversion(of: $0) })
+            row.abandonment = Format.percent(day.cartAbandonmentRate)
+            row.p95 = Format.milliseconds(day.loadP95All)
+            return row
+        }
+        func line(_ name: String, _ title: String, _ values: [Double?], _ axis: @escaping @Sendable (Double) -> String) {
+            let points = zip(labels, values).map { LineChart.Point(label: $0, value: $1) }
+            view.charts.append(place(LineChart(points: points, axis: axis).chart(name: name, title: title)))
+        }
+        line("trend-sessions", "Sessions per day", days.map { Double($0.sessions) }) { Format.count(Int($0)) }
+        if let funnelName {
+            line("trend-conversion", "Conversion (\(funnelName)) per day", days.map { $0.conversion(of: funnelName) }) { Format.percent($0) }
+        }
+        if stats.cart != nil {
+            line("trend-abandonment", "Cart abandonment per day", days.map(\.cartAbandonmentRate)) { Format.percent($0) }
+        }
+        if days.contains(where: { $0.loadP95All != nil }) {
+            line("trend-p95", "p95 load time per day", days.map(\.loadP95All)) { Format.milliseconds($0) }
+        }
+        return view
+    }
+
+    /// Cohorts shown in the heatmap: the newest.
+    static let cohortRows = 14
+
+    static func retentionView(_ analysis: RunResult, place: (Chart) -> ChartView) -> RetentionView {
+        let r = analysis.retention
+        var view = RetentionView()
+        func figure(_ label: String, _ value: String) -> FigureView { FigureView(label: label, value: value) }
+        view.figures = [
+            figure("returning visitors", Format.count(r.returningVisitors)),
+            figure("customers", Format.count(r.customers)),
+            figure("repeat purchase rate", Format.percent(r.repeatPurchaseRate)),
+            figure("churned customers", "\(Format.count(r.churnedCustomers)) (\(Format.percent(r.churnRate)))"),
+            figure("customers at risk: error exit · abandoned cart · slow exit",
+                   "\(Format.count(r.atRiskErrorExit)) · \(Format.count(r.atRiskAbandonedCart)) · \(Format.count(r.atRiskSlow))"),
+        ]
+        let source = !analysis.spansHistory ? "the logs of this run" : "every night stored in the history (\(analysis.days.count) days)"
+        view.note = "Over \(source). Churned: customers with no hit in the \(analysis.settings.churnInactiveDays) days before the period's end. "
+            + "At risk: customers not churned whose last session ended badly."
+        let cohorts = r.cohorts.suffix(cohortRows)
+        let hasReturns = cohorts.contains { $0.returned.contains { $0 != nil } }
+        guard hasReturns else {
+            view.note += " Cohort retention needs two days or more."
+            return view
+        }
+        let unit = r.cohortUnit == "week" ? "week" : "day"
+        let columns = (1...(cohorts.first?.returned.count ?? 7)).map { "\(unit) \($0)" }
+        let rows = cohorts.map { cohort in
+            Heatmap.Row(label: cohort.label, size: cohort.visitors, cells: cohort.returned.map { $0.map { Double($0) / Double(max(cohort.visitors, 1)) } })
+        }
+        view.chart = place(Heatmap(columns: columns, rows: rows).chart(
+            name: "retention", title: "Cohort retention by first \(unit)",
+            summary: "Share of the visitors first active on each \(unit) who were active again 1 to \(columns.count) \(unit)s later."))
+        view.cohorts = cohorts.map { cohort in
+            var row = CohortRow()
+            row.label = cohort.label
+            row.visitors = Format.count(cohort.visitors)
+            row.cells = cohort.returned.map { $0.map { Format.percent(ratio($0, cohort.visitors)) } ?? "" }
+            return row
+        }
+        view.columns = columns
+        return view
+    }
+
+    static func qualityView(_ analysis: RunResult) -> QualityView {
+        let ingest = analysis.ingest
+        var view = QualityView()
+        let formats = Dictionary(ingest.differingFormats?.map { ($0.file, $0.format) } ?? [], uniquingKeysWith: { a, _ in a })
+        view.inputs = ingest.files.map { InputRow(file: $0, format: formats[$0] ?? ingest.format) }
+        view.format = ingest.format
+        view.lines = Format.count(ingest.lines)
+        view.parsed = Format.count(ingest.parsed)
+        view.skipped = Format.count(ingest.skipped)
+        view.skippedShare = Format.percent(ratio(ingest.skipped, ingest.lines))
+        view.samples = ingest.skippedSamples.map { SampleRow(location: "\($0.file):\($0.line)", text: String(SampleRedaction.redacted($0.text).prefix(300))) }
+        let classes = ingest.classes
+        let rows: [(String, Int)] = [
+            ("page views", classes.pageViews), ("actions", classes.actions), ("bots", classes.botRequests),
+            ("assets", classes.assetRequests), ("ignored", classes.ignoredRequests),
+            ("invalid requests", classes.invalidRequests), ("dropped", classes.droppedRequests),
+        ]
+        view.classes = rows.map { ClassRow(name: $0.0, requests: Format.count($0.1), share: Format.percent(ratio($0.1, ingest.parsed))) }
+        view.botShare = Format.percent(ratio(classes.botRequests, ingest.parsed))
+        view.faults = ingest.faults.map(\.description)
+        if analysis.results.hitsOutsideWindow > 0 { view.hitsOutsideWindow = Format.count(analysis.results.hitsOutsideWindow) }
+        if analysis.results.lateHits > 0 { view.lateHits = Format.count(analysis.results.lateHits) }
+        let folded = SummaryDocument.foldedViews(analysis)
+        if folded > 0 {
+            view.foldedViews = Format.count(folded)
+            view.automaticGroupLimit = Format.count(PageGroups.defaultAutomaticLimit)
+        }
+        return view
+    }
+}
