@@ -52,6 +52,8 @@ let package = Package(
         // renameat2(RENAME_EXCHANGE), which Glibc's Swift module does not declare, and the
         // arguments of a process started where /proc is not mounted.
         .target(name: "CSystemCalls"),
+        // uxchurn's one JSON stack: ordered values, a writer, a parser and Codable on top.
+        .target(name: "JSON", swiftSettings: strict),
         .target(name: "LogInput", dependencies: ["CZlib", "CLibdeflate", "CSystemCalls"], swiftSettings: strict),
         // Configuration regexes run on RE2 (Debian libre2-dev): linear time on any path.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
@@ -61,7 +63,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(
             name: "Reports",
-            dependencies: ["Analysis", "History", "Sessions", "LogParsing", "LogInput", "CSystemCalls", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["Analysis", "History", "JSON", "Sessions", "LogParsing", "LogInput", "CSystemCalls", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: strict,
             plugins: ["EmbedTemplates"]
         ),
@@ -69,11 +71,11 @@ let package = Package(
         .executableTarget(name: "embed-templates", path: "Sources/embed-templates"),
         .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["embed-templates"]),
         // The nightly history (`--state`): per-day figures and hashed visitors in SQLite.
-        .target(name: "History", dependencies: ["Analysis", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .target(name: "History", dependencies: ["Analysis", "JSON", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .target(
             name: "UXChurn",
             dependencies: [
-                "LogInput", "LogParsing", "Sessions", "Analysis", "Reports", "History",
+                "LogInput", "LogParsing", "Sessions", "Analysis", "Reports", "History", "JSON",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: fuzzInstrumented + strict
@@ -81,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "uxchurn",
             dependencies: [
-                "UXChurn", "Reports", "Analysis", "LogParsing", "LogInput", "Sessions", "CSystemCalls",
+                "UXChurn", "Reports", "Analysis", "LogParsing", "LogInput", "Sessions", "JSON", "CSystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,
@@ -100,7 +102,8 @@ let package = Package(
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Analysis"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Sessions", "LogParsing"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Analysis"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"], exclude: ["golden"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "JSON"], exclude: ["golden"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "UXChurnTests", dependencies: ["UXChurn", "LogInput", "LogParsing", "Sessions", "Analysis", "Reports"],
                     exclude: ["golden"]),
         .testTarget(name: "CLITests", dependencies: ["uxchurn", "LogParsing"]),

@@ -6,6 +6,7 @@ import Darwin
 import Analysis
 import Foundation
 import GRDB
+import JSON
 
 /// Why the state file cannot be used; the run stops (exit 3) and the file is left as it was.
 public struct HistoryError: Error, Sendable, CustomStringConvertible {
@@ -204,7 +205,7 @@ public final class HistoryStore {
         let previous = try String.fetchOne(db, sql: """
             SELECT headline FROM runs WHERE last_day < ? ORDER BY last_day DESC, id DESC LIMIT 1
             """, arguments: [lastDay])
-        let previousHeadline = previous.flatMap { try? JSONDecoder().decode([String: Double].self, from: Data($0.utf8)) }
+        let previousHeadline = previous.flatMap { try? JSONValueDecoder().decode([String: Double].self, from: Array($0.utf8)) }
         var written = night.days
         var kept: [Int64] = []
         if let first = night.days.first,
@@ -214,7 +215,7 @@ public final class HistoryStore {
         }
         try db.execute(sql: "INSERT INTO runs (ran_at, first_day, last_day, lines, headline) VALUES (?, ?, ?, ?, ?)",
                        arguments: [ranAt, night.days.first?.day ?? 0, night.days.last?.day ?? 0, night.lines,
-                                   String(decoding: try JSONEncoder.sorted.encode(night.headline), as: UTF8.self)])
+                                   try JSONValueEncoder().text(night.headline)])
         let run = db.lastInsertedRowID
         let writtenDays = Set(written.map(\.day))
         let deleteDay = try db.makeStatement(sql: "DELETE FROM days WHERE day = ?")
@@ -228,8 +229,8 @@ public final class HistoryStore {
             try deleteVisitorDays.execute(arguments: [day.day])
             try insertDay.execute(arguments: [
                 day.day, run, day.sessions, day.visitors, day.pageViews, day.bounces,
-                String(decoding: try JSONEncoder.sorted.encode(day.loadP95), as: UTF8.self), day.loadP95All,
-                String(decoding: try JSONEncoder.sorted.encode(day.funnels), as: UTF8.self),
+                try JSONValueEncoder().text(day.loadP95), day.loadP95All,
+                try JSONValueEncoder().text(day.funnels),
                 day.cartSessions, day.cartAbandoned,
             ])
         }
@@ -265,7 +266,7 @@ public final class HistoryStore {
 
     /// Every stored day, in date order.
     static func days(_ db: Database) throws -> [DayFigures] {
-        let decoder = JSONDecoder()
+        let decoder = JSONValueDecoder()
         return try Row.fetchAll(db, sql: """
             SELECT day, sessions, visitors, page_views, bounces, load_p95, load_p95_all, funnels, cart_sessions, cart_abandoned
             FROM days ORDER BY day
@@ -275,9 +276,9 @@ public final class HistoryStore {
             day.visitors = row["visitors"]
             day.pageViews = row["page_views"]
             day.bounces = row["bounces"]
-            day.loadP95 = (try? decoder.decode([GroupFigure].self, from: Data((row["load_p95"] as String).utf8))) ?? []
+            day.loadP95 = (try? decoder.decode([GroupFigure].self, from: Array((row["load_p95"] as String).utf8))) ?? []
             day.loadP95All = row["load_p95_all"]
-            day.funnels = (try? decoder.decode([FunnelDay].self, from: Data((row["funnels"] as String).utf8))) ?? []
+            day.funnels = (try? decoder.decode([FunnelDay].self, from: Array((row["funnels"] as String).utf8))) ?? []
             day.cartSessions = row["cart_sessions"]
             day.cartAbandoned = row["cart_abandoned"]
             return day
@@ -345,15 +346,6 @@ public final class HistoryStore {
     private static func reason(_ error: Error) -> String {
         if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
         return "\(error)"
-    }
-}
-
-extension JSONEncoder {
-    /// Keys sorted: the same figures give the same text.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }
 

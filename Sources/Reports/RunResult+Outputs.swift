@@ -1,6 +1,7 @@
 import Analysis
 import LogInput
 import LogParsing
+import JSON
 
 extension HeadlineValue {
     /// The value as the outputs show it: `1,234`, `38.5%`, or `no data`.

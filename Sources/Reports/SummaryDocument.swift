@@ -1,3 +1,4 @@
+import JSON
 import Analysis
 import LogParsing
 import Sessions

@@ -1,5 +1,5 @@
 import Analysis
-import Foundation
+import JSON
 import LogInput
 import LogParsing
 import Sessions
@@ -33,7 +33,7 @@ public enum MapJob {
         }, hitsOutsideWindow: stage.hitsOutsideWindow)
         output.out.append(Array(HitRecord.inputRecordKey.utf8))
         output.out.append(9)
-        output.out.append(Array(side.json().utf8))
+        output.out.append(Array(try side.json().utf8))
         output.out.append(10)
         try output.out.flush(force: true)
     }
@@ -66,11 +66,12 @@ struct MapSideRecord: Codable {
     var inputs: [InputRecord]
     var hitsOutsideWindow: Int
 
-    func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding plain counts and strings does not fail.
-        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    func json() throws(RunError) -> String {
+        do {
+            return try JSONValueEncoder().text(self)
+        } catch {
+            throw .input("the input counts did not encode: \(error)")
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 import Sessions
 import LogParsing
 import Analysis
-import Foundation
+import JSON
 import History
 import Reports
 
@@ -96,22 +96,17 @@ struct PartialDocument: Codable {
                 Funnel(name: funnel.name, steps: funnel.steps.map { Step(name: $0.name, matcher: Matcher($0.matcher)) })
             },
             apdexThresholdMilliseconds: configuration.apdexThresholdMilliseconds, builtIn: configuration.isBuiltIn)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Plain strings and numbers: encoding does not fail.
-        let bytes = (try? encoder.encode(canonical)) ?? Data()
-        let hash = SipHash24(key: Array("uxchurn-config-2".utf8)).hash(Array(bytes))
+        // Plain strings and finite numbers (the configuration is validated): encoding does not fail.
+        let text = (try? JSONValueEncoder().text(canonical)) ?? ""
+        let hash = SipHash24(key: Array("uxchurn-config-2".utf8)).hash(Array(text.utf8))
         return String(hash, radix: 16)
     }
 
-    func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    func json() throws(RunError) -> String {
         do {
-            return String(decoding: try encoder.encode(self), as: UTF8.self)
+            return try JSONValueEncoder().text(self)
         } catch {
-            // Counts, names and finite numbers always encode.
-            preconditionFailure("a partial result did not encode: \(error)")
+            throw .input("the partial result did not encode: \(error)")
         }
     }
 
@@ -132,15 +127,16 @@ struct PartialDocument: Codable {
             }
         }
         var documents: [PartialDocument] = []
-        let decoder = JSONDecoder()
+        let decoder = JSONValueDecoder()
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
             where !line.allSatisfy(\.isWhitespace) {
             do {
-                let header = try decoder.decode(Header.self, from: Data(line.utf8))
+                let value = try JSONValue.parse(Array(line.utf8))
+                let header = try decoder.decode(Header.self, from: value)
                 guard header.uxchurnPartial == version else {
                     throw RunError.input("\(path):\(index + 1): a partial result of version \(header.uxchurnPartial); this uxchurn reads version \(version): run map, reduce and merge with one uxchurn")
                 }
-                let document = try decoder.decode(PartialDocument.self, from: Data(line.utf8))
+                let document = try decoder.decode(PartialDocument.self, from: value)
                 documents.append(document)
             } catch let error as RunError {
                 throw error

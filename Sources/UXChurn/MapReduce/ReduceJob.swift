@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Analysis
-import Foundation
+import JSON
 import LogParsing
 import Sessions
 
@@ -21,7 +21,7 @@ public enum ReduceJob {
         try ByteLines(descriptor: input).forEach { line, number throws(RunError) in try reducer.add(line, number: number) }
         let result = reducer.finish()
         let out = ByteOutput(descriptor: output)
-        out.append(Array(PartialDocument(result, configuration: configuration).json().utf8))
+        out.append(Array(try PartialDocument(result, configuration: configuration).json().utf8))
         out.append(10)
         try out.flush(force: true)
     }
@@ -73,7 +73,7 @@ struct Reducer {
             let key = Array(HitRecord.inputRecordKey.utf8) + [9]
             guard line.count > key.count, line.prefix(key.count).elementsEqual(key) else { throw bad("unknown side record") }
             do {
-                let side = try JSONDecoder().decode(MapSideRecord.self, from: Data(line[key.count...]))
+                let side = try JSONValueDecoder().decode(MapSideRecord.self, from: line[key.count...])
                 inputs += side.inputs
                 hitsOutsideWindow += side.hitsOutsideWindow
             } catch {

@@ -9,6 +9,7 @@ import Glibc
 import Darwin
 #endif
 import Analysis
+import JSON
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(

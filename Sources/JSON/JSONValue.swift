@@ -1,5 +1,10 @@
 /// A JSON value with ordered keys and fixed number formatting, so the same figures always
 /// give the same bytes (rates to 1e-6, milliseconds to 0.001).
+///
+/// uxchurn's one JSON stack: `summary.json` is built as a tree of these and written
+/// pretty-printed; the machine formats (partial results, map side records, the history's
+/// columns) go through `JSONValueEncoder` and `JSONValueDecoder` and are written compact,
+/// keys sorted; `JSONValue.parse` reads them back.
 public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -33,6 +38,36 @@ public indirect enum JSONValue: Sendable, Equatable {
         case let (.object(a), .object(b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: return false
+        }
+    }
+
+    /// On one line, no spaces: what the machine formats write.
+    public func compact() -> String {
+        var out = ""
+        writeCompact(to: &out)
+        return out
+    }
+
+    private func writeCompact(to out: inout String) {
+        switch self {
+        case .null, .bool, .int, .number, .string:
+            write(to: &out, indent: 0)
+        case let .array(items):
+            out.append("[")
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(",") }
+                item.writeCompact(to: &out)
+            }
+            out.append("]")
+        case let .object(members):
+            out.append("{")
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { out.append(",") }
+                Self.writeString(key, to: &out)
+                out.append(":")
+                value.writeCompact(to: &out)
+            }
+            out.append("}")
         }
     }
 
