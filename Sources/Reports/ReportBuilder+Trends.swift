@@ -1,5 +1,6 @@
 import Analysis
 import LogParsing
+import LogInput
 import Sessions
 import Foundation
 

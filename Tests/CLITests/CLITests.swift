@@ -94,7 +94,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let gz = try Data(contentsOf: URL(fileURLWithPath: Self.packageRoot + "/fixtures/golden/access.log.2.gz"))
         let cut = gz.count - 5000
-        FileManager.default.createFile(atPath: dir + "/access.log.2.gz", contents: gz.prefix(cut))
+        _ = FileManager.default.createFile(atPath: dir + "/access.log.2.gz", contents: gz.prefix(cut))
         let result = try run(["report", "-c", Self.packageRoot + "/fixtures/golden/uxchurn.yml", "-o", dir + "/out", dir + "/access.log.2.gz"])
         #expect(result.status == 3)
         #expect(result.stderr.contains("\(dir)/access.log.2.gz: gzip data ends early at byte \(cut)"))
@@ -104,7 +104,7 @@ import Testing
     @Test func tooManyBadLinesWriteNoReport() throws {
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        FileManager.default.createFile(atPath: dir + "/access.log", contents: Data("not a log line\nnor this\n".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/access.log", contents: Data("not a log line\nnor this\n".utf8))
         let result = try run(["report", "-o", dir + "/out", dir + "/access.log"])
         #expect(result.status == 3)
         #expect(result.stderr.contains("\(dir)/access.log:1: not a log line"))
@@ -120,11 +120,11 @@ import Testing
     @Test func aConfigurationTypoNamesItsLine() throws {
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        FileManager.default.createFile(atPath: dir + "/uxchurn.yml", contents: Data("session:\n  timout: 30m\n".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/uxchurn.yml", contents: Data("session:\n  timout: 30m\n".utf8))
         let result = try run(["report", Self.packageRoot + "/fixtures/sample"], in: dir)
         #expect(result.status == 2)
         #expect(result.stderr.contains("uxchurn.yml:2:3: unknown key 'timout' in session"))
-        FileManager.default.createFile(atPath: dir + "/bad.yml", contents: Data("session:\n  timeout: 30\n".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/bad.yml", contents: Data("session:\n  timeout: 30\n".utf8))
         let bare = try run(["report", "-c", dir + "/bad.yml", Self.packageRoot + "/fixtures/sample"])
         #expect(bare.status == 2)
         #expect(bare.stderr.contains("bad.yml:2:12: session.timeout '30' is not a duration"))

@@ -45,7 +45,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/state.db"
         let junk = Data("SQLite format 3\0".utf8) + Data(repeating: 0xAB, count: 8192)
-        FileManager.default.createFile(atPath: state, contents: junk)
+        _ = FileManager.default.createFile(atPath: state, contents: junk)
         let result = try cli.run(["report", "--quiet", "--state", state, "-o", dir + "/r", Self.sample])
         #expect(result.status == 3)
         #expect(result.stderr.contains(state))
@@ -53,7 +53,7 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: state)) == junk)
         #expect(!FileManager.default.fileExists(atPath: dir + "/r"))
         let foreign = dir + "/notes.txt"
-        FileManager.default.createFile(atPath: foreign, contents: Data("not a database\n".utf8))
+        _ = FileManager.default.createFile(atPath: foreign, contents: Data("not a database\n".utf8))
         let other = try cli.run(["check", "--state", foreign, Self.sample])
         #expect(other.status == 3)
         #expect(other.stderr.contains("not a uxchurn state file"))

@@ -126,7 +126,7 @@ final class Folder {
     func refused(_ bytes: [UInt8], message: String) throws {
         let folder = Folder()
         let path = folder.path + "/state.db"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         #expect {
             _ = try HistoryStore(path: path)
         } throws: { error in

@@ -15,7 +15,7 @@ final class ScratchFolder {
     @discardableResult
     func write(_ name: String, _ bytes: [UInt8]) -> String {
         let full = path + "/" + name
-        FileManager.default.createFile(atPath: full, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: full, contents: Data(bytes))
         return full
     }
 }

@@ -42,7 +42,7 @@ final class Scratch {
     @discardableResult
     func write(_ name: String, _ text: String) -> String {
         let full = path + "/" + name
-        FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
         return full
     }
 }

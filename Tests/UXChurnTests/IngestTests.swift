@@ -83,7 +83,7 @@ import Testing
         for i in 0..<2000 { text += line("192.0.2.\(i % 200)", "02/Mar/2026:10:00:00", "/p/\(i)") + "\n" }
         let whole = try GzipFileWriter.compress(Array(text.utf8))
         let path = scratch.path + "/access.log.2.gz"
-        FileManager.default.createFile(atPath: path, contents: Data(whole[0..<(whole.count / 2)]))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(whole[0..<(whole.count / 2)]))
         let analysis = try Pipeline.run(RunOptions(inputs: [path]))
         #expect(analysis.ingest.faults == [.truncatedGzip(file: path, offset: whole.count / 2)])
         #expect(analysis.ingest.parsed > 500)
@@ -180,7 +180,7 @@ import Testing
         var compressed = try GzipFileWriter.compress(Array(half(1).utf8))
         compressed.removeLast(compressed.count / 3)
         let cut = scratch.path + "/server-b.log.gz"
-        FileManager.default.createFile(atPath: cut, contents: Data(compressed))
+        _ = FileManager.default.createFile(atPath: cut, contents: Data(compressed))
         let (serial, serialHits, parallel, parallelHits) = try readTwice(try InputResolver.resolve([cut, plain]), jobs: jobs)
         #expect(serial.faults == [.truncatedGzip(file: cut, offset: compressed.count)])
         #expect(parallel.faults == serial.faults)
