@@ -72,10 +72,14 @@ public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     /// Waits for room, then appends; returns false once the consumer has cancelled.
     public func push(_ element: sending Element) -> Bool {
         pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
         while items.count >= capacity && !cancelled { pthread_cond_wait(notFull, mutex) }
-        if cancelled { return false }
+        if cancelled {
+            pthread_mutex_unlock(mutex)
+            return false
+        }
         items.append(element)
+        pthread_mutex_unlock(mutex)
+        // Signalled after the unlock: the woken consumer does not wait for the mutex.
         pthread_cond_signal(notEmpty)
         return true
     }
@@ -83,9 +87,9 @@ public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     /// Waits for the next element.
     public func pop() -> Element {
         pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
         while items.isEmpty { pthread_cond_wait(notEmpty, mutex) }
         let element = items.removeFirst()
+        pthread_mutex_unlock(mutex)
         pthread_cond_signal(notFull)
         return element
     }

@@ -60,7 +60,14 @@ public struct HitStage: ParsedChunkConsumer {
     private var translations: [[IdTranslation]] = []
     private var visitors = VisitorTable()
     public private(set) var pageGroups: PageGroups
-    private var matchers: HitMatchers
+    /// The configured matchers (funnel steps, cart add and purchase), each a bit of `Hit.matches`.
+    private let matchers: [(method: String?, pattern: PathPattern)]
+    /// Path id → bits of the matchers whose regex the path matches, once looked at.
+    private var pathMatches: [UInt64?] = []
+    /// Method id → bits of the matchers that name that method.
+    private var methodMatches: [UInt64] = []
+    /// Bits of the matchers without a method: they match page views only.
+    private let pageViewMatchers: UInt64
     private var reorder: HitReorderBuffer
     private var sessionizer: Sessionizer
     /// `--from` / `--to`: hits outside are not analysed.
@@ -69,6 +76,8 @@ public struct HitStage: ParsedChunkConsumer {
     public private(set) var hitsOutsideWindow = 0
     /// Where the hits go.
     public let destination: Destination
+    /// `destination`'s hit sink, looked at once a hit.
+    private let hitSink: (any HitSink)?
     /// Finished sessions, or with `uxchurn map` the hits themselves as they come.
     public enum Destination {
         case sessions(any SessionSink)
@@ -82,10 +91,15 @@ public struct HitStage: ParsedChunkConsumer {
     public init(pages: [PageRule], matchers: [HitMatcher], timeoutSeconds: Int64, destination: Destination,
                 maxDisorderSeconds: Int64 = 600, automaticGroupLimit: Int = PageGroups.defaultAutomaticLimit) throws {
         pageGroups = try PageGroups(rules: pages.map { ($0.name, $0.path) }, automaticLimit: automaticGroupLimit)
-        self.matchers = try HitMatchers(matchers)
+        guard matchers.count <= HitMatcher.limit else { throw HitMatcher.TooMany(count: matchers.count) }
+        self.matchers = try matchers.map { ($0.method, try PathPattern($0.path)) }
+        pageViewMatchers = matchers.enumerated().reduce(0) { mask, item in
+            item.element.method == nil ? mask | (1 << UInt64(item.offset)) : mask
+        }
         reorder = HitReorderBuffer(maxDisorder: maxDisorderSeconds)
         sessionizer = Sessionizer(timeoutSeconds: timeoutSeconds)
         self.destination = destination
+        if case let .hits(sink) = destination { hitSink = sink } else { hitSink = nil }
     }
 
     /// Distinct visitors among the hits.
@@ -128,15 +142,44 @@ public struct HitStage: ParsedChunkConsumer {
                           status: raw.status, responseMicroseconds: raw.responseMicroseconds, path: path, group: group,
                           method: raw.method >= 0 ? table.methods[Int(raw.method)] : -1, agent: agent,
                           referrerHost: raw.referrerHost >= 0 ? table.hosts[Int(raw.referrerHost)] : -1)
-            hit.matches = matchers.matches(path: path, method: hit.method, isPageView: raw.isPageView, values: values)
-            if case let .hits(sink) = destination {
-                sink.add(hit, key: visitorKey, values: values, groups: pageGroups)
+            hit.matches = matches(path: path, method: hit.method, isPageView: raw.isPageView)
+            if let hitSink {
+                hitSink.add(hit, key: visitorKey, values: values, groups: pageGroups)
                 continue
             }
             var late: Hit?
             reorder.add(hit) { late = $0 }
             if let late { sessionize(late) }
         }
+    }
+
+    /// The bits of the matchers this hit matches: its path matches the regex, and the method
+    /// is the matcher's, or the matcher names none and the hit is a page view.
+    private mutating func matches(path: Int32, method: Int32, isPageView: Bool) -> UInt64 {
+        guard !matchers.isEmpty else { return 0 }
+        let index = Int(path)
+        if index >= pathMatches.count { pathMatches.append(contentsOf: repeatElement(nil, count: index + 1 - pathMatches.count)) }
+        let pathMask: UInt64
+        if let known = pathMatches[index] {
+            pathMask = known
+        } else {
+            let text = values.paths.string(of: path)
+            var mask: UInt64 = 0
+            for (bit, matcher) in matchers.enumerated() where matcher.pattern.matches(text) { mask |= 1 << UInt64(bit) }
+            pathMatches[index] = mask
+            pathMask = mask
+        }
+        var methodMask: UInt64 = 0
+        if method >= 0 {
+            while methodMatches.count <= Int(method) {
+                let name = values.methods.string(of: Int32(methodMatches.count)).uppercased()
+                var mask: UInt64 = 0
+                for (bit, matcher) in matchers.enumerated() where matcher.method == name { mask |= 1 << UInt64(bit) }
+                methodMatches.append(mask)
+            }
+            methodMask = methodMatches[Int(method)]
+        }
+        return pathMask & ((isPageView ? pageViewMatchers : 0) | methodMask)
     }
 
     /// Passes on every held hit that no hit to come can precede.
@@ -169,54 +212,5 @@ public struct HitStage: ParsedChunkConsumer {
 
     private func hand(_ session: Session) {
         if case let .sessions(sink) = destination { sink.add(session, values: values) }
-    }
-}
-
-/// The configured matchers (funnel steps, cart add and purchase), each a bit of `Hit.matches`.
-struct HitMatchers {
-    private let matchers: [(method: String?, pattern: PathPattern)]
-    /// Path id → bits of the matchers whose regex the path matches, once looked at.
-    private var pathMatches: [UInt64?] = []
-    /// Method id → bits of the matchers that name that method.
-    private var methodMatches: [UInt64] = []
-    /// Bits of the matchers without a method: they match page views only.
-    private let pageViewMatchers: UInt64
-
-    /// - Throws: the error of a regex that does not compile.
-    init(_ configured: [HitMatcher]) throws {
-        guard configured.count <= HitMatcher.limit else { throw HitMatcher.TooMany(count: configured.count) }
-        matchers = try configured.map { ($0.method, try PathPattern($0.path)) }
-        pageViewMatchers = configured.enumerated().reduce(0) { mask, item in
-            item.element.method == nil ? mask | (1 << UInt64(item.offset)) : mask
-        }
-    }
-
-    /// The bits of the matchers this hit matches: its path matches the regex, and the method
-    /// is the matcher's, or the matcher names none and the hit is a page view.
-    mutating func matches(path: Int32, method: Int32, isPageView: Bool, values: InternedValues) -> UInt64 {
-        guard !matchers.isEmpty else { return 0 }
-        let index = Int(path)
-        if index >= pathMatches.count { pathMatches.append(contentsOf: repeatElement(nil, count: index + 1 - pathMatches.count)) }
-        let pathMask: UInt64
-        if let known = pathMatches[index] {
-            pathMask = known
-        } else {
-            let text = values.paths.string(of: path)
-            var mask: UInt64 = 0
-            for (bit, matcher) in matchers.enumerated() where matcher.pattern.matches(text) { mask |= 1 << UInt64(bit) }
-            pathMatches[index] = mask
-            pathMask = mask
-        }
-        var methodMask: UInt64 = 0
-        if method >= 0 {
-            while methodMatches.count <= Int(method) {
-                let name = values.methods.string(of: Int32(methodMatches.count)).uppercased()
-                var mask: UInt64 = 0
-                for (bit, matcher) in matchers.enumerated() where matcher.method == name { mask |= 1 << UInt64(bit) }
-                methodMatches.append(mask)
-            }
-            methodMask = methodMatches[Int(method)]
-        }
-        return pathMask & ((isPageView ? pageViewMatchers : 0) | methodMask)
     }
 }

@@ -36,6 +36,15 @@ public enum ReportJob {
     ///   report (and listed as one of its files), else the caller writes it after.
     public static func run(_ options: RunOptions, out: String, templates folder: String? = nil,
                            junit: String? = nil) throws(RunError) -> RunResult {
+        try write(options, out: out, templates: folder, junit: junit) { options, publish throws(RunError) in
+            try Pipeline.run(options, publish: publish)
+        }
+    }
+
+    /// Writes the folder of the result `analyse` makes (`report`: the pipeline over the logs;
+    /// `merge`: the merged partial results), whole or not at all.
+    static func write(_ options: RunOptions, out: String, templates folder: String?, junit: String?,
+                      analyse: (RunOptions, @escaping Pipeline.Publish) throws(RunError) -> RunResult) throws(RunError) -> RunResult {
         // A folder of templates is checked before any log is read; the embedded ones (known to
         // parse) are parsed on a second thread while the logs are.
         let templates: BackgroundValue<Result<ReportTemplates, RunError>>
@@ -48,7 +57,7 @@ public enum ReportJob {
         do {
             let folder = try Self.folder(out, options: options)
             let junitInside = junit.flatMap { ReportFolder.relativePath(of: $0, inside: out) }
-            return try Pipeline.run(options) { result throws(RunError) in
+            return try analyse(options) { result throws(RunError) in
                 var files = try files(result, templates: templates.wait().get())
                 if let junitInside { files.append((junitInside, Array(CheckReport.make(result).junit().utf8))) }
                 try write(files, to: folder)

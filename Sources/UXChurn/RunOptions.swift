@@ -10,13 +10,13 @@ import Sessions
 
 /// Why a run stopped. The executable maps each case to its exit code.
 public enum RunError: Error, CustomStringConvertible {
-    /// Exit 2: a usage or configuration mistake.
+    /// A usage or configuration mistake: nothing was read or written.
     case configuration(String)
-    /// Exit 3: an input that cannot be read, or too many lines that do not parse; no report.
+    /// An input that cannot be read, or too many lines that do not parse; no report.
     case input(String)
-    /// Exit 3 after writing: a gzip fault; the lines before it were counted.
+    /// Gzip faults, after the outputs were written: the lines before each fault were counted.
     case inputFaults([InputError])
-    /// Exit 1: thresholds are breached (`check`, `report --fail-on-breach`).
+    /// This many thresholds are breached (`check`, `report --fail-on-breach`).
     case breached(Int)
 
     public var description: String {

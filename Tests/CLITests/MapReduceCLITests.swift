@@ -150,5 +150,12 @@ import Testing
         #expect(one.status == 1)
         #expect(try read(dir + "/one/summary.json") == read(dir + "/out/summary.json"))
         #expect(FileManager.default.fileExists(atPath: dir + "/j.xml"))
+        // A JUnit file inside the folder is written with it, as report does: the folder is
+        // still one uxchurn wrote, so the next merge may replace it.
+        for _ in 0..<2 {
+            let inside = try cli.run(["merge", "--quiet"] + config + ["-o", dir + "/out", "--junit", dir + "/out/junit.xml"] + partials)
+            #expect(inside.status == 0, "\(inside.stderr)")
+            #expect(FileManager.default.fileExists(atPath: dir + "/out/junit.xml"))
+        }
     }
 }

@@ -181,11 +181,12 @@ public enum MergeJob {
     }
 
     /// Merges and writes the report folder into `out`, whole or not at all.
-    public static func run(_ options: RunOptions, out: String, templates folder: String? = nil) throws(RunError) -> RunResult {
-        let templates = try ReportJob.templates(folder)
-        let destination = try ReportJob.folder(out, options: options)
-        return try result(options) { result throws(RunError) in
-            try ReportJob.write(ReportJob.files(result, templates: templates), to: destination)
+    ///
+    /// - Parameter junit: as for `ReportJob.run`: written with the report when it lies inside `out`.
+    public static func run(_ options: RunOptions, out: String, templates folder: String? = nil,
+                           junit: String? = nil) throws(RunError) -> RunResult {
+        try ReportJob.write(options, out: out, templates: folder, junit: junit) { options, publish throws(RunError) in
+            try result(options, publish: publish)
         }
     }
 }

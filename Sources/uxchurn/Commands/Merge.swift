@@ -17,20 +17,10 @@ struct MergeCommand: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
-    @Option(name: [.short, .long], help: "Report folder.")
-    var out = "uxchurn-report"
-
-    @Flag(help: "Exit 1 when a threshold is breached, after writing the report.")
-    var failOnBreach = false
-
-    @Option(help: "Also write the threshold results as JUnit XML.")
-    var junit: String?
-
-    @Option(help: "Render with index.html.mustache and report.md.mustache from this folder instead of the built-in templates.")
-    var templates: String?
+    @OptionGroup var folder: ReportFolderOptions
 
     func run() throws {
-        let result = try MergeJob.run(try analysis.runOptions(), out: out, templates: templates)
-        try finishReport(result, out: out, quiet: analysis.quiet, junit: junit, failOnBreach: failOnBreach)
+        let result = try MergeJob.run(try analysis.runOptions(), out: folder.out, templates: folder.templates, junit: folder.junit)
+        try folder.finish(result, quiet: analysis.quiet)
     }
 }

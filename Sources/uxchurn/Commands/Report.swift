@@ -16,6 +16,16 @@ struct Report: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
+    @OptionGroup var folder: ReportFolderOptions
+
+    func run() throws {
+        let result = try ReportJob.run(try analysis.runOptions(), out: folder.out, templates: folder.templates, junit: folder.junit)
+        try folder.finish(result, quiet: analysis.quiet)
+    }
+}
+
+/// Where `report` and `merge` write, and what they do after.
+struct ReportFolderOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "Report folder.")
     var out = "uxchurn-report"
 
@@ -28,22 +38,18 @@ struct Report: ParsableCommand {
     @Option(help: "Render with index.html.mustache and report.md.mustache from this folder instead of the built-in templates.")
     var templates: String?
 
-    func run() throws {
-        let result = try ReportJob.run(try analysis.runOptions(), out: out, templates: templates, junit: junit)
-        // A JUnit file inside the report folder was written with it.
-        let junitOutside = junit.flatMap { ReportFolder.relativePath(of: $0, inside: out) == nil ? $0 : nil }
-        try finishReport(result, out: out, quiet: analysis.quiet, junit: junitOutside, failOnBreach: failOnBreach)
+    /// After the folder is written: the summary line, a JUnit file outside the folder (one
+    /// inside was written with it), then gzip faults (exit 3) and breaches (exit 1).
+    func finish(_ result: RunResult, quiet: Bool) throws {
+        let ingest = result.ingest
+        if !quiet {
+            printErr("uxchurn: \(ingest.lines) lines from \(ingest.files.count) input(s), \(ingest.skipped) skipped; report in \(out)/")
+        }
+        if let junit, ReportFolder.relativePath(of: junit, inside: out) == nil {
+            try writeText(CheckReport.make(result).junit(), to: junit)
+        }
+        if !ingest.faults.isEmpty { throw RunError.inputFaults(ingest.faults) }
+        let breaches = result.thresholds.filter { !$0.ok }.count
+        if failOnBreach, breaches > 0 { throw RunError.breached(breaches) }
     }
-}
-
-/// What `report` and `merge` do after writing: the line, JUnit, and the exit code.
-func finishReport(_ result: RunResult, out: String, quiet: Bool, junit: String?, failOnBreach: Bool) throws {
-    let ingest = result.ingest
-    if !quiet {
-        printErr("uxchurn: \(ingest.lines) lines from \(ingest.files.count) input(s), \(ingest.skipped) skipped; report in \(out)/")
-    }
-    if let junit { try writeText(CheckReport.make(result).junit(), to: junit) }
-    if !ingest.faults.isEmpty { throw RunError.inputFaults(ingest.faults) }
-    let breaches = result.thresholds.filter { !$0.ok }.count
-    if failOnBreach, breaches > 0 { throw RunError.breached(breaches) }
 }
