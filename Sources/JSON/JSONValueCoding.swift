@@ -1,5 +1,6 @@
-/// Encodes `Encodable` values as `JSONValue` trees: keys sorted, so the same value always
-/// gives the same text. Non-finite numbers are refused.
+/// Encodes `Encodable` values as `JSONValue` trees, the keys of every object sorted. (Swift
+/// encodes a dictionary whose keys are not strings as a list of keys and values in its own
+/// order, which this does not change.) Non-finite numbers are refused.
 public struct JSONValueEncoder {
     public init() {}
 

@@ -15,9 +15,15 @@ import Testing
         var byName: [String: Double]
         var byID: [Int32: Int]
         var nested: [[String]]
+
+        func with(_ change: (inout Sample) -> Void) -> Sample {
+            var copy = self
+            change(&copy)
+            return copy
+        }
     }
 
-    static let sample = Sample(name: "a \"quoted\" <b> & \u{1F600} \n", count: -42, share: 0.1 + 0.2, small: -3,
+    static let sample: Sample = Sample(name: "a \"quoted\" <b> & \u{1F600} \n", count: -42, share: 0.1 + 0.2, small: -3,
                                big: 1 << 62, maybe: nil, absent: nil, list: [3, 1, 2],
                                byName: ["z": 1, "a": 2.5], byID: [7: 70, 3: 30], nested: [[], ["x"]])
 
@@ -30,8 +36,12 @@ import Testing
         #expect(text.contains(#""share":0.30000000000000004"#))
         let back = try JSONValueDecoder().decode(Sample.self, from: Array(text.utf8))
         #expect(back == Self.sample)
-        // The same value, the same text.
-        #expect(try JSONValueEncoder().text(back) == text)
+        // The same value, the same text (a dictionary with other keys than strings is a list
+        // in its own order, as Swift encodes it: left out of this check).
+        let keyed = Self.sample.with { $0.byID = [:] }
+        let keyedText = try JSONValueEncoder().text(keyed)
+        let decoded = try JSONValueDecoder().decode(Sample.self, from: Array(keyedText.utf8))
+        #expect(try JSONValueEncoder().text(decoded) == keyedText)
     }
 
     @Test func textOtherWritersMadeIsRead() throws {
