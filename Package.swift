@@ -72,6 +72,8 @@ let package = Package(
         .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["embed-templates"]),
         // The nightly history (`--state`): per-day figures and hashed visitors in SQLite.
         .target(name: "History", dependencies: ["Analysis", "JSON", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        // `uxchurn sample-logs`: a realistic shop's logs, for trying uxchurn and for its tests.
+        .target(name: "SampleShop", dependencies: ["Reports", "LogInput", "LogParsing"], swiftSettings: strict),
         .target(
             name: "UXChurn",
             dependencies: [
@@ -83,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "uxchurn",
             dependencies: [
-                "UXChurn", "Reports", "Analysis", "LogParsing", "LogInput", "Sessions", "JSON", "CSystemCalls",
+                "UXChurn", "SampleShop", "Reports", "Analysis", "LogParsing", "LogInput", "Sessions", "JSON", "CSystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,
@@ -104,7 +106,7 @@ let package = Package(
         .testTarget(name: "HistoryTests", dependencies: ["History", "Analysis"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "JSON"], exclude: ["golden"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "UXChurnTests", dependencies: ["UXChurn", "LogInput", "LogParsing", "Sessions", "Analysis", "Reports"],
+        .testTarget(name: "UXChurnTests", dependencies: ["UXChurn", "SampleShop", "LogInput", "LogParsing", "Sessions", "Analysis", "Reports"],
                     exclude: ["golden"]),
         .testTarget(name: "CLITests", dependencies: ["uxchurn", "LogParsing"]),
     ]

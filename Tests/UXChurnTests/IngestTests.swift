@@ -3,6 +3,7 @@ import LogInput
 @testable import Sessions
 import Testing
 @testable import UXChurn
+import SampleShop
 @testable import LogParsing
 @testable import Reports
 @testable import Analysis

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import UXChurn
+@testable import SampleShop
 @testable import LogParsing
 @testable import Sessions
 @testable import Reports

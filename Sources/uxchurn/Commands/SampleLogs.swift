@@ -2,6 +2,7 @@ import ArgumentParser
 import LogParsing
 import Reports
 import CSystemCalls
+import SampleShop
 import UXChurn
 #if canImport(Glibc)
 import Glibc
@@ -42,7 +43,12 @@ struct SampleLogsCommand: ParsableCommand {
         sample.visitors = visitors
         sample.seed = seed
         sample.format = format
-        let names = try sample.write(to: dir)
+        let names: [String]
+        do {
+            names = try sample.write(to: dir)
+        } catch let error as SampleLogsError {
+            throw RunError.configuration(error.description)
+        }
         printErr("uxchurn: wrote \(names.joined(separator: ", ")) in \(dir)/")
     }
 }

@@ -8,6 +8,11 @@ import LogParsing
 ///
 /// Deterministic for a seed. The newest day is `access.log`, the one before `access.log.1`,
 /// older days `access.log.N.gz` (logrotate with `delaycompress`).
+/// A setting `SampleLogs` cannot write with.
+public struct SampleLogsError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
 public struct SampleLogs {
     public var days = 3
     public var visitors = 1000
@@ -22,7 +27,7 @@ public struct SampleLogs {
     /// Writes the files into `folder` (which must exist) and returns their names, newest first.
     public func write(to folder: String) throws -> [String] {
         guard ["common", "combined", "combined-timed", "nginx-timed"].contains(format) else {
-            throw RunError.configuration("sample-logs --format must be common, combined, combined-timed or nginx-timed")
+            throw SampleLogsError(description: "sample-logs --format must be common, combined, combined-timed or nginx-timed")
         }
         var rng = SplitMix64(seed: seed)
         let people = (0..<max(visitors, 1)).map { Visitor.make(index: $0, rng: &rng) }
