@@ -24,7 +24,11 @@ final class StatisticsThread {
             }
             _ = outbox.push(statistics)
         }
-        guard thread != nil else { return nil }
+        guard thread != nil else {
+            // No thread to hand anything back: `deinit` must not wait for one.
+            finished = true
+            return nil
+        }
         batch.reserveCapacity(Self.batchSize)
     }
 

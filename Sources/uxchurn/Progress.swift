@@ -15,7 +15,8 @@ import Reports
 final class ProgressBar {
     /// Bytes of all inputs (compressed size for gzip); 0 when unknown (standard input).
     var total = 0
-    private let start = ProgressBar.now()
+    /// When reading began (rates and time left count from it).
+    var start = ProgressBar.now()
     private var lastDrawn = 0.0
     private var drawn = false
 
@@ -81,6 +82,7 @@ final class IngestMonitor: IngestObserver {
 
     func start(totalBytes: Int) {
         bar?.total = totalBytes
+        bar?.start = ProgressBar.now()
     }
 
     func update(_ progress: IngestProgress) throws(RunError) {

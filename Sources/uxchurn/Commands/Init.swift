@@ -40,6 +40,7 @@ struct Init: ParsableCommand {
             options.format = format
             options.maxBadLineShare = 1
             options.configuration = Configuration()
+            if ProgressBar.stderrIsTerminal { options.observer = IngestMonitor(bar: ProgressBar(), memory: nil) }
             let analysis = try Pipeline.run(options)
             if let advice = analysis.advice(presetHint: preset) {
                 chosen = advice.preset

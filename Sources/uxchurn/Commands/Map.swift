@@ -37,7 +37,9 @@ struct MapCommand: ParsableCommand {
             for name in try MapJob.plan(options.inputs, format: options.format) { print(name) }
             return
         }
-        options.observer = nil
+        // No progress bar (standard output carries the lines); `--max-memory` still applies.
+        let memory = (options.observer as? IngestMonitor)?.memory
+        options.observer = memory.map { IngestMonitor(bar: nil, memory: $0) }
         try MapJob.run(options, rankOffset: rank, name: name, to: STDOUT_FILENO)
     }
 }
