@@ -117,6 +117,16 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     static func writeString(_ value: String, to out: inout String) {
+        // Most strings need no escape: written whole.
+        let plain = value.utf8.allSatisfy { byte in
+            byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x3C && byte != 0x3E && byte != 0x26 && byte != 0xE2
+        }
+        if plain {
+            out.append("\"")
+            out.append(value)
+            out.append("\"")
+            return
+        }
         out.append("\"")
         for scalar in value.unicodeScalars {
             switch scalar {

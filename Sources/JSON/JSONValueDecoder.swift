@@ -51,8 +51,10 @@ extension JSONValue {
     }
 }
 
-/// Decodes a leaf, or a nested value through a `TreeDecoder`.
-private func decodeValue<T: Decodable>(_ type: T.Type, from value: JSONValue, codingPath: [any CodingKey]) throws -> T {
+/// Decodes a leaf, or a nested value through a `TreeDecoder`. The coding path is made only
+/// for an error or a nested value.
+private func decodeValue<T: Decodable>(_ type: T.Type, from value: JSONValue,
+                                       codingPath: @autoclosure () -> [any CodingKey]) throws -> T {
     func integer<I: FixedWidthInteger>(_ type: I.Type) throws -> I {
         switch value {
         case let .int(int):
@@ -60,23 +62,23 @@ private func decodeValue<T: Decodable>(_ type: T.Type, from value: JSONValue, co
         case let .number(double):
             if let exact = I(exactly: double) { return exact }
         default:
-            throw mismatch(type, value, codingPath)
+            throw mismatch(type, value, codingPath())
         }
-        throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(value) does not fit \(type)"))
+        throw DecodingError.dataCorrupted(.init(codingPath: codingPath(), debugDescription: "\(value) does not fit \(type)"))
     }
     switch type {
     case is Bool.Type:
-        guard case let .bool(bool) = value else { throw mismatch(type, value, codingPath) }
+        guard case let .bool(bool) = value else { throw mismatch(type, value, codingPath()) }
         return bool as! T
     case is String.Type:
-        guard case let .string(string) = value else { throw mismatch(type, value, codingPath) }
+        guard case let .string(string) = value else { throw mismatch(type, value, codingPath()) }
         return string as! T
     case is Double.Type, is Float.Type:
         let double: Double
         switch value {
         case let .int(int): double = Double(int)
         case let .number(number): double = number
-        default: throw mismatch(type, value, codingPath)
+        default: throw mismatch(type, value, codingPath())
         }
         if type is Float.Type { return Float(double) as! T }
         return double as! T
@@ -91,7 +93,7 @@ private func decodeValue<T: Decodable>(_ type: T.Type, from value: JSONValue, co
     case is UInt64.Type: return try integer(UInt64.self) as! T
     case is UInt.Type: return try integer(UInt.self) as! T
     default:
-        return try T(from: TreeDecoder(value: value, codingPath: codingPath))
+        return try T(from: TreeDecoder(value: value, codingPath: codingPath()))
     }
 }
 
@@ -167,8 +169,8 @@ private struct UnkeyedDecoder: UnkeyedDecodingContainer {
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let path = codingPath + [StringKey(intValue: currentIndex)]
-        return try decodeValue(type, from: try next(type), codingPath: path)
+        let index = currentIndex
+        return try decodeValue(type, from: try next(type), codingPath: codingPath + [StringKey(intValue: index)])
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {

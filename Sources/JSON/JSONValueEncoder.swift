@@ -17,14 +17,27 @@ public struct JSONValueEncoder {
 }
 
 /// A slot a container writes into; arrays and objects are filled in place and read at the end.
+/// A number, string or boolean goes in as a leaf, without a slot of its own.
 private final class Slot {
     enum Kind { case empty, value, array, object }
+
+    enum Child {
+        case leaf(JSONValue)
+        case slot(Slot)
+
+        var value: JSONValue? {
+            switch self {
+            case let .leaf(value): return value
+            case let .slot(slot): return slot.value
+            }
+        }
+    }
 
     private(set) var kind = Kind.empty
     private var leaf = JSONValue.null
     /// The children of an array or an object, appended in place.
-    private(set) var items: [Slot] = []
-    private var members: [String: Slot] = [:]
+    private(set) var items: [Child] = []
+    private var members: [String: Child] = [:]
 
     func set(_ value: JSONValue) {
         kind = .value
@@ -35,8 +48,13 @@ private final class Slot {
     func appendItem() -> Slot {
         becomeArray()
         let child = Slot()
-        items.append(child)
+        items.append(.slot(child))
         return child
+    }
+
+    func appendLeaf(_ value: JSONValue) {
+        becomeArray()
+        items.append(.leaf(value))
     }
 
     func becomeArray() {
@@ -50,8 +68,13 @@ private final class Slot {
     func member(_ key: String) -> Slot {
         becomeObject()
         let child = Slot()
-        members[key] = child
+        members[key] = .slot(child)
         return child
+    }
+
+    func setMember(_ key: String, _ value: JSONValue) {
+        becomeObject()
+        members[key] = .leaf(value)
     }
 
     func becomeObject() {
@@ -107,41 +130,39 @@ private final class TreeEncoder: Encoder {
     }
 }
 
-/// Turns a leaf into a `JSONValue`, or encodes a nested value into `slot`.
-private func encodeValue<T: Encodable>(_ value: T, into slot: Slot, codingPath: [any CodingKey]) throws {
+/// A number, string or boolean as a `JSONValue`; nil for any other value (it encodes itself).
+/// The coding path is made only for an error.
+private func leaf<T: Encodable>(_ value: T, _ codingPath: () -> [any CodingKey]) throws -> JSONValue? {
+    func fitting<I: BinaryInteger>(_ value: I) throws -> JSONValue {
+        guard let int = Int(exactly: value) else {
+            throw EncodingError.invalidValue(value, .init(codingPath: codingPath(), debugDescription: "\(value) does not fit an Int"))
+        }
+        return .int(int)
+    }
+    // The type is compared first: a dynamic cast per value cost more than the rest of encoding.
+    if T.self == Int.self { return .int(unsafeBitCast(value, to: Int.self)) }
+    if T.self == Int32.self { return .int(Int(unsafeBitCast(value, to: Int32.self))) }
+    if T.self == Int64.self { return .int(Int(unsafeBitCast(value, to: Int64.self))) }
+    if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
+    if T.self == Double.self {
+        let double = unsafeBitCast(value, to: Double.self)
+        guard double.isFinite else {
+            throw EncodingError.invalidValue(double, .init(codingPath: codingPath(), debugDescription: "\(double) is not a JSON number"))
+        }
+        return .number(double)
+    }
+    if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
     switch value {
-    case let value as Bool: slot.set(.bool(value))
-    case let value as String: slot.set(.string(value))
-    case let value as Double: slot.set(try number(value, codingPath))
-    case let value as Float: slot.set(try number(Double(value), codingPath))
-    case let value as Int: slot.set(.int(value))
-    case let value as Int8: slot.set(.int(Int(value)))
-    case let value as Int16: slot.set(.int(Int(value)))
-    case let value as Int32: slot.set(.int(Int(value)))
-    case let value as Int64: slot.set(.int(Int(value)))
-    case let value as UInt8: slot.set(.int(Int(value)))
-    case let value as UInt16: slot.set(.int(Int(value)))
-    case let value as UInt32: slot.set(.int(Int(value)))
-    case let value as UInt64:
-        guard let int = Int(exactly: value) else {
-            throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "\(value) does not fit an Int"))
-        }
-        slot.set(.int(int))
-    case let value as UInt:
-        guard let int = Int(exactly: value) else {
-            throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "\(value) does not fit an Int"))
-        }
-        slot.set(.int(int))
-    default:
-        try value.encode(to: TreeEncoder(codingPath: codingPath, storage: slot))
+    case let value as Int16: return .int(Int(value))
+    case let value as Int8: return .int(Int(value))
+    case let value as UInt8: return .int(Int(value))
+    case let value as UInt16: return .int(Int(value))
+    case let value as UInt32: return .int(Int(value))
+    case let value as UInt64: return try fitting(value)
+    case let value as UInt: return try fitting(value)
+    case let value as Float: return try leaf(Double(value), codingPath)
+    default: return nil
     }
-}
-
-private func number(_ value: Double, _ codingPath: [any CodingKey]) throws -> JSONValue {
-    guard value.isFinite else {
-        throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "\(value) is not a JSON number"))
-    }
-    return .number(value)
 }
 
 private struct KeyedEncoder<Key: CodingKey>: KeyedEncodingContainerProtocol {
@@ -153,7 +174,11 @@ private struct KeyedEncoder<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encodeNil(forKey key: Key) throws { child(key).set(.null) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try encodeValue(value, into: child(key), codingPath: codingPath + [key])
+        if let leaf = try leaf(value, { codingPath + [key] }) {
+            slot.setMember(key.stringValue, leaf)
+        } else {
+            try value.encode(to: TreeEncoder(codingPath: codingPath + [key], storage: child(key)))
+        }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
@@ -189,7 +214,12 @@ private struct UnkeyedEncoder: UnkeyedEncodingContainer {
     mutating func encodeNil() throws { next().set(.null) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try encodeValue(value, into: next(), codingPath: codingPath + [StringKey(intValue: count)])
+        let index = count
+        if let leaf = try leaf(value, { codingPath + [StringKey(intValue: index)] }) {
+            slot.appendLeaf(leaf)
+        } else {
+            try value.encode(to: TreeEncoder(codingPath: codingPath + [StringKey(intValue: index)], storage: next()))
+        }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
@@ -216,6 +246,10 @@ private struct SingleEncoder: SingleValueEncodingContainer {
     mutating func encodeNil() throws { slot.set(.null) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try encodeValue(value, into: slot, codingPath: codingPath)
+        if let leaf = try leaf(value, { codingPath }) {
+            slot.set(leaf)
+        } else {
+            try value.encode(to: TreeEncoder(codingPath: codingPath, storage: slot))
+        }
     }
 }
