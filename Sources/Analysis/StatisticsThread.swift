@@ -1,4 +1,3 @@
-
 import LogInput
 import Sessions
 

@@ -1,6 +1,5 @@
 import Dispatch
 import LogInput
-
 import Synchronization
 
 /// The parser threads of a run (`--jobs`), shared by every input being read.

@@ -53,7 +53,7 @@ struct IdTranslation {
 
 /// Parsed hits to sessions: each hit's values mapped to the run's ids, its visitor, page group
 /// and matchers found, the hits put in time order, cut into sessions, and each finished
-/// session handed to `sessions`.
+/// session handed to the destination's `SessionSink` (`uxchurn map`: each hit to its `HitSink`).
 public struct HitStage: ParsedChunkConsumer {
     public private(set) var values = InternedValues()
     /// By input rank, by parser: that parser's ids → the run's.
