@@ -202,17 +202,17 @@ public struct LoadTimes: Sendable, Codable {
             let value = min(values[index], Self.highestMicroseconds)
             // Within a bucket every value counts the same; the smallest and largest are
             // recorded as themselves so the histogram's bounds come back exact.
-            let holdsSmallest = smallest.map { histogram.valuesAreEquivalent(value, $0) } ?? false
-            let holdsLargest = largest.map { histogram.valuesAreEquivalent(value, $0) } ?? false
-            switch (holdsSmallest, holdsLargest) {
-            case (true, true):
-                histogram.record(smallest!)
-                if count > 1 { histogram.record(largest!, count: count - 1) }
-            case (true, false):
-                histogram.record(smallest!, count: count)
-            case (false, true):
-                histogram.record(largest!, count: count)
-            case (false, false):
+            let heldSmallest = smallest.flatMap { histogram.valuesAreEquivalent(value, $0) ? $0 : nil }
+            let heldLargest = largest.flatMap { histogram.valuesAreEquivalent(value, $0) ? $0 : nil }
+            switch (heldSmallest, heldLargest) {
+            case let (low?, high?):
+                histogram.record(low)
+                if count > 1 { histogram.record(high, count: count - 1) }
+            case let (low?, nil):
+                histogram.record(low, count: count)
+            case let (nil, high?):
+                histogram.record(high, count: count)
+            case (nil, nil):
                 histogram.record(value, count: count)
             }
         }

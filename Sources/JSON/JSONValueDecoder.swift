@@ -66,13 +66,14 @@ private func decodeValue<T: Decodable>(_ type: T.Type, from value: JSONValue,
         }
         throw DecodingError.dataCorrupted(.init(codingPath: codingPath(), debugDescription: "\(value) does not fit \(type)"))
     }
+    let leaf: Any
     switch type {
     case is Bool.Type:
         guard case let .bool(bool) = value else { throw mismatch(type, value, codingPath()) }
-        return bool as! T
+        leaf = bool
     case is String.Type:
         guard case let .string(string) = value else { throw mismatch(type, value, codingPath()) }
-        return string as! T
+        leaf = string
     case is Double.Type, is Float.Type:
         let double: Double
         switch value {
@@ -80,21 +81,23 @@ private func decodeValue<T: Decodable>(_ type: T.Type, from value: JSONValue,
         case let .number(number): double = number
         default: throw mismatch(type, value, codingPath())
         }
-        if type is Float.Type { return Float(double) as! T }
-        return double as! T
-    case is Int.Type: return try integer(Int.self) as! T
-    case is Int8.Type: return try integer(Int8.self) as! T
-    case is Int16.Type: return try integer(Int16.self) as! T
-    case is Int32.Type: return try integer(Int32.self) as! T
-    case is Int64.Type: return try integer(Int64.self) as! T
-    case is UInt8.Type: return try integer(UInt8.self) as! T
-    case is UInt16.Type: return try integer(UInt16.self) as! T
-    case is UInt32.Type: return try integer(UInt32.self) as! T
-    case is UInt64.Type: return try integer(UInt64.self) as! T
-    case is UInt.Type: return try integer(UInt.self) as! T
+        leaf = type is Float.Type ? Float(double) as Any : double as Any
+    case is Int.Type: leaf = try integer(Int.self)
+    case is Int8.Type: leaf = try integer(Int8.self)
+    case is Int16.Type: leaf = try integer(Int16.self)
+    case is Int32.Type: leaf = try integer(Int32.self)
+    case is Int64.Type: leaf = try integer(Int64.self)
+    case is UInt8.Type: leaf = try integer(UInt8.self)
+    case is UInt16.Type: leaf = try integer(UInt16.self)
+    case is UInt32.Type: leaf = try integer(UInt32.self)
+    case is UInt64.Type: leaf = try integer(UInt64.self)
+    case is UInt.Type: leaf = try integer(UInt.self)
     default:
         return try T(from: TreeDecoder(value: value, codingPath: codingPath()))
     }
+    // The case above matched `T` itself, so this cast holds; a mismatch is an error all the same.
+    guard let decoded = leaf as? T else { throw mismatch(type, value, codingPath()) }
+    return decoded
 }
 
 private struct KeyedDecoder<Key: CodingKey>: KeyedDecodingContainerProtocol {
