@@ -4,6 +4,45 @@ import Glibc
 import Darwin
 #endif
 
+/// A pthread mutex, allocated once (it must not move).
+final class PthreadMutex {
+    let pointer: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(pointer, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(pointer)
+        pointer.deallocate()
+    }
+
+    func lock() { pthread_mutex_lock(pointer) }
+    func unlock() { pthread_mutex_unlock(pointer) }
+}
+
+/// A pthread condition variable, waited on with a `PthreadMutex` held.
+final class PthreadCondition {
+    private let pointer: UnsafeMutablePointer<pthread_cond_t>
+
+    init() {
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: pthread_cond_t())
+        pthread_cond_init(pointer, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(pointer)
+        pointer.deallocate()
+    }
+
+    func wait(_ mutex: PthreadMutex) { pthread_cond_wait(pointer, mutex.pointer) }
+    func signal() { pthread_cond_signal(pointer) }
+    func broadcast() { pthread_cond_broadcast(pointer) }
+}
+
 /// A value behind a pthread mutex, for the threads of a run.
 ///
 /// Not the standard library's `Synchronization.Mutex`: on Linux that one locks with futexes
@@ -12,24 +51,16 @@ import Darwin
 /// atomic instruction; the locks are taken per chunk, never per line).
 public final class Locked<Value>: @unchecked Sendable {
     private var value: Value
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let mutex = PthreadMutex()
 
     public init(_ value: sending Value) {
         self.value = value
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
     }
 
     /// Runs `body` with the value, the lock held.
     public func withLock<Result, Failure: Error>(_ body: (inout sending Value) throws(Failure) -> sending Result) throws(Failure) -> sending Result {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        mutex.lock()
+        defer { mutex.unlock() }
         return try body(&value)
     }
 }
@@ -43,63 +74,45 @@ public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     private var items: [Element] = []
     private let capacity: Int
     private var cancelled = false
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let notEmpty: UnsafeMutablePointer<pthread_cond_t>
-    private let notFull: UnsafeMutablePointer<pthread_cond_t>
+    private let mutex = PthreadMutex()
+    private let notEmpty = PthreadCondition()
+    private let notFull = PthreadCondition()
 
     public init(capacity: Int) {
         self.capacity = max(1, capacity)
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-        notEmpty = .allocate(capacity: 1)
-        notEmpty.initialize(to: pthread_cond_t())
-        pthread_cond_init(notEmpty, nil)
-        notFull = .allocate(capacity: 1)
-        notFull.initialize(to: pthread_cond_t())
-        pthread_cond_init(notFull, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(notFull)
-        notFull.deallocate()
-        pthread_cond_destroy(notEmpty)
-        notEmpty.deallocate()
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
     }
 
     /// Waits for room, then appends; returns false once the consumer has cancelled.
     public func push(_ element: sending Element) -> Bool {
-        pthread_mutex_lock(mutex)
-        while items.count >= capacity && !cancelled { pthread_cond_wait(notFull, mutex) }
+        mutex.lock()
+        while items.count >= capacity && !cancelled { notFull.wait(mutex) }
         if cancelled {
-            pthread_mutex_unlock(mutex)
+            mutex.unlock()
             return false
         }
         items.append(element)
-        pthread_mutex_unlock(mutex)
+        mutex.unlock()
         // Signalled after the unlock: the woken consumer does not wait for the mutex.
-        pthread_cond_signal(notEmpty)
+        notEmpty.signal()
         return true
     }
 
     /// Waits for the next element.
     public func pop() -> Element {
-        pthread_mutex_lock(mutex)
-        while items.isEmpty { pthread_cond_wait(notEmpty, mutex) }
+        mutex.lock()
+        while items.isEmpty { notEmpty.wait(mutex) }
         let element = items.removeFirst()
-        pthread_mutex_unlock(mutex)
-        pthread_cond_signal(notFull)
+        mutex.unlock()
+        notFull.signal()
         return element
     }
 
     /// Tells the producer to stop; it wakes if it waits for room.
     public func cancel() {
-        pthread_mutex_lock(mutex)
+        mutex.lock()
         cancelled = true
-        pthread_cond_broadcast(notFull)
-        pthread_mutex_unlock(mutex)
+        notFull.broadcast()
+        mutex.unlock()
     }
 }
 
@@ -125,7 +138,8 @@ public final class RunThread: @unchecked Sendable {
         var thread = pthread_t()
         let status = pthread_create(&thread, nil, { raw in
             // `raw` is the box passed below, retained once for this thread.
-            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            guard let raw else { return nil }
+            let box = Unmanaged<Box>.fromOpaque(raw).takeRetainedValue()
             box.body()
             return nil
         }, box)

@@ -74,9 +74,8 @@ public struct HitStage: ParsedChunkConsumer {
     public var window = TimeWindow()
     /// Hits left out by `window`.
     public private(set) var hitsOutsideWindow = 0
-    /// Where the hits go.
-    public let destination: Destination
-    /// `destination`'s hit sink, looked at once a hit.
+    /// The destination's sinks: one of them is set.
+    private let sessionSink: (any SessionSink)?
     private let hitSink: (any HitSink)?
     /// Finished sessions, or with `uxchurn map` the hits themselves as they come.
     public enum Destination {
@@ -98,8 +97,14 @@ public struct HitStage: ParsedChunkConsumer {
         }
         reorder = HitReorderBuffer(maxDisorder: maxDisorderSeconds)
         sessionizer = Sessionizer(timeoutSeconds: timeoutSeconds)
-        self.destination = destination
-        if case let .hits(sink) = destination { hitSink = sink } else { hitSink = nil }
+        switch destination {
+        case let .sessions(sink):
+            sessionSink = sink
+            hitSink = nil
+        case let .hits(sink):
+            sessionSink = nil
+            hitSink = sink
+        }
     }
 
     /// Distinct visitors among the hits.
@@ -211,6 +216,6 @@ public struct HitStage: ParsedChunkConsumer {
     }
 
     private func hand(_ session: Session) {
-        if case let .sessions(sink) = destination { sink.add(session, values: values) }
+        sessionSink?.add(session, values: values)
     }
 }

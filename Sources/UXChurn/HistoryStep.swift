@@ -21,17 +21,21 @@ enum HistoryStep {
         }
     }
 
-    /// Stores the night in `store` and publishes the result over the whole history; the night
-    /// is committed only when `publish` succeeds. Without a store, publishes `result`.
+    /// Stores the night in `store` and publishes the result with days and retention over the
+    /// whole history; the night is committed only when `publish` succeeds. Without a store,
+    /// publishes `result` with retention over this run's visitors.
     ///
     /// - Parameter hashedVisitors: each visitor's retention record under the state's keyed hash.
     static func record(_ result: RunResult, in store: HistoryStore?, options: RunOptions, publish: Pipeline.Publish?,
                        hashedVisitors: (SipHash24) -> [UInt64: VisitorRecord]) throws(RunError) -> RunResult {
-        guard let store else {
-            try publish?(result)
-            return result
-        }
         let end = periodEnd(options, result.ingest)
+        guard let store else {
+            var complete = result
+            complete.retention = RetentionFigures.compute(result.results.statistics.visitors.records().compactMap { $0 },
+                                                          end: end, inactiveDays: result.settings.churnInactiveDays)
+            try publish?(complete)
+            return complete
+        }
         let figures = Headline.figures(result)
         let night = NightRecord(days: result.days, visitors: hashedVisitors(store.hasher),
                                 headline: Headline.numbers(figures), lines: result.ingest.lines)

@@ -27,7 +27,7 @@ public enum Pipeline {
         let ingest = try parse(inputs, into: &sessions, options: try configuration.ingestOptions(options), observer: options.observer)
         try checkSkipped(ingest, options: options, inputs: inputs)
         let statistics = PartialResult(ingest: ingest, sessions: sessions, statistics: fold.finish(), advice: fold.advice)
-        let result = RunResult(statistics, configuration: configuration, options: options)
+        let result = RunResult(statistics, configuration: configuration)
         return try HistoryStep.record(result, in: history, options: options, publish: publish) { hasher in
             hashedVisitors(sessions, statistics.statistics, hasher: hasher)
         }
@@ -127,14 +127,11 @@ extension PartialResult {
 }
 
 extension RunResult {
-    /// Thresholds and days from the figures; retention over this run's visitors (a history
-    /// replaces days and retention with its own).
-    init(_ results: PartialResult, configuration: Configuration, options: RunOptions) {
+    /// Thresholds and days from the figures (retention comes from `HistoryStep.record`: over
+    /// this run's visitors, or over the history's).
+    init(_ results: PartialResult, configuration: Configuration) {
         self.init(settings: configuration.resultSettings, results: results,
                   thresholds: ThresholdEvaluator.evaluate(configuration.thresholds, results: results))
         days = results.statistics.dayFigures(groupNames: results.groupNames)
-        retention = RetentionFigures.compute(results.statistics.visitors.records().compactMap { $0 },
-                                             end: HistoryStep.periodEnd(options, results.ingest),
-                                             inactiveDays: configuration.churnInactiveDays)
     }
 }

@@ -170,7 +170,7 @@ public enum MergeJob {
         for (_, document) in documents { merged.merge(document.result) }
         try Pipeline.checkSkipped(merged.ingest, options: options, inputs: [])
         let keys = merged.visitorKeys
-        let result = RunResult(merged, configuration: configuration, options: options)
+        let result = RunResult(merged, configuration: configuration)
         return try HistoryStep.record(result, in: store, options: options, publish: publish) { hasher in
             var out: [UInt64: VisitorRecord] = [:]
             for (id, record) in merged.statistics.visitors.records().enumerated() {

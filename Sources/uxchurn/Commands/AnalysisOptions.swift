@@ -54,7 +54,9 @@ struct AnalysisOptions: ParsableArguments {
     @Argument(help: "Log files, folders of rotated logs, or - for standard input.")
     var inputs: [String] = []
 
-    func runOptions() throws -> RunOptions {
+    /// - Parameter progressBar: whether the bar may be drawn (`map` writes its lines to standard
+    ///   output and draws none; `--max-memory` applies all the same).
+    func runOptions(progressBar: Bool = true) throws -> RunOptions {
         var options = RunOptions(inputs: inputs)
         options.configPath = config
         options.format = format
@@ -94,7 +96,7 @@ struct AnalysisOptions: ParsableArguments {
         }
         // The progress bar: `--progress` forces it, `--quiet` turns it off; by default it is
         // drawn when stderr is a terminal.
-        let drawsBar = quiet ? false : progress || ProgressBar.stderrIsTerminal
+        let drawsBar = progressBar && !quiet && (progress || ProgressBar.stderrIsTerminal)
         if drawsBar || memory != nil {
             options.observer = IngestMonitor(bar: drawsBar ? ProgressBar() : nil, memory: memory)
         }

@@ -32,14 +32,11 @@ struct MapCommand: ParsableCommand {
 
     func run() throws {
         guard rank >= 0, rank <= Int(Int32.max) else { throw ValidationError("--rank must be from 0 to \(Int32.max)") }
-        var options = try analysis.runOptions()
+        let options = try analysis.runOptions(progressBar: false)
         if plan {
             for name in try MapJob.plan(options.inputs, format: options.format) { print(name) }
             return
         }
-        // No progress bar (standard output carries the lines); `--max-memory` still applies.
-        let memory = (options.observer as? IngestMonitor)?.memory
-        options.observer = memory.map { IngestMonitor(bar: nil, memory: $0) }
         try MapJob.run(options, rankOffset: rank, name: name, to: STDOUT_FILENO)
     }
 }
