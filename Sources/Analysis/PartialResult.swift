@@ -19,7 +19,8 @@ public struct PartialResult: Sendable {
     /// Visitor ids' keys (the hash `uxchurn map` gives each visitor); empty in a one-machine run,
     /// whose visitors are only counted.
     public var visitorKeys: [String]
-    public var visitorCount: Int
+    /// Visitors with at least one session that was not left out.
+    public var visitorCount: Int { statistics.visitors.count }
     /// Hits left out by `--from` / `--to`.
     public var hitsOutsideWindow: Int
     /// Hits that arrived after later hits of their input had been sessionized (an input out of
@@ -39,20 +40,18 @@ public struct PartialResult: Sendable {
         configuredGroups = groupNames.count
         hostNames = []
         visitorKeys = []
-        visitorCount = 0
         hitsOutsideWindow = 0
         self.advice = advice ? AdviceCollector() : nil
     }
 
     public init(ingest: IngestResult, statistics: SessionStatistics, groupNames: [String], configuredGroups: Int,
-         hostNames: [String], visitorKeys: [String], visitorCount: Int, hitsOutsideWindow: Int, advice: AdviceCollector?) {
+         hostNames: [String], visitorKeys: [String], hitsOutsideWindow: Int, advice: AdviceCollector?) {
         self.ingest = ingest
         self.statistics = statistics
         self.groupNames = groupNames
         self.configuredGroups = configuredGroups
         self.hostNames = hostNames
         self.visitorKeys = visitorKeys
-        self.visitorCount = visitorCount
         self.hitsOutsideWindow = hitsOutsideWindow
         self.advice = advice
     }
@@ -84,7 +83,6 @@ public struct PartialResult: Sendable {
             visitorIndex[key] = Int32(visitorKeys.count - 1)
             return Int32(visitorKeys.count - 1)
         }
-        visitorCount = visitorKeys.count
         statistics.merge(other.statistics, maps: IdMaps(groups: groups, hosts: hosts, visitors: visitors))
         hitsOutsideWindow += other.hitsOutsideWindow
         lateHits += other.lateHits

@@ -71,6 +71,8 @@ public struct VisitorActivity: Sendable, Codable {
     public private(set) var days: [UInt64: VisitorDay] = [:]
     /// By visitor id.
     public private(set) var last: [LastSession?] = []
+    /// Visitors with a session.
+    public private(set) var count = 0
 
     public init() {}
 
@@ -82,6 +84,7 @@ public struct VisitorActivity: Sendable, Codable {
         days[Self.key(visitor, day), default: VisitorDay()].add(purchased: purchased)
         let index = Int(visitor)
         if index >= last.count { last.append(contentsOf: repeatElement(nil, count: index + 1 - last.count)) }
+        if last[index] == nil { count += 1 }
         last[index] = last[index].map { $0.later(session) } ?? session
     }
 
@@ -98,6 +101,7 @@ public struct VisitorActivity: Sendable, Codable {
             guard let session else { continue }
             let visitor = Int(visitors(Int32(index)))
             if visitor >= last.count { last.append(contentsOf: repeatElement(nil, count: visitor + 1 - last.count)) }
+            if last[visitor] == nil { count += 1 }
             last[visitor] = last[visitor].map { $0.later(session) } ?? session
         }
     }

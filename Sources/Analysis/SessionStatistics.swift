@@ -122,6 +122,10 @@ public struct SessionStatistics: Sendable, Codable {
     public let configuredGroups: Int32
 
     public private(set) var sessions = 0
+    /// Sessions left out of every figure, by `ExclusionReason`.
+    public private(set) var excluded = [Int](repeating: 0, count: ExclusionReason.allCases.count)
+    /// Sessions left out, by the local day they started.
+    public private(set) var excludedByDay: [Int64: Int] = [:]
     public private(set) var bounces = 0
     public private(set) var pageViews = 0
     public private(set) var durations = CountedValues()
@@ -196,13 +200,19 @@ public struct SessionStatistics: Sendable, Codable {
         return dayList.count - 1
     }
 
-    /// Adds a finished session (its page views carry their page group).
+    /// Adds a finished session (its page views carry their page group); a scanner's or a
+    /// too fast one is only counted as left out.
     public mutating func add(_ session: Session, device: Device) {
         var hits = session.hits
         if !zip(hits, hits.dropFirst()).allSatisfy({ !Hit.precedes($1, $0) }) {
             hits.sort(by: Hit.precedes)  // late hits from an input out of order by more than allowed
         }
         guard let first = hits.first, let last = hits.last else { return }
+        if let reason = session.exclusion {
+            excluded[reason.rawValue] += 1
+            excludedByDay[first.localDay, default: 0] += 1
+            return
+        }
         sessions += 1
         let startDay = first.localDay
         let start = entry(startDay)
@@ -344,6 +354,8 @@ extension SessionStatistics {
     /// the other's ids become ours through `maps`. Both must come from one configuration.
     public mutating func merge(_ other: SessionStatistics, maps: IdMaps) {
         sessions += other.sessions
+        for index in excluded.indices where index < other.excluded.count { excluded[index] += other.excluded[index] }
+        for (day, count) in other.excludedByDay { excludedByDay[day, default: 0] += count }
         bounces += other.bounces
         pageViews += other.pageViews
         durations.merge(other.durations)

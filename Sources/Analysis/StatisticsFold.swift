@@ -56,7 +56,7 @@ public final class StatisticsFold: SessionSink {
         }
         // Taken out and put back: the collector is not copied (a copy retained and released
         // each of its buffers, per session).
-        if var collector = advice.take() {
+        if advice != nil, session.exclusion == nil, var collector = advice.take() {
             collector.add(session) { values.paths.string(of: $0) }
             advice = collector
         }

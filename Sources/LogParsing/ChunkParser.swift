@@ -20,6 +20,11 @@ public struct RawHit: Sendable {
     public var address: Int32
     public var extra: Int32
     public var referrerHost: Int32
+    /// The query string (the target after `?`, up to `#`; empty without one), when the
+    /// configuration matches queries; else -1.
+    public var query: Int32 = -1
+    /// The path is a probe's (`probes`): the hit marks a scanner's session.
+    public var isProbe = false
 }
 
 /// Values a parser interned for the first time in a chunk, in id order, so the run can map
@@ -31,6 +36,7 @@ public struct NewValues: Sendable {
     public var addresses: [[UInt8]] = []
     public var extras: [[UInt8]] = []
     public var hosts: [[UInt8]] = []
+    public var queries: [[UInt8]] = []
 }
 
 /// What one chunk held: counts, period, samples and hits, with line numbers relative to the chunk.
@@ -62,7 +68,10 @@ public struct ChunkParser {
     var addresses = ByteInterner(capacity: 4096)
     var extras = ByteInterner(capacity: 1024)
     var hosts = ByteInterner(capacity: 256)
-    private var sent = [0, 0, 0, 0, 0, 0]
+    /// Query strings, when the configuration matches them (`internQueries`).
+    var queries = ByteInterner(capacity: 256)
+    let internQueries: Bool
+    private var sent = [0, 0, 0, 0, 0, 0, 0]
     /// Hits of the last chunk: room is made for about as many, so the list is not regrown.
     private var lastHitCount = 0
 
@@ -74,7 +83,9 @@ public struct ChunkParser {
             if case .user = part { extra = 1 }
         }
         parser = LineParser(format: format, cookieName: cookie)
-        classifier = try Classifier(format: format, ignorePatterns: options.ignore, extraBotTokens: options.bots)
+        classifier = try Classifier(format: format, ignorePatterns: options.ignore, extraBotTokens: options.bots,
+                                    probePatterns: options.probes)
+        internQueries = options.internQueries
         maxLineLength = options.maxLineLength
         keyAddress = options.sessionKey.contains(.ip)
         keyAgent = options.sessionKey.contains(.userAgent)
@@ -133,6 +144,9 @@ public struct ChunkParser {
                 pos = newline + 1
             }
         }
+        let (bots, probes) = classifier.takeCounts()
+        result.counts.botFamilies = bots
+        result.counts.probePaths = probes
         result.newValues = takeNewValues()
         lastHitCount = result.hits.count
         return result
@@ -148,12 +162,15 @@ public struct ChunkParser {
         var extra: Int32 = -1
         if keyExtra == 1 { extra = extras.intern(bytes(fields.user)).id }
         if keyExtra == 2 { extra = extras.intern(bytes(fields.cookie)).id }
-        return RawHit(
+        var hit = RawHit(
             time: fields.timestamp.utcSeconds, offsetMinutes: fields.timestamp.offsetMinutes,
             isPageView: hitClass == .pageView, status: Int16(fields.status), line: Int32(number),
             responseMicroseconds: fields.responseMicroseconds, path: classifier.pathID, method: classifier.methodID,
             agent: classifier.agentID, address: address, extra: extra,
             referrerHost: referrerHost(bytes(fields.referrer)))
+        hit.isProbe = classifier.isProbe
+        if internQueries { hit.query = queries.intern(classifier.query(in: base)).id }
+        return hit
     }
 
     /// The referrer's host, lower-cased, without `www.`; -1 when empty or `-`.
@@ -204,6 +221,7 @@ public struct ChunkParser {
         values.addresses = new(addresses, 3)
         values.extras = new(extras, 4)
         values.hosts = new(hosts, 5)
+        values.queries = new(queries, 6)
         return values
     }
 

@@ -1,15 +1,23 @@
 /// Sorts parsed lines into `HitClass`es, caching every per-value decision:
-/// a user agent is tested against the bot tokens once, a path against the asset extensions and
-/// the `ignore` regexes once.
+/// a user agent is tested against the bot list and tokens once, a path against the asset
+/// extensions, the `ignore` and the `probes` regexes once.
 ///
 /// After `classify`, `pathID`, `methodID` and `agentID` name the line's interned values, for
-/// the stages that follow.
+/// the stages that follow; the bot requests of each family and the probe hits of each path are
+/// counted until `takeCounts`.
 public struct Classifier {
     /// Built-in bot tokens, matched case-insensitively anywhere in the user agent.
     public static let builtInBotTokens = [
         "bot", "crawl", "spider", "slurp", "bingpreview", "facebookexternalhit", "python-requests",
         "curl/", "wget/", "go-http-client", "headlesschrome", "httpclient", "java/", "libwww",
         "okhttp", "scrapy", "phantomjs", "wordpress/", "feed",
+    ]
+
+    /// Paths that mark a scanner's session when `probes` is not configured: login pages,
+    /// secrets and admin tools a shop does not have, requested by vulnerability scanners.
+    public static let defaultProbes = [
+        #"(?i)^/wp-login\.php$"#, #"(?i)^/xmlrpc\.php$"#, #"(?i)^/\.env"#, #"(?i)^/\.git/"#, #"(?i)^/cgi-bin/"#,
+        #"(?i)^/phpmyadmin"#, #"(?i)^/vendor/phpunit/"#, #"(?i)^/boaform/"#,
     ]
 
     /// Extensions that make a path an asset (the last segment's text after its last `.`).
@@ -21,17 +29,27 @@ public struct Classifier {
     private struct PathFacts {
         var isAsset: Bool
         var isIgnored: Bool
+        var isProbe: Bool
+        var isRobots: Bool
     }
 
+    private let crawlers = CrawlerList.shared
     private let botTokens: [[UInt8]]
+    /// The configured tokens as written, after the built-in ones: their family names.
+    private let tokenNames: [String]
     private let ignore: [PathPattern]
+    private let probes: [PathPattern]
     private let formatHasUserAgent: Bool
 
     public private(set) var paths = ByteInterner(capacity: 4096)
     public private(set) var agents = ByteInterner(capacity: 1024)
     public private(set) var methods = ByteInterner(capacity: 16)
     private var pathFacts: [PathFacts] = []
-    private var agentIsBot: [Bool] = []
+    /// Agent id → its bot family (`BotFamily`), or -1 for a browser.
+    private var agentFamily: [Int32] = []
+    /// Bot requests by family, and probe hits by path id, since the last `takeCounts`.
+    private var botRequests: [Int32: Int] = [:]
+    private var probeHits: [Int32: Int] = [:]
 
     private let getID: Int32, headID: Int32, optionsID: Int32, connectID: Int32, traceID: Int32
 
@@ -41,6 +59,10 @@ public struct Classifier {
     public private(set) var methodID: Int32 = -1
     /// The interned user agent of the last line classified, or -1 when the format has none.
     public private(set) var agentID: Int32 = -1
+    /// Whether the last hit's path is a probe's (`probes`).
+    public private(set) var isProbe = false
+    /// The last valid request's target, for its query.
+    private var target: RequestTarget?
     /// The last user agent interned: a page and its assets come in a row from one browser, so
     /// comparing with it spares most lines the hash and the probe.
     private var lastAgent: Int32 = -1
@@ -48,11 +70,16 @@ public struct Classifier {
     /// - Parameters:
     ///   - ignorePatterns: path regexes that are not pages (`ignore` in the configuration).
     ///   - extraBotTokens: the config's `bots`, added to the built-in tokens.
+    ///   - probePatterns: path regexes that mark a scanner's session (`probes`).
     /// - Throws: the regex error of the first pattern that does not compile.
-    public init(format: LogFormat, ignorePatterns: [String], extraBotTokens: [String]) throws {
+    public init(format: LogFormat, ignorePatterns: [String], extraBotTokens: [String],
+                probePatterns: [String] = Classifier.defaultProbes) throws {
         formatHasUserAgent = format.hasUserAgent
-        botTokens = (Self.builtInBotTokens + extraBotTokens).map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
+        let tokens = (Self.builtInBotTokens + extraBotTokens).filter { !$0.isEmpty }
+        botTokens = tokens.map { Array($0.lowercased().utf8) }
+        tokenNames = tokens
         ignore = try ignorePatterns.map { try PathPattern($0) }
+        probes = try probePatterns.map { try PathPattern($0) }
         var methods = ByteInterner(capacity: 16)
         func id(_ name: String) -> Int32 {
             var bytes = Array(name.utf8)
@@ -66,14 +93,46 @@ public struct Classifier {
         self.methods = methods
     }
 
+    /// The query string of the last valid request classified, whose line starts at `base`:
+    /// the target's text after its first `?`, up to a `#` (empty when there is none).
+    public func query(in base: UnsafeRawPointer) -> UnsafeRawBufferPointer {
+        guard let target else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return target.query(in: base)
+    }
+
+    /// The bot families' requests and the probe paths' hits counted since the last call, by name.
+    public mutating func takeCounts() -> (bots: [String: Int], probes: [String: Int]) {
+        var bots: [String: Int] = [:]
+        for (family, count) in botRequests { bots[familyName(family), default: 0] += count }
+        var probePaths: [String: Int] = [:]
+        for (path, count) in probeHits { probePaths[paths.string(of: path), default: 0] += count }
+        botRequests.removeAll(keepingCapacity: true)
+        probeHits.removeAll(keepingCapacity: true)
+        return (bots, probePaths)
+    }
+
+    /// A bot family's name: the list's name for its pattern, or a token, or why.
+    func familyName(_ family: Int32) -> String {
+        let index = Int(family)
+        if index < crawlers.names.count { return crawlers.names[index] }
+        let token = index - crawlers.names.count
+        if token < tokenNames.count { return "other agents with \"\(tokenNames[token])\"" }
+        return family == noAgentFamily ? BotFamily.noAgent : BotFamily.robots
+    }
+
+    private var noAgentFamily: Int32 { Int32(crawlers.names.count + tokenNames.count) }
+    private var robotsFamily: Int32 { noAgentFamily + 1 }
+
     /// The class of a parsed line whose fields lie in `line`.
     @inline(__always)
     public mutating func classify(_ line: UnsafeRawBufferPointer, _ fields: ParsedLine) -> HitClass {
         pathID = -1
         methodID = -1
         agentID = -1
+        isProbe = false
         guard let base = line.baseAddress,
               let request = RequestTarget.parse(base, fields) else { return .invalidRequest }
+        target = request
         if formatHasUserAgent {
             let agent = UnsafeRawBufferPointer(start: base + Int(fields.userAgent.start), count: fields.userAgent.count)
             let id: Int32
@@ -81,12 +140,16 @@ public struct Classifier {
                 id = lastAgent
             } else {
                 let (interned, isNew) = agents.intern(agent)
-                if isNew { agentIsBot.append(isBotAgent(agent)) }
+                if isNew { agentFamily.append(botFamily(agent)) }
                 id = interned
                 lastAgent = id
             }
             agentID = id
-            if agentIsBot[Int(id)] { return .bot }
+            let family = agentFamily[Int(id)]
+            if family >= 0 {
+                botRequests[family, default: 0] += 1
+                return .bot
+            }
         }
         let (pid, isNewPath): (Int32, Bool)
         if let path = request.path(in: base) {
@@ -99,6 +162,10 @@ public struct Classifier {
         }
         pathID = pid
         let facts = pathFacts[Int(pid)]
+        if facts.isRobots {
+            botRequests[robotsFamily, default: 0] += 1
+            return .bot
+        }
         if facts.isAsset { return .asset }
         if facts.isIgnored { return .ignored }
         let method: Int32
@@ -114,17 +181,26 @@ public struct Classifier {
         if method == getID {
             switch fields.status {
             case 301, 302, 303, 307, 308: return .dropped
-            default: return .pageView
+            default: break
             }
         }
-        return .action
+        if facts.isProbe {
+            isProbe = true
+            probeHits[pid, default: 0] += 1
+        }
+        return method == getID ? .pageView : .action
     }
 
-    /// Empty, `-`, or containing a bot token case-insensitively.
-    private func isBotAgent(_ agent: UnsafeRawBufferPointer) -> Bool {
-        if agent.isEmpty || (agent.count == 1 && agent[0] == ASCII.minus) { return true }
+    /// The family of a bot's user agent: empty or `-`; else the first pattern of the crawler
+    /// list found in it; else the first token it contains, case-insensitively. -1: a browser.
+    private func botFamily(_ agent: UnsafeRawBufferPointer) -> Int32 {
+        if agent.isEmpty || (agent.count == 1 && agent[0] == ASCII.minus) { return noAgentFamily }
+        if let index = crawlers.firstMatch(agent) { return Int32(index) }
         let lower = agent.map(ASCII.lowercased)
-        return botTokens.contains { token in Self.contains(lower, token) }
+        if let token = botTokens.firstIndex(where: { Self.contains(lower, $0) }) {
+            return Int32(crawlers.names.count + token)
+        }
+        return -1
     }
 
     private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
@@ -144,13 +220,9 @@ public struct Classifier {
     }
 
     private func examine(_ path: UnsafeRawBufferPointer) -> PathFacts {
-        PathFacts(isAsset: Self.isAssetPath(path), isIgnored: matchesIgnore(path))
-    }
-
-    private func matchesIgnore(_ path: UnsafeRawBufferPointer) -> Bool {
-        guard !ignore.isEmpty else { return false }
         let text = String(decoding: path, as: UTF8.self)
-        return ignore.contains { $0.matches(text) }
+        return PathFacts(isAsset: Self.isAssetPath(path), isIgnored: ignore.contains { $0.matches(text) },
+                         isProbe: probes.contains { $0.matches(text) }, isRobots: text == "/robots.txt")
     }
 
     /// Whether the last segment has a `.` and its text after the last `.` is an asset extension.
@@ -168,6 +240,12 @@ public struct Classifier {
         guard ext.count >= 2, ext.count <= 5 else { return false }
         return assetExtensions.contains(String(decoding: ext.map(ASCII.lowercased), as: UTF8.self))
     }
+}
+
+/// Names of the bot families that are not the list's or a token's.
+public enum BotFamily {
+    public static let noAgent = "no user agent"
+    public static let robots = "reads /robots.txt"
 }
 
 /// A valid request line, `^[A-Z]+ \S+ HTTP/[0-9](\.[0-9])?$`, as offsets.
@@ -272,6 +350,17 @@ struct RequestTarget {
             if byte == ASCII.questionMark || byte == ASCII.hash { break }
             end += 1
         }
+        return UnsafeRawBufferPointer(start: base + start, count: end - start)
+    }
+
+    /// The text after the first `?`, up to a `#`; empty when there is no `?`.
+    func query(in base: UnsafeRawPointer) -> UnsafeRawBufferPointer {
+        var start = targetStart
+        while start < targetEnd, base.load(fromByteOffset: start, as: UInt8.self) != ASCII.questionMark { start += 1 }
+        guard start < targetEnd else { return UnsafeRawBufferPointer(start: base + targetEnd, count: 0) }
+        start += 1
+        var end = start
+        while end < targetEnd, base.load(fromByteOffset: end, as: UInt8.self) != ASCII.hash { end += 1 }
         return UnsafeRawBufferPointer(start: base + start, count: end - start)
     }
 

@@ -23,6 +23,10 @@ public struct IngestOptions: Sendable {
     public var format: LogFormat?
     public var ignore: [String]
     public var bots: [String]
+    /// Path regexes that mark a scanner's session (`probes`).
+    public var probes = Classifier.defaultProbes
+    /// Hits carry their query string (a matcher has `query`).
+    public var internQueries = false
     /// The parts of the session key (`session.key` in the configuration).
     public var sessionKey: [SessionKeyPart] = [.ip, .userAgent]
     /// Threads that parse and classify (`--jobs`); 1 reads, inflates and parses everything on

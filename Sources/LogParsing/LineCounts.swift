@@ -47,6 +47,9 @@ public struct IngestResult: Sendable {
     public var skipped: Int { counts.skipped }
     public var skippedSamples: [SkippedLine] = []
     public var classes: ClassCounts { counts.classes }
+    /// Bot requests by family, and probe hits by path.
+    public var botFamilies: [String: Int] { counts.botFamilies }
+    public var probePaths: [String: Int] { counts.probePaths }
     /// The earliest and latest parsed instants: the period.
     public var earliest: LogTimestamp? { counts.earliest }
     public var latest: LogTimestamp? { counts.latest }
@@ -101,6 +104,10 @@ public struct LineCounts: Sendable, Codable {
     public var parsed = 0
     public var skipped = 0
     public var classes = ClassCounts()
+    /// Bot requests by family name (the crawler list's, a token, no agent, `/robots.txt`).
+    public var botFamilies: [String: Int] = [:]
+    /// Hits whose path is a probe's (`probes`), by path.
+    public var probePaths: [String: Int] = [:]
     /// The earliest and latest parsed instants; the first seen wins a tie.
     public var earliest: LogTimestamp?
     public var latest: LogTimestamp?
@@ -117,6 +124,8 @@ public struct LineCounts: Sendable, Codable {
         parsed += other.parsed
         skipped += other.skipped
         classes.merge(other.classes)
+        for (family, count) in other.botFamilies { botFamilies[family, default: 0] += count }
+        for (path, count) in other.probePaths { probePaths[path, default: 0] += count }
         if let e = other.earliest { include(e) }
         if let l = other.latest { include(l) }
     }

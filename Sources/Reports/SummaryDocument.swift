@@ -1,7 +1,7 @@
 import JSON
+import Sessions
 import Analysis
 import LogParsing
-import Sessions
 import LogInput
 
 /// The `summary.json` document, built from the stages' results.
@@ -127,6 +127,7 @@ public enum SummaryDocument {
             ("bounce_rate", .rate(stats.bounceRate)),
             ("pages_per_session", .rate(stats.pagesPerSession)),
             ("median_session_seconds", stats.durations.percentile(50).map { .int(Int($0)) } ?? .null),
+            ("excluded_sessions", .object(ExclusionReason.allCases.map { ($0.name, .int(stats.excluded[$0.rawValue])) })),
             ("hits_outside_window", .int(analysis.results.hitsOutsideWindow)),
             ("late_hits", .int(analysis.results.lateHits)),
             ("other_pages_views", .int(foldedViews(analysis))),

@@ -26,6 +26,8 @@ public struct Hit: Sendable, Equatable {
     /// Bit i is set when configured matcher i (funnel steps, then cart add and purchase)
     /// matches this hit.
     public var matches: UInt64 = 0
+    /// The path is a probe's (`probes`): the hit makes its session a scanner's.
+    public var isProbe = false
 
     public init(time: Int64, offsetMinutes: Int16, inputRank: Int32, line: Int64, visitor: Int32, isPageView: Bool,
                 status: Int16, responseMicroseconds: Int64, path: Int32, group: Int32, method: Int32, agent: Int32,

@@ -15,6 +15,8 @@ public struct InternedValues {
     public internal(set) var addresses = ByteInterner(capacity: 4096)
     public internal(set) var extras = ByteInterner(capacity: 1024)
     public internal(set) var hosts = ByteInterner(capacity: 256)
+    /// Query strings, when a matcher has `query`.
+    public internal(set) var queries = ByteInterner(capacity: 256)
 
     /// A visitor's session key as bytes: each part, then a NUL, so no two keys give the same
     /// bytes (what the history hashes, and `uxchurn map` writes hashed).
@@ -49,6 +51,7 @@ struct IdTranslation {
     var addresses: [Int32] = []
     var extras: [Int32] = []
     var hosts: [Int32] = []
+    var queries: [Int32] = []
 }
 
 /// Parsed hits to sessions: each hit's values mapped to the run's ids, its visitor, page group
@@ -61,7 +64,11 @@ public struct HitStage: ParsedChunkConsumer {
     private var visitors = VisitorTable()
     public private(set) var pageGroups: PageGroups
     /// The configured matchers (funnel steps, cart add and purchase), each a bit of `Hit.matches`.
-    private let matchers: [(method: String?, pattern: PathPattern)]
+    private let matchers: [(method: String?, pattern: PathPattern, query: PathPattern?)]
+    /// Bits of the matchers with a `query`.
+    private let queryMatchers: UInt64
+    /// Query id → bits of the matchers whose query regex the query matches, once looked at.
+    private var queryMatches: [UInt64?] = []
     /// Path id → bits of the matchers whose regex the path matches, once looked at.
     private var pathMatches: [UInt64?] = []
     /// Method id → bits of the matchers that name that method.
@@ -91,7 +98,10 @@ public struct HitStage: ParsedChunkConsumer {
                 maxDisorderSeconds: Int64 = 600, automaticGroupLimit: Int = PageGroups.defaultAutomaticLimit) throws {
         pageGroups = try PageGroups(rules: pages.map { ($0.name, $0.path) }, automaticLimit: automaticGroupLimit)
         guard matchers.count <= HitMatcher.limit else { throw HitMatcher.TooMany(count: matchers.count) }
-        self.matchers = try matchers.map { ($0.method, try PathPattern($0.path)) }
+        self.matchers = try matchers.map { ($0.method, try PathPattern($0.path), try $0.query.map { try PathPattern($0) }) }
+        queryMatchers = matchers.enumerated().reduce(0) { mask, item in
+            item.element.query != nil ? mask | (1 << UInt64(item.offset)) : mask
+        }
         pageViewMatchers = matchers.enumerated().reduce(0) { mask, item in
             item.element.method == nil ? mask | (1 << UInt64(item.offset)) : mask
         }
@@ -130,6 +140,7 @@ public struct HitStage: ParsedChunkConsumer {
         add(chunk.newValues.addresses, to: &table.addresses, in: &values.addresses)
         add(chunk.newValues.extras, to: &table.extras, in: &values.extras)
         add(chunk.newValues.hosts, to: &table.hosts, in: &values.hosts)
+        add(chunk.newValues.queries, to: &table.queries, in: &values.queries)
         let rank = Int32(inputRank)
         for raw in chunk.hits {
             guard window.contains(utc: raw.time, offsetMinutes: raw.offsetMinutes) else {
@@ -147,7 +158,9 @@ public struct HitStage: ParsedChunkConsumer {
                           status: raw.status, responseMicroseconds: raw.responseMicroseconds, path: path, group: group,
                           method: raw.method >= 0 ? table.methods[Int(raw.method)] : -1, agent: agent,
                           referrerHost: raw.referrerHost >= 0 ? table.hosts[Int(raw.referrerHost)] : -1)
-            hit.matches = matches(path: path, method: hit.method, isPageView: raw.isPageView)
+            hit.matches = matches(path: path, method: hit.method, isPageView: raw.isPageView,
+                                  query: raw.query >= 0 ? table.queries[Int(raw.query)] : -1)
+            hit.isProbe = raw.isProbe
             if let hitSink {
                 hitSink.add(hit, key: visitorKey, values: values, groups: pageGroups)
                 continue
@@ -159,8 +172,9 @@ public struct HitStage: ParsedChunkConsumer {
     }
 
     /// The bits of the matchers this hit matches: its path matches the regex, and the method
-    /// is the matcher's, or the matcher names none and the hit is a page view.
-    private mutating func matches(path: Int32, method: Int32, isPageView: Bool) -> UInt64 {
+    /// is the matcher's, or the matcher names none and the hit is a page view; and the query
+    /// matches the matcher's `query`, if it has one.
+    private mutating func matches(path: Int32, method: Int32, isPageView: Bool, query: Int32) -> UInt64 {
         guard !matchers.isEmpty else { return 0 }
         let index = Int(path)
         if index >= pathMatches.count { pathMatches.append(contentsOf: repeatElement(nil, count: index + 1 - pathMatches.count)) }
@@ -184,7 +198,22 @@ public struct HitStage: ParsedChunkConsumer {
             }
             methodMask = methodMatches[Int(method)]
         }
-        return pathMask & ((isPageView ? pageViewMatchers : 0) | methodMask)
+        let mask = pathMask & ((isPageView ? pageViewMatchers : 0) | methodMask)
+        guard mask & queryMatchers != 0 else { return mask }
+        return mask & (~queryMatchers | queryMask(query))
+    }
+
+    /// The bits of the matchers with a `query` that `query` matches (none for -1).
+    private mutating func queryMask(_ query: Int32) -> UInt64 {
+        guard query >= 0 else { return 0 }
+        let index = Int(query)
+        if index >= queryMatches.count { queryMatches.append(contentsOf: repeatElement(nil, count: index + 1 - queryMatches.count)) }
+        if let known = queryMatches[index] { return known }
+        let text = values.queries.string(of: query)
+        var mask: UInt64 = 0
+        for (bit, matcher) in matchers.enumerated() where matcher.query?.matches(text) == true { mask |= 1 << UInt64(bit) }
+        queryMatches[index] = mask
+        return mask
     }
 
     /// Passes on every held hit that no hit to come can precede.

@@ -18,6 +18,8 @@ extension Configuration {
         var ingest = IngestOptions(format: format, ignore: ignore, bots: bots)
         ingest.jobs = max(1, options.jobs)
         ingest.sessionKey = sessionKey
+        ingest.probes = probes
+        ingest.internQueries = StatisticsFold.matcherBits(funnels: funnels, cart: cart).matchers.contains { $0.query != nil }
         return ingest
     }
 

@@ -13,6 +13,8 @@ public struct Configuration: Sendable, Equatable {
     public var format: String?
     public var ignore: [String] = ["^/api/"]
     public var bots: [String] = []
+    /// Path regexes that mark a scanner's session; a list given replaces the defaults.
+    public var probes: [String] = Classifier.defaultProbes
     public var pages: [PageRule] = []
     public var cart: CartRules?
     public var funnels: [FunnelDefinition] = []
@@ -132,22 +134,28 @@ private struct ConfigReader {
         return seconds
     }
 
-    func matcher(_ node: Node, _ what: String, requireMethod: Bool = false) throws(ConfigurationError) -> HitMatcher {
+    /// A matcher: `path`, optional `method` and `query`; with `named`, a `name` too (a funnel step).
+    func matcher(_ node: Node, _ what: String, named: Bool = false) throws(ConfigurationError) -> (name: String?, matcher: HitMatcher) {
+        var name: String?
         var method: String?
         var path: String?
-        for (key, keyNode, value) in try mapping(node, what, allowed: ["method", "path"]) {
-            _ = keyNode
+        var query: String?
+        let allowed = (named ? ["name"] : []) + ["method", "path", "query"]
+        for (key, _, value) in try mapping(node, what, allowed: allowed) {
             switch key {
+            case "name": name = try string(value, "\(what).name")
             case "method": method = try string(value, "\(what).method").uppercased()
+            case "query": query = try regex(value, "\(what).query")
             default: path = try regex(value, "\(what).path")
             }
         }
+        if named, name == nil { throw fail(node, "\(what) needs a 'name'") }
         guard let path else { throw fail(node, "\(what) needs a 'path' regex") }
-        return HitMatcher(method: method, path: path)
+        return (name, HitMatcher(method: method, path: path, query: query))
     }
 
     func read(_ root: Node, into config: inout Configuration) throws(ConfigurationError) {
-        let top = ["session", "site", "format", "ignore", "bots", "pages", "cart", "funnels", "load", "thresholds", "churn"]
+        let top = ["session", "site", "format", "ignore", "bots", "probes", "pages", "cart", "funnels", "load", "thresholds", "churn"]
         for (key, _, value) in try mapping(root, "the configuration", allowed: top) {
             switch key {
             case "session":
@@ -173,6 +181,9 @@ private struct ConfigReader {
                 for item in try sequence(value, "ignore") { config.ignore.append(try regex(item, "an ignore entry")) }
             case "bots":
                 for item in try sequence(value, "bots") { config.bots.append(try string(item, "a bots entry")) }
+            case "probes":
+                config.probes = []
+                for item in try sequence(value, "probes") { config.probes.append(try regex(item, "a probes entry")) }
             case "pages":
                 config.pages = []
                 for item in try sequence(value, "pages") {
@@ -187,7 +198,7 @@ private struct ConfigReader {
             case "cart":
                 var add: HitMatcher?, purchase: HitMatcher?
                 for (field, _, v) in try mapping(value, "cart", allowed: ["add", "purchase"]) {
-                    if field == "add" { add = try matcher(v, "cart.add") } else { purchase = try matcher(v, "cart.purchase") }
+                    if field == "add" { add = try matcher(v, "cart.add").matcher } else { purchase = try matcher(v, "cart.purchase").matcher }
                 }
                 guard let add, let purchase else { throw fail(value, "cart needs both 'add' and 'purchase'") }
                 config.cart = CartRules(add: add, purchase: purchase)
@@ -203,18 +214,8 @@ private struct ConfigReader {
                         } else {
                             stepsNode = v
                             for stepNode in try sequence(v, "funnel steps") {
-                                var stepName: String?
-                                var method: String?
-                                var path: String?
-                                for (f, _, sv) in try mapping(stepNode, "a funnel step", allowed: ["name", "method", "path"]) {
-                                    switch f {
-                                    case "name": stepName = try string(sv, "step name")
-                                    case "method": method = try string(sv, "step method").uppercased()
-                                    default: path = try regex(sv, "step path")
-                                    }
-                                }
-                                guard let stepName, let path else { throw fail(stepNode, "a funnel step needs 'name' and 'path'") }
-                                steps.append(FunnelStep(name: stepName, matcher: HitMatcher(method: method, path: path)))
+                                let step = try matcher(stepNode, "a funnel step", named: true)
+                                steps.append(FunnelStep(name: step.name ?? "", matcher: step.matcher))
                             }
                         }
                     }

@@ -120,7 +120,7 @@ extension PartialResult {
         self.init(ingest: ingest, statistics: statistics, groupNames: sessions.pageGroups.names,
                   configuredGroups: sessions.pageGroups.configuredCount,
                   hostNames: (0..<sessions.values.hosts.count).map { sessions.values.hosts.string(of: Int32($0)) },
-                  visitorKeys: [], visitorCount: sessions.visitorCount, hitsOutsideWindow: sessions.hitsOutsideWindow,
+                  visitorKeys: [], hitsOutsideWindow: sessions.hitsOutsideWindow,
                   advice: advice)
         lateHits = sessions.lateHits
     }

@@ -28,8 +28,8 @@ import Testing
     }
 
     @Test func extraBotTokensMatchCaseInsensitively() throws {
-        #expect(try classify(line("GET / HTTP/1.1", agent: "Uptime-Kuma/1.23"), bots: ["uptime-kuma"]) == .bot)
-        #expect(try classify(line("GET / HTTP/1.1", agent: "Uptime-Kuma/1.23")) == .pageView)
+        #expect(try classify(line("GET / HTTP/1.1", agent: "AcmeWatch/1.23"), bots: ["acmewatch"]) == .bot)
+        #expect(try classify(line("GET / HTTP/1.1", agent: "AcmeWatch/1.23")) == .pageView)
     }
 
     @Test func withoutAUserAgentFieldNoLineIsABot() throws {

@@ -11,7 +11,7 @@ import Testing
 @Suite struct IngestConformanceTests {
     static let cases = ["bounce-and-actions", "cart", "classes", "exits", "funnel-order", "lines", "load-buckets",
                         "midnight-and-files", "out-of-order", "percentiles", "same-second-ties", "timeout-boundary",
-                        "two-servers"]
+                        "two-servers", "scanners-and-fast", "query-matchers", "frustration"]
 
     /// Runs the folder with its own configuration and compares every computed section.
     func check(_ folder: String) throws -> [String: Any] {
@@ -42,6 +42,14 @@ import Testing
         let period = actual["period"] as? [String: String]
         #expect(period?["from"] == "2026-03-02T00:10:14-05:00")
         #expect(period?["to"] == "2026-03-04T23:57:59-05:00")
+    }
+
+    /// Scanners, monitors, crawlers with browser agents and fast scrapers among shoppers: every
+    /// figure after `input` counts only the sessions that are visitors'.
+    @Test func wildGoldenSectionsMatch() throws {
+        let actual = try check(fixtures + "/golden-wild")
+        let traffic = actual["traffic"] as? [String: Any]
+        #expect((traffic?["excluded_sessions"] as? [String: Int])?.values.reduce(0, +) ?? 0 > 0)
     }
 
     @Test func theLinesCaseKeepsSamplesWithFileAndLine() throws {

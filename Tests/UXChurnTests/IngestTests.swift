@@ -224,24 +224,24 @@ import SampleShop
     }
 }
 
-/// A scanner's unique URLs cost little: past the limit of automatic page groups their paths
+/// A crawler's unique URLs cost little: past the limit of automatic page groups their paths
 /// count as "other pages", and the site's own groups keep their exact figures.
 @Suite struct FoldedGroupsTests {
     @Test func theSitesGroupsAreExactWhenAScannersTailIsFolded() throws {
         let scratch = Scratch()
         let shop = try String(contentsOfFile: fixtures + "/sample/access.log.1", encoding: .utf8)
-        var lines = shop.split(separator: "\n").map(String.init)
-        // A scanner with a browser's agent requests 3,000 unique URLs through the day.
-        let stride = max(1, lines.count / 3000)
-        for index in (0..<3000).reversed() {
-            let at = min(lines.count - 1, 200 + index * stride / 2)
-            let time = lines[at].split(separator: "[")[1].split(separator: "]")[0]
-            lines.insert(#"203.0.113.66 - - [\#(time)] "GET /x\#(index)y\#(index * 7919 % 1000) HTTP/1.1" 404 120 "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0" 900"#,
-                         at: at + 1)
+        let log = scratch.write("access.log", shop)
+        // A crawler with a browser's agent requests 3,000 unique URLs, one every 2.5 s on
+        // average (not fast) and answered 200 (404s would make it a scanner, left out).
+        let start = LogTimestamp(utcSeconds: 1_772_542_800, offsetMinutes: -300)  // 2026-03-03 08:00 -05:00, the shop's day
+        var crawler = ""
+        for index in 0..<3000 {
+            let time = LogTimestamp(utcSeconds: start.utcSeconds + Int64(index * 5 / 2), offsetMinutes: start.offsetMinutes)
+            crawler += #"203.0.113.66 - - [\#(time.commonLog)] "GET /x\#(index)y\#(index * 7919 % 1000) HTTP/1.1" 200 120 "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0" 900"# + "\n"
         }
-        let log = scratch.write("access.log", lines.joined(separator: "\n") + "\n")
+        let other = scratch.write("other.log", crawler)
         func pages(limit: Int) throws -> (pages: [[String: Any]], traffic: [String: Any]) {
-            var options = RunOptions(inputs: [log])
+            var options = RunOptions(inputs: [log, other])
             options.configuration = try Configuration.parse(yaml: ConfigurationPresets.generic, file: "generic")
             options.automaticGroupLimit = limit
             let analysis = try Pipeline.run(options)

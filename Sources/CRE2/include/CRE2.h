@@ -19,6 +19,23 @@ int uxchurn_regex_search(const uxchurn_regex *regex, const char *text, size_t le
 
 void uxchurn_regex_free(uxchurn_regex *regex);
 
+/// Many regexes searched in one pass over the text (RE2::Set, unanchored, case-sensitive).
+typedef struct uxchurn_regex_set uxchurn_regex_set;
+
+/// An empty set; NULL when out of memory.
+uxchurn_regex_set *uxchurn_regex_set_new(void);
+
+/// Adds a pattern and returns its index in the set, or -1 when it does not compile.
+int uxchurn_regex_set_add(uxchurn_regex_set *set, const char *pattern, size_t length);
+
+/// Compiles the set after the last add: 1 when it can be used, else 0.
+int uxchurn_regex_set_compile(uxchurn_regex_set *set);
+
+/// The lowest index of the patterns found in `text`, or -1 when none is.
+int uxchurn_regex_set_first(const uxchurn_regex_set *set, const char *text, size_t length);
+
+void uxchurn_regex_set_free(uxchurn_regex_set *set);
+
 #ifdef __cplusplus
 }
 #endif

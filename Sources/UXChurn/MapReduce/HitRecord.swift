@@ -15,7 +15,7 @@ import Sessions
 /// `KEY` is 32 hex digits (so a plain `sort` groups a visitor's lines); `TIME` UTC seconds;
 /// `OFFSET` the written UTC offset in minutes; `RANK` and `LINE` the input's place in reading
 /// order and the physical line (ties in time are broken by these); `KIND` `p` for
-/// a page view, `a` for an action; `RESPONSE_US` -1 when untimed; `MATCHES` the configured
+/// a page view, `a` for an action (upper-cased when its path is a probe's); `RESPONSE_US` -1 when untimed; `MATCHES` the configured
 /// matchers the hit matches, in hex; `DEVICE` `d`, `m` or `t`; `REFERRER_HOST` empty when the
 /// referrer is empty or `-`; `GROUP` the page group of a page view; `FAMILY` the path family
 /// (only without a configuration of one's own, for the advice). Text fields escape `\`, tab,

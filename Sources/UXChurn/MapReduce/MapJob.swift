@@ -118,7 +118,7 @@ extension MapOutput {
         out.append(9)
         out.append(decimal: hit.line)
         out.append(9)
-        out.append(hit.isPageView ? UInt8(ascii: "p") : UInt8(ascii: "a"))
+        out.append(UInt8(ascii: hit.isPageView ? (hit.isProbe ? "P" : "p") : (hit.isProbe ? "A" : "a")))
         out.append(9)
         out.append(decimal: Int64(hit.status))
         out.append(9)

@@ -13,7 +13,7 @@ import Reports
 struct PartialDocument: Codable {
     /// 2: page groups keep their first values as they came (`raw`), and `lateHits`.
     /// 3: the configuration fingerprinted from a canonical encoding.
-    static let version = 3
+    static let version = 4
 
     var uxchurnPartial = PartialDocument.version
     var configuration: String
@@ -43,7 +43,7 @@ struct PartialDocument: Codable {
     var result: PartialResult {
         var result = PartialResult(ingest: IngestResult(records: inputs), statistics: statistics, groupNames: groupNames,
                                    configuredGroups: configuredGroups, hostNames: hostNames, visitorKeys: visitorKeys,
-                                   visitorCount: visitorKeys.count, hitsOutsideWindow: hitsOutsideWindow, advice: advice)
+                                   hitsOutsideWindow: hitsOutsideWindow, advice: advice)
         result.lateHits = lateHits
         return result
     }

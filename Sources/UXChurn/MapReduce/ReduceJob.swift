@@ -108,8 +108,10 @@ struct Reducer {
               let matches = Self.hex(field(8)), field(9).count == 1, let device = HitRecord.device(field(9)[0])
         else { throw bad("a number or the device does not parse") }
         let kind = field(5)
-        guard kind.count == 1, kind[0] == UInt8(ascii: "p") || kind[0] == UInt8(ascii: "a") else { throw bad("the kind is neither p nor a") }
-        let isPageView = kind[0] == UInt8(ascii: "p")
+        let letter = kind.count == 1 ? kind[0] | 0x20 : 0  // lower-cased
+        guard letter == UInt8(ascii: "p") || letter == UInt8(ascii: "a") else { throw bad("the kind is none of p, a, P, A") }
+        let isPageView = letter == UInt8(ascii: "p")
+        let isProbe = kind[0] != letter
         var group: Int32 = -1
         if isPageView {
             guard !field(11).isEmpty else { throw bad("a page view without a page group") }
@@ -129,6 +131,7 @@ struct Reducer {
                       isPageView: isPageView, status: status, responseMicroseconds: response, path: family, group: group,
                       method: -1, agent: Int32(Device.allCases.firstIndex(of: device) ?? 0), referrerHost: host)
         hit.matches = matches
+        hit.isProbe = isProbe
         hits.append(hit)
     }
 
@@ -191,7 +194,7 @@ struct Reducer {
         let families = familyNames
         for session in finished {
             statistics.add(session, device: Device.allCases[Int(session.hits[0].agent)])
-            advice?.add(session) { $0 >= 0 ? families[Int($0)] : "" }
+            if session.exclusion == nil { advice?.add(session) { $0 >= 0 ? families[Int($0)] : "" } }
         }
         hits.removeAll(keepingCapacity: true)
     }
@@ -202,7 +205,7 @@ struct Reducer {
         return PartialResult(ingest: IngestResult(records: inputs), statistics: statistics, groupNames: groupNames,
                              configuredGroups: configuration.pages.count,
                              hostNames: (0..<hosts.count).map { hosts.string(of: Int32($0)) }, visitorKeys: keys,
-                             visitorCount: keys.count, hitsOutsideWindow: hitsOutsideWindow, advice: advice)
+                             hitsOutsideWindow: hitsOutsideWindow, advice: advice)
     }
 }
 
