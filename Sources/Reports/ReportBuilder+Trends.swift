@@ -89,7 +89,7 @@ extension ReportBuilder {
         return view
     }
 
-    static func qualityView(_ analysis: RunResult) -> QualityView {
+    static func qualityView(_ analysis: RunResult, place: (Chart) -> ChartView) -> QualityView {
         let ingest = analysis.ingest
         var view = QualityView()
         let formats = Dictionary(ingest.differingFormats?.map { ($0.file, $0.format) } ?? [], uniquingKeysWith: { a, _ in a })
@@ -115,6 +115,42 @@ extension ReportBuilder {
         if folded > 0 {
             view.foldedViews = Format.count(folded)
             view.automaticGroupLimit = Format.count(PageGroups.defaultAutomaticLimit)
+        }
+        view.bots = botsView(analysis, place: place)
+        return view
+    }
+
+    /// How many bots the log held, which, and the sessions left out as scanners' or too fast.
+    static func botsView(_ analysis: RunResult, place: (Chart) -> ChartView) -> BotsView {
+        let ingest = analysis.ingest
+        let stats = analysis.results.statistics
+        var view = BotsView()
+        view.botRequests = Format.count(ingest.classes.botRequests)
+        view.botShare = Format.percent(ratio(ingest.classes.botRequests, ingest.parsed))
+        let families = SummaryDocument.ranked(ingest.botFamilies, limit: 10)
+        view.families = families.map { CountRow(name: $0.name, count: Format.count($0.count),
+                                                share: Format.percent(ratio($0.count, ingest.classes.botRequests))) }
+        if !families.isEmpty {
+            let bars = families.map { BarChart.Bar(label: $0.name, value: Double($0.count), text: Format.count($0.count)) }
+            view.familyChart = place(BarChart(bars: bars).chart(
+                name: "bot-families", title: "Bot requests by family",
+                summary: "The \(families.count) bot families with the most requests, from the crawler list's names"))
+        }
+        let excluded = stats.excluded.reduce(0, +)
+        view.excludedSessions = Format.count(excluded)
+        view.excludedShare = Format.percent(ratio(excluded, excluded + stats.sessions))
+        view.reasons = ExclusionReason.allCases.map { reason in
+            CountRow(name: reason.name, count: Format.count(stats.excluded[reason.rawValue]), share: reason.explanation)
+        }
+        view.probes = SummaryDocument.ranked(ingest.probePaths, limit: 10).map {
+            CountRow(name: $0.name, count: Format.count($0.count), share: "")
+        }
+        let days = stats.excludedByDay.sorted { $0.key < $1.key }
+        view.days = days.map { CountRow(name: CivilDate(daysSinceEpoch: $0.key).description, count: Format.count($0.value), share: "") }
+        if days.count > 1 {
+            let points = days.map { LineChart.Point(label: CivilDate(daysSinceEpoch: $0.key).description, value: Double($0.value)) }
+            view.dayChart = place(LineChart(points: points) { Format.count(Int($0)) }
+                .chart(name: "excluded-sessions", title: "Sessions left out per day"))
         }
         return view
     }

@@ -98,7 +98,7 @@ public enum ReportBuilder {
         }
         view.trends = trendsView(analysis, place: place)
         view.retention = retentionView(analysis, place: place)
-        view.quality = qualityView(analysis)
+        view.quality = qualityView(analysis, place: place)
         view.charts = charts
         return view
     }

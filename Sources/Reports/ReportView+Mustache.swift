@@ -303,6 +303,36 @@ extension QualityView: MustacheParent {
         case "lateHits": return lateHits
         case "foldedViews": return foldedViews
         case "automaticGroupLimit": return automaticGroupLimit
+        case "bots": return bots
+        default: return nil
+        }
+    }
+}
+
+extension BotsView: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "botRequests": return botRequests
+        case "botShare": return botShare
+        case "families": return families
+        case "familyChart": return familyChart
+        case "excludedSessions": return excludedSessions
+        case "excludedShare": return excludedShare
+        case "reasons": return reasons
+        case "probes": return probes
+        case "days": return days
+        case "dayChart": return dayChart
+        default: return nil
+        }
+    }
+}
+
+extension CountRow: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "name": return self.name
+        case "count": return count
+        case "share": return share
         default: return nil
         }
     }

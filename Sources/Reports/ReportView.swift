@@ -266,8 +266,43 @@ public struct QualityView: Sendable {
     /// Page views of paths past the limit of automatic page groups, and that limit.
     public var foldedViews: String?
     public var automaticGroupLimit: String?
+    public var bots = BotsView()
 
     public init() {}
+}
+
+/// The "Bots and scanners" part of data quality.
+public struct BotsView: Sendable {
+    public var botRequests = ""
+    public var botShare = ""
+    /// The bot families with the most requests: name, requests, share of the bot requests.
+    public var families: [CountRow] = []
+    public var familyChart: ChartView?
+    public var excludedSessions = ""
+    /// Of every session, kept or not.
+    public var excludedShare = ""
+    /// Per reason: its name, sessions, and what it means.
+    public var reasons: [CountRow] = []
+    /// The probe paths hit most: path, hits.
+    public var probes: [CountRow] = []
+    /// Sessions left out per day they started.
+    public var days: [CountRow] = []
+    public var dayChart: ChartView?
+
+    public init() {}
+}
+
+/// A named count, with a share or a note.
+public struct CountRow: Sendable {
+    public var name: String
+    public var count: String
+    public var share: String
+
+    public init(name: String, count: String, share: String) {
+        self.name = name
+        self.count = count
+        self.share = share
+    }
 }
 
 public struct InputRow: Sendable {

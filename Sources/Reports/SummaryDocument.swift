@@ -128,6 +128,9 @@ public enum SummaryDocument {
             ("pages_per_session", .rate(stats.pagesPerSession)),
             ("median_session_seconds", stats.durations.percentile(50).map { .int(Int($0)) } ?? .null),
             ("excluded_sessions", .object(ExclusionReason.allCases.map { ($0.name, .int(stats.excluded[$0.rawValue])) })),
+            ("excluded_by_day", .array(stats.excludedByDay.sorted { $0.key < $1.key }.map {
+                .object([("date", .string(CivilDate(daysSinceEpoch: $0.key).description)), ("sessions", .int($0.value))])
+            })),
             ("hits_outside_window", .int(analysis.results.hitsOutsideWindow)),
             ("late_hits", .int(analysis.results.lateHits)),
             ("other_pages_views", .int(foldedViews(analysis))),
@@ -268,10 +271,21 @@ public enum SummaryDocument {
             ("dropped_requests", .int(classes.droppedRequests)),
             ("page_views", .int(classes.pageViews)),
             ("actions", .int(classes.actions)),
+            ("bot_families", .array(ranked(ingest.botFamilies, limit: 20).map {
+                .object([("family", .string($0.name)), ("requests", .int($0.count))])
+            })),
+            ("probe_paths", .array(ranked(ingest.probePaths, limit: 20).map {
+                .object([("path", .string($0.name)), ("hits", .int($0.count))])
+            })),
         ]
         if !ingest.faults.isEmpty {
             members.append(("faults", .array(ingest.faults.map { .string($0.description) })))
         }
         return .object(members)
+    }
+
+    /// The `limit` largest counts, most first, then by name.
+    static func ranked(_ counts: [String: Int], limit: Int) -> [(name: String, count: Int)] {
+        counts.sorted { a, b in a.value != b.value ? a.value > b.value : a.key < b.key }.prefix(limit).map { ($0.key, $0.value) }
     }
 }

@@ -9,6 +9,14 @@ public enum ExclusionReason: Int, CaseIterable, Sendable, Codable {
     public static let fastPageViews = 30
     public static let fastWindowSeconds: Int64 = 60
 
+    /// What the reason means, for the report.
+    public var explanation: String {
+        switch self {
+        case .scanner: return "requested a probe path (a login page, secrets, admin tools) or was answered 4xx more than half the time"
+        case .fast: return "more than 30 page views within one minute"
+        }
+    }
+
     /// The name `summary.json` and the report give the reason.
     public var name: String {
         switch self {
