@@ -1,4 +1,4 @@
-"""Independent check of uxchurn's bot rule (SPEC.md 4.1-4.2) on the real logs in ../shared/realdata.
+"""Independent check of uxchurn's bot rule (which lines are bot requests) on the real logs in ../shared/realdata.
 
 For every log file in FOLDER (plain or gzip, README.md skipped) this parses the lines itself
 (Apache/nginx `common`/`combined` with the escapes servers write), classifies them with its own

@@ -7,6 +7,12 @@ public struct ConfigAdvice: Sendable {
         public var views: Int
         public var burstShare: Double
         public var startShare: Double
+        /// Views whose referrer is a page of the site.
+        public var sameSiteShare: Double
+        /// Later views that came from this family's pages, per view.
+        public var referralShare: Double
+        /// Views fetched right after the page they name as referrer.
+        public var followShare: Double
     }
 
     public struct PageRule: Sendable, Equatable {
@@ -20,11 +26,18 @@ public struct ConfigAdvice: Sendable {
     /// The preset whose URL shapes the logs match best.
     public var preset: String
 
-    /// An extensionless family behaves like assets when it has at least this many views, most
-    /// of them in bursts after another page, and almost never starts a session.
+    /// An extensionless family (`/image/…`) behaves like assets when it has at least this many
+    /// views, no page is ever reached from it (pages are followed from; images never are), and
+    /// either most of its views come in bursts right after another page and almost never start
+    /// a session, or most name as referrer a page of the site the visitor viewed a second or two
+    /// before, whatever their share of session starts (images are fetched by the page that
+    /// shows them, and also straight from a search engine's image results).
     static let minimumViews = 20
     static let minimumBurstShare = 0.6
     static let maximumStartShare = 0.05
+    static let minimumSameSiteShare = 0.5
+    static let minimumFollowShare = 0.5
+    static let maximumReferralShare = 0.01
 
     public static func make(_ collector: AdviceCollector, presetHint: String?) -> ConfigAdvice {
         var ignore: [IgnoreRule] = []
@@ -32,13 +45,23 @@ public struct ConfigAdvice: Sendable {
         var ignoredFamilies = Set<Int>()
         for (index, name) in collector.families.enumerated() where name != AdviceCollector.foldedFamily {
             let s = collector.statistics[index]
-            guard s.views > 0 else { continue }
+            // Control characters cannot be written in the YAML `init` writes.
+            guard s.views > 0, name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else { continue }
             let burst = Double(s.bursts) / Double(s.views)
             let start = Double(s.sessionStarts) / Double(s.views)
-            if name.hasSuffix("/"), s.views >= minimumViews, burst >= minimumBurstShare, start <= maximumStartShare {
-                ignore.append(IgnoreRule(pattern: "^" + regexEscape(name), views: s.views, burstShare: burst, startShare: start))
+            let sameSite = Double(s.sameSiteReferred) / Double(s.views)
+            let referrals = Double(s.referrals) / Double(s.views)
+            // A family visitors follow links from is pages, whatever else it looks like.
+            let followed = collector.tracksReferrals && referrals > maximumReferralShare
+            let quietAsset = burst >= minimumBurstShare && start <= maximumStartShare
+            let follow = Double(s.followReferrer) / Double(s.views)
+            let referredAsset = collector.tracksReferrals && sameSite >= minimumSameSiteShare && follow >= minimumFollowShare
+            if name.hasSuffix("/"), name != "/", s.views >= minimumViews, !followed, quietAsset || referredAsset {
+                ignore.append(IgnoreRule(pattern: "^" + regexEscape(name), views: s.views, burstShare: burst, startShare: start,
+                                         sameSiteShare: sameSite, referralShare: referrals, followShare: follow))
                 ignoredFamilies.insert(index)
-            } else {
+            } else if s.errors * 2 <= s.views,  // a family mostly answered 4xx/5xx is not the site's
+                      name == "/" || name.contains(where: { $0.isLetter || $0.isNumber }) {  // nor `//` or `/.`
                 let pattern = name == "/" ? "^/$" : name.hasSuffix("/") ? "^" + regexEscape(name) : "^" + regexEscape(name) + "$"
                 candidates.append(PageRule(name: pageName(name), pattern: pattern, views: s.views))
             }

@@ -30,6 +30,8 @@ public struct RunResult: Sendable {
     public var spansHistory = false
     /// With a history: the previous night's headline numbers, by `HeadlineValue.key`.
     public var previousHeadline: [String: Double]?
+    /// The configuration fitted to the logs, when the run had none of its own and used it.
+    public var fitted: FittedSummary?
 
     public init(settings: Settings, results: PartialResult, thresholds: [ThresholdResult]) {
         self.settings = settings
@@ -40,9 +42,10 @@ public struct RunResult: Sendable {
     /// The line counts of every input, in reading order.
     public var ingest: IngestResult { results.ingest }
 
-    /// A configuration fitted to the logs, when the run had none of its own.
+    /// A configuration fitted to the logs, when the run had none of its own: the one it used,
+    /// or (standard input, map and reduce) the one the figures suggest.
     public func advice(presetHint: String? = nil) -> ConfigAdvice? {
-        results.advice.map { ConfigAdvice.make($0, presetHint: presetHint) }
+        fitted?.advice ?? results.advice.map { ConfigAdvice.make($0, presetHint: presetHint) }
     }
 
     /// Whether any threshold is breached.
@@ -60,5 +63,17 @@ public struct RunResult: Sendable {
             results.host(id).map { ($0, count) }
         }
         return counts.max { a, b in a.1 != b.1 ? a.1 < b.1 : a.0 > b.0 }?.0
+    }
+}
+
+/// What a run without a configuration of its own fitted to its logs and analysed with.
+public struct FittedSummary: Sendable {
+    public var advice: ConfigAdvice
+    /// Lines of the sample it was fitted to (the first in reading order).
+    public var sampledLines: Int
+
+    public init(advice: ConfigAdvice, sampledLines: Int) {
+        self.advice = advice
+        self.sampledLines = sampledLines
     }
 }

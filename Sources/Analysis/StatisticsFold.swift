@@ -10,13 +10,16 @@ public final class StatisticsFold: SessionSink {
     public private(set) var advice: AdviceCollector?
     private var thread: StatisticsThread?
     private var deviceOfAgent: [Device] = []
+    private let referrals: Bool
 
     /// - Parameters:
     ///   - inBackground: fold on a second thread (with `--jobs` 2 or more); on this one when
     ///     the system refuses a thread.
     ///   - advice: also gather the path-family figures.
-    public init(_ statistics: SessionStatistics, inBackground: Bool, advice: Bool) {
+    ///   - referrals: the hits carry their referrers' path families (`IngestOptions.referrerFamilies`).
+    public init(_ statistics: SessionStatistics, inBackground: Bool, advice: Bool, referrals: Bool = false) {
         self.statistics = statistics
+        self.referrals = referrals
         self.advice = advice ? AdviceCollector() : nil
         thread = inBackground ? StatisticsThread(statistics) : nil
     }
@@ -57,7 +60,8 @@ public final class StatisticsFold: SessionSink {
         // Taken out and put back: the collector is not copied (a copy retained and released
         // each of its buffers, per session).
         if advice != nil, session.exclusion == nil, var collector = advice.take() {
-            collector.add(session) { values.paths.string(of: $0) }
+            collector.add(session, pathText: { values.paths.string(of: $0) },
+                          referrerFamily: referrals ? { values.referrerFamilies.string(of: $0) } : nil)
             advice = collector
         }
     }

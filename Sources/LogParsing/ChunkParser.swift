@@ -25,6 +25,8 @@ public struct RawHit: Sendable {
     public var query: Int32 = -1
     /// The path is a probe's (`probes`): the hit marks a scanner's session.
     public var isProbe = false
+    /// The referrer's path family (`/image/`, `/about`, `/`), when asked for; else -1.
+    public var referrerFamily: Int32 = -1
 }
 
 /// Values a parser interned for the first time in a chunk, in id order, so the run can map
@@ -37,6 +39,7 @@ public struct NewValues: Sendable {
     public var extras: [[UInt8]] = []
     public var hosts: [[UInt8]] = []
     public var queries: [[UInt8]] = []
+    public var referrerFamilies: [[UInt8]] = []
 }
 
 /// What one chunk held: counts, period, samples and hits, with line numbers relative to the chunk.
@@ -71,7 +74,10 @@ public struct ChunkParser {
     /// Query strings, when the configuration matches them (`internQueries`).
     var queries = ByteInterner(capacity: 256)
     let internQueries: Bool
-    private var sent = [0, 0, 0, 0, 0, 0, 0]
+    /// Referrers' path families, when fitting a configuration.
+    var referrerFamilies = ByteInterner(capacity: 256)
+    let internReferrerFamilies: Bool
+    private var sent = [0, 0, 0, 0, 0, 0, 0, 0]
     /// Hits of the last chunk: room is made for about as many, so the list is not regrown.
     private var lastHitCount = 0
 
@@ -86,6 +92,7 @@ public struct ChunkParser {
         classifier = try Classifier(format: format, ignorePatterns: options.ignore, extraBotTokens: options.bots,
                                     probePatterns: options.probes)
         internQueries = options.internQueries
+        internReferrerFamilies = options.referrerFamilies
         maxLineLength = options.maxLineLength
         keyAddress = options.sessionKey.contains(.ip)
         keyAgent = options.sessionKey.contains(.userAgent)
@@ -170,6 +177,12 @@ public struct ChunkParser {
             referrerHost: referrerHost(bytes(fields.referrer)))
         hit.isProbe = classifier.isProbe
         if internQueries { hit.query = queries.intern(classifier.query(in: base)).id }
+        let referrer = bytes(fields.referrer)
+        if internReferrerFamilies, let family = Self.pathFamily(ofURL: referrer) {
+            hit.referrerFamily = family.isEmpty
+                ? [ASCII.slash].withUnsafeBytes { referrerFamilies.intern($0).id }
+                : referrerFamilies.intern(UnsafeRawBufferPointer(rebasing: referrer[family])).id
+        }
         return hit
     }
 
@@ -197,6 +210,28 @@ public struct ChunkParser {
         }
     }
 
+    /// Where the path family of an absolute URL lies: its path's first segment with the slash
+    /// after it (`https://h/image/1/x` → `/image/`), or the segment alone when it is the last
+    /// (`https://h/about?x` → `/about`); empty for a URL without a path (the root, `/`); nil
+    /// without a scheme and host.
+    static func pathFamily(ofURL url: UnsafeRawBufferPointer) -> Range<Int>? {
+        guard let hostStart = schemeEnd(url) else { return nil }
+        var start = hostStart
+        while start < url.count, url[start] != 0x2F {  // /
+            if url[start] == 0x3F || url[start] == 0x23 { return start..<start }  // ? #: no path
+            start += 1
+        }
+        guard start < url.count else { return start..<start }
+        var end = start + 1
+        while end < url.count {
+            let byte = url[end]
+            if byte == 0x3F || byte == 0x23 { break }
+            end += 1
+            if byte == 0x2F { break }
+        }
+        return start..<end
+    }
+
     private static func schemeEnd(_ text: UnsafeRawBufferPointer) -> Int? {
         var i = 0
         while i + 2 < text.count {
@@ -222,6 +257,7 @@ public struct ChunkParser {
         values.extras = new(extras, 4)
         values.hosts = new(hosts, 5)
         values.queries = new(queries, 6)
+        values.referrerFamilies = new(referrerFamilies, 7)
         return values
     }
 

@@ -27,6 +27,10 @@ public struct IngestOptions: Sendable {
     public var probes = Classifier.defaultProbes
     /// Hits carry their query string (a matcher has `query`).
     public var internQueries = false
+    /// Hits carry their referrer's path family (fitting a configuration to the logs).
+    public var referrerFamilies = false
+    /// Stop after the chunk that reaches this many lines (fitting a configuration to a sample).
+    public var lineLimit: Int?
     /// The parts of the session key (`session.key` in the configuration).
     public var sessionKey: [SessionKeyPart] = [.ip, .userAgent]
     /// Threads that parse and classify (`--jobs`); 1 reads, inflates and parses everything on
@@ -89,6 +93,7 @@ public struct Ingest {
             let cursor = cursors[index]
             if let (chunk, worker) = try cursor.next() {
                 stage.absorb(chunk, worker: worker, inputRank: cursor.rank)
+                if let lineLimit = options.lineLimit, cursors.reduce(0, { $0 + $1.totals.counts.lines }) >= lineLimit { break }
                 if let monitor {
                     try monitor(IngestProgress(bytesRead: cursors.reduce(0) { $0 + $1.consumed },
                                                lines: cursors.reduce(0) { $0 + $1.totals.counts.lines }))

@@ -10,7 +10,7 @@ import Darwin
 /// must match exactly; an unquoted field ends at the first byte of the literal after it (a
 /// space, or `]` for `$time_local`), or at a space or the end of the line when it is last; a
 /// quoted field ends at the first `"` not escaped by a backslash. Fields after the last one the
-/// format names are ignored. Quoted fields that uxchurn keeps are decoded in place (`\"`, `\\`,
+/// format names, after a space, are ignored. Quoted fields that uxchurn keeps are decoded in place (`\"`, `\\`,
 /// `\xHH`), so the ranges point at the bytes the server meant.
 public final class LineParser {
     public let format: LogFormat
@@ -39,6 +39,8 @@ public final class LineParser {
 
     private let steps: UnsafeMutableBufferPointer<Step>
     private let literals: UnsafeMutableBufferPointer<UInt8>
+    /// The format's text after its last field (`"` for `combined`): the line must have it there.
+    private let trailing: [UInt8]
     private var dayCache = DayCache()
 
     /// - Parameter cookieName: the cookie the session key uses (`cookie:NAME`), if any.
@@ -71,6 +73,9 @@ public final class LineParser {
                                   terminator: terminator))
             }
         }
+        var trailing: [UInt8] = []
+        for case let .literal(text) in elements[(lastField + 1)...] { trailing += text }
+        self.trailing = trailing
         self.steps = .allocate(capacity: steps.count)
         _ = self.steps.initialize(from: steps)
         self.literals = .allocate(capacity: max(literalBytes.count, 1))
@@ -211,7 +216,14 @@ public final class LineParser {
                 break
             }
         }
-        guard hasTime else { return false }
+        // More fields may follow the format's last one, after a space; anything else stuck to it
+        // (a line cut off and joined to the next one) is not this format.
+        guard hasTime, pos + trailing.count <= n else { return false }
+        for byte in trailing {
+            guard base.load(fromByteOffset: pos, as: UInt8.self) == byte else { return false }
+            pos += 1
+        }
+        guard pos == n || base.load(fromByteOffset: pos, as: UInt8.self) == ASCII.space else { return false }
         fields.responseMicroseconds = micros >= 0 ? micros
             : requestTime >= 0 ? requestTime
             : seconds >= 0 ? seconds * 1_000_000

@@ -117,6 +117,14 @@ extension ReportBuilder {
             view.automaticGroupLimit = Format.count(PageGroups.defaultAutomaticLimit)
         }
         view.bots = botsView(analysis, place: place)
+        if let fitted = analysis.fitted {
+            var fit = FittedView()
+            fit.sampledLines = Format.count(fitted.sampledLines)
+            fit.preset = fitted.advice.preset
+            fit.ignored = fitted.advice.ignore.map(\.pattern)
+            fit.pages = fitted.advice.pages.map(\.name)
+            view.fitted = fit
+        }
         return view
     }
 

@@ -304,6 +304,19 @@ extension QualityView: MustacheParent {
         case "foldedViews": return foldedViews
         case "automaticGroupLimit": return automaticGroupLimit
         case "bots": return bots
+        case "fitted": return fitted
+        default: return nil
+        }
+    }
+}
+
+extension FittedView: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "sampledLines": return sampledLines
+        case "preset": return preset
+        case "ignored": return ignored
+        case "pages": return pages
         default: return nil
         }
     }

@@ -267,6 +267,20 @@ public struct QualityView: Sendable {
     public var foldedViews: String?
     public var automaticGroupLimit: String?
     public var bots = BotsView()
+    /// Without a configuration of its own: what the run fitted to the logs.
+    public var fitted: FittedView?
+
+    public init() {}
+}
+
+/// The configuration a run without one fitted to its logs.
+public struct FittedView: Sendable {
+    public var sampledLines = ""
+    public var preset = ""
+    /// `ignore` patterns added for asset-like path families.
+    public var ignored: [String] = []
+    /// Page group names.
+    public var pages: [String] = []
 
     public init() {}
 }

@@ -41,10 +41,14 @@ public enum SummaryDocument {
         members.append(("thresholds", .array(analysis.thresholds.map(threshold))))
         if let advice = analysis.advice() {
             members.append(("advice", .object([
+                ("applied", .bool(analysis.fitted != nil)),
+                ("sampled_lines", analysis.fitted.map { .int($0.sampledLines) } ?? .null),
                 ("preset", .string(advice.preset)),
                 ("ignore", .array(advice.ignore.map { rule in
                     .object([("path", .string(rule.pattern)), ("views", .int(rule.views)),
-                             ("burst_share", .rate(rule.burstShare)), ("session_start_share", .rate(rule.startShare))])
+                             ("burst_share", .rate(rule.burstShare)), ("session_start_share", .rate(rule.startShare)),
+                             ("same_site_share", .rate(rule.sameSiteShare)), ("referral_share", .rate(rule.referralShare)),
+                             ("follow_share", .rate(rule.followShare))])
                 })),
                 ("pages", .array(advice.pages.map { .object([("name", .string($0.name)), ("path", .string($0.pattern)), ("views", .int($0.views))]) })),
             ])))

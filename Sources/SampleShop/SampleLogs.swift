@@ -21,6 +21,10 @@ public struct SampleLogs {
     /// The first day written, as days since 1970-01-01 (default 2026-03-02).
     public var firstDay: Int64 = CivilDate(year: 2026, month: 3, day: 2).daysSinceEpoch
     public var offsetMinutes = -300
+    /// Product images served without an extension (`/image/123/product/200x200`), as many real
+    /// shops do, a fifth of them without a referrer; otherwise `/img/p123.webp`. The same
+    /// seed writes the same visits either way.
+    public var imagesWithoutExtension = false
 
     public init() {}
 
@@ -196,11 +200,14 @@ struct Visitor {
             lines.append(emit(writer, time: time, micros: micros, method: "GET", target: target, status: status,
                               referrer: referrer, rng: &rng))
             // Assets and API calls follow the page within a second or two.
-            for asset in ["/static/app.css", "/static/app.js", "/img/p\(rng.below(400)).webp", "/favicon.ico"]
+            let image = rng.below(400)
+            let imageTarget = writer.imagesWithoutExtension ? "/image/\(image)/product/200x200" : "/img/p\(image).webp"
+            for asset in ["/static/app.css", "/static/app.js", imageTarget, "/favicon.ico"]
             where rng.chance(0.8) {
                 let at = time + Int64(rng.below(2))
+                let bare = asset == imageTarget && writer.imagesWithoutExtension && image % 5 == 0
                 lines.append(emit(writer, time: at, micros: 2000 + rng.below(30_000), method: "GET", target: asset,
-                                  status: rng.chance(0.1) ? 304 : 200, referrer: host + target, rng: &rng))
+                                  status: rng.chance(0.1) ? 304 : 200, referrer: bare ? "-" : host + target, rng: &rng))
             }
             if rng.chance(0.3) {
                 lines.append(emit(writer, time: time + 1, micros: 30_000 + rng.below(90_000), method: "GET",

@@ -28,6 +28,9 @@ public struct Hit: Sendable, Equatable {
     public var matches: UInt64 = 0
     /// The path is a probe's (`probes`): the hit makes its session a scanner's.
     public var isProbe = false
+    /// The referrer's path family (an id of `InternedValues.referrerFamilies`), when fitting a
+    /// configuration; else -1.
+    public var referrerFamily: Int32 = -1
 
     public init(time: Int64, offsetMinutes: Int16, inputRank: Int32, line: Int64, visitor: Int32, isPageView: Bool,
                 status: Int16, responseMicroseconds: Int64, path: Int32, group: Int32, method: Int32, agent: Int32,

@@ -17,6 +17,8 @@ public struct InternedValues {
     public internal(set) var hosts = ByteInterner(capacity: 256)
     /// Query strings, when a matcher has `query`.
     public internal(set) var queries = ByteInterner(capacity: 256)
+    /// Referrers' path families, when fitting a configuration.
+    public internal(set) var referrerFamilies = ByteInterner(capacity: 256)
 
     /// A visitor's session key as bytes: each part, then a NUL, so no two keys give the same
     /// bytes (what the history hashes, and `uxchurn map` writes hashed).
@@ -52,6 +54,7 @@ struct IdTranslation {
     var extras: [Int32] = []
     var hosts: [Int32] = []
     var queries: [Int32] = []
+    var referrerFamilies: [Int32] = []
 }
 
 /// Parsed hits to sessions: each hit's values mapped to the run's ids, its visitor, page group
@@ -141,6 +144,7 @@ public struct HitStage: ParsedChunkConsumer {
         add(chunk.newValues.extras, to: &table.extras, in: &values.extras)
         add(chunk.newValues.hosts, to: &table.hosts, in: &values.hosts)
         add(chunk.newValues.queries, to: &table.queries, in: &values.queries)
+        add(chunk.newValues.referrerFamilies, to: &table.referrerFamilies, in: &values.referrerFamilies)
         let rank = Int32(inputRank)
         for raw in chunk.hits {
             guard window.contains(utc: raw.time, offsetMinutes: raw.offsetMinutes) else {
@@ -161,6 +165,7 @@ public struct HitStage: ParsedChunkConsumer {
             hit.matches = matches(path: path, method: hit.method, isPageView: raw.isPageView,
                                   query: raw.query >= 0 ? table.queries[Int(raw.query)] : -1)
             hit.isProbe = raw.isProbe
+            if raw.referrerFamily >= 0 { hit.referrerFamily = table.referrerFamilies[Int(raw.referrerFamily)] }
             if let hitSink {
                 hitSink.add(hit, key: visitorKey, values: values, groups: pageGroups)
                 continue

@@ -7,17 +7,17 @@ extension ConfigAdvice {
         var out = "# uxchurn configuration fitted to the logs given to `uxchurn init` (preset: \(preset)).\n"
         out += "# Every key is described in the uxchurn README, \"Configuration\". Review the guesses below before relying on them.\n"
         out += "session:\n  timeout: 30m\n  key: [ip, user_agent]\n"
-        out += "# Path families requested in bursts right after another page and almost never first in a\n"
-        out += "# session behave like assets (images or scripts without an extension): not pages.\n"
+        out += "# Path families fetched right after the page that names them as referrer, and never followed\n"
+        out += "# to another page, behave like assets (images or scripts without an extension): not pages.\n"
         out += "ignore:\n  - '^/api/'\n"
         for rule in ignore {
-            out += "  - '\(rule.pattern)'   # \(rule.views) views, \(Int((rule.burstShare * 100).rounded()))% in bursts, "
-            out += "\(Int((rule.startShare * 100).rounded()))% session starts\n"
+            out += "  - \(quoted(rule.pattern))   # \(rule.views) views, \(share(rule.followShare)) right after their referrer page, "
+            out += "\(share(rule.burstShare)) in bursts, \(share(rule.startShare)) session starts\n"
         }
         out += "# The most viewed path families, as page groups (first match wins).\n"
-        out += "pages:\n"
+        out += pages.isEmpty ? "pages: []\n" : "pages:\n"
         for page in pages {
-            out += "  - {name: '\(page.name)', path: '\(page.pattern)'}   # \(page.views) views\n"
+            out += "  - {name: \(quoted(page.name)), path: \(quoted(page.pattern))}   # \(page.views) views\n"
         }
         // The preset's cart, funnels, load and churn sections, as written there.
         var keep = false
@@ -29,4 +29,11 @@ extension ConfigAdvice {
         }
         return out
     }
+
+    /// A YAML single-quoted scalar: a quote inside is doubled.
+    private func quoted(_ text: String) -> String {
+        "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+    }
+
+    private func share(_ value: Double) -> String { "\(Int((value * 100).rounded()))%" }
 }

@@ -18,23 +18,30 @@ public enum Pipeline {
     public typealias Publish = (RunResult) throws(RunError) -> Void
 
     public static func run(_ options: RunOptions, publish: Publish? = nil) throws(RunError) -> RunResult {
-        let configuration = try options.loadConfiguration()
+        var configuration = try options.loadConfiguration()
         let inputs = try resolveInputs(options.inputs)
         let history = try HistoryStep.open(options)  // a refused state stops the run before any log is read
-        let fold = StatisticsFold(configuration.emptyStatistics(), inBackground: options.jobs > 1,
-                                  advice: options.configuration != nil || configuration.isBuiltIn)
+        // Without a configuration of its own, the run fits one to the logs; standard input and
+        // pipes cannot be read twice, so there the built-in preset stays, with advice.
+        var fitted: FittedConfiguration?
+        if configuration.isBuiltIn, !inputs.contains(where: \.readsOnce) {
+            fitted = try FittedConfiguration.fit(inputs, options: options, presetHint: nil)
+            configuration = fitted?.configuration ?? configuration
+        }
+        let fold = StatisticsFold(configuration.emptyStatistics(), inBackground: options.jobs > 1, advice: configuration.isBuiltIn)
         var sessions = try configuration.hitStage(options, destination: .sessions(fold))
         let ingest = try parse(inputs, into: &sessions, options: try configuration.ingestOptions(options), observer: options.observer)
         try checkSkipped(ingest, options: options, inputs: inputs)
         let statistics = PartialResult(ingest: ingest, sessions: sessions, statistics: fold.finish(), advice: fold.advice)
-        let result = RunResult(statistics, configuration: configuration)
+        var result = RunResult(statistics, configuration: configuration)
+        result.fitted = fitted.map { FittedSummary(advice: $0.advice, sampledLines: $0.sampledLines) }
         return try HistoryStep.record(result, in: history, options: options, publish: publish) { hasher in
             hashedVisitors(sessions, statistics.statistics, hasher: hasher)
         }
     }
 
     /// The inputs named: files, folders of rotated logs, `-`.
-    static func resolveInputs(_ names: [String]) throws(RunError) -> [LogInputFile] {
+    public static func resolveInputs(_ names: [String]) throws(RunError) -> [LogInputFile] {
         let inputs: [LogInputFile]
         do {
             inputs = try InputResolver.resolve(names)

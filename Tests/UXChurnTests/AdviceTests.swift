@@ -5,9 +5,11 @@ import Testing
 @testable import Sessions
 @testable import Reports
 @testable import Analysis
+import SampleShop
 
-/// `uxchurn init LOGS`: extensionless images requested in bursts after a page are advised as
-/// `ignore` rules; the most viewed families become page groups; the preset follows the URLs.
+/// `uxchurn init LOGS` and runs without a configuration: extensionless images fetched right after
+/// a page are `ignore` rules; the most viewed families become page groups; the preset follows
+/// the URLs; a family visitors follow links from is never ignored.
 @Suite struct AdviceTests {
     func shopLog(productPrefix: String) -> String {
         var lines: [String] = []
@@ -34,10 +36,7 @@ import Testing
     @Test func extensionlessImagesAreAdvisedAsIgnoreRules() throws {
         let scratch = Scratch()
         let log = scratch.write("access.log", shopLog(productPrefix: "/products/"))
-        var options = RunOptions(inputs: [log])
-        options.configuration = Configuration()
-        let analysis = try Pipeline.run(options)
-        let advice = try #require(analysis.advice())
+        let advice = try FittedConfiguration.fit(Pipeline.resolveInputs([log]), options: RunOptions(inputs: [log]), presetHint: nil).advice
         #expect(advice.ignore.map(\.pattern) == ["^/image/"])
         #expect(advice.ignore.first?.views == 240)
         #expect(advice.pages.map(\.pattern) == ["^/products/", "^/$"])
@@ -59,6 +58,60 @@ import Testing
         #expect(advice?["preset"] as? String == "generic")
         // With a configuration of one's own, no advice.
         #expect(try summary([log], config: fixtures + "/golden/uxchurn.yml")["advice"] == nil)
+    }
+
+    /// The sample shop with its product images at `/image/N/product/200x200`, a fifth of them
+    /// without a referrer (so they start sessions): fitted without a configuration, the images
+    /// are ignored and nothing else is, and the page views are those of the same shop whose
+    /// images have an extension.
+    @Test func aShopWithExtensionlessImagesGivesTheSamePageViews() throws {
+        let scratch = Scratch()
+        func shop(_ name: String, imagesWithoutExtension: Bool) throws -> String {
+            let folder = scratch.path + "/" + name
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            var sample = SampleLogs()
+            sample.days = 2
+            sample.visitors = 1500
+            sample.imagesWithoutExtension = imagesWithoutExtension
+            _ = try sample.write(to: folder)
+            return folder
+        }
+        let plain = try shop("plain", imagesWithoutExtension: false)
+        let bare = try shop("bare", imagesWithoutExtension: true)
+        let fitted = try FittedConfiguration.fit(Pipeline.resolveInputs([bare]), options: RunOptions(inputs: [bare]), presetHint: nil)
+        #expect(fitted.advice.ignore.map(\.pattern) == ["^/image/"])
+        #expect(fitted.configuration.ignore == ["^/api/", "^/image/"])
+        let pages = Set(fitted.advice.pages.map(\.pattern))
+        #expect(pages.isSuperset(of: ["^/p/", "^/c/", "^/$", "^/cart$", "^/checkout$"]))
+        let withExtensions = try summary([plain])
+        let without = try summary([bare])
+        func figure(_ json: [String: Any], _ section: String, _ key: String) -> Int? { (json[section] as? [String: Any])?[key] as? Int }
+        #expect(figure(without, "input", "page_views") == figure(withExtensions, "input", "page_views"))
+        #expect(figure(without, "traffic", "sessions") == figure(withExtensions, "traffic", "sessions"))
+        #expect(figure(without, "input", "ignored_requests") ?? 0 > figure(withExtensions, "input", "ignored_requests") ?? 0)
+        let advice = without["advice"] as? [String: Any]
+        #expect(advice?["applied"] as? Bool == true)
+        #expect((advice?["ignore"] as? [[String: Any]])?.map { $0["path"] as? String } == ["^/image/"])
+    }
+
+    /// A family that starts sessions, comes right after another page and names the site as
+    /// referrer, but that visitors follow links from, is pages: it stays.
+    @Test func aFamilyVisitorsFollowLinksFromIsNeverIgnored() throws {
+        var collector = AdviceCollector()
+        var session = Session(visitor: 0, hits: [])
+        let names = ["/", "/p/1", "/p/2", "/cart"]
+        func hit(_ time: Int64, _ path: Int32, referrer: Int32) -> Hit {
+            var hit = Hit(time: time, offsetMinutes: 0, inputRank: 0, line: time, visitor: 0, isPageView: true, status: 200,
+                          responseMicroseconds: -1, path: path, group: 0, method: 0, agent: 0, referrerHost: 0)
+            hit.referrerFamily = referrer
+            return hit
+        }
+        // Referrer families: 0 `/`, 1 `/p/`, 2 `/cart`.
+        session.hits = [hit(0, 0, referrer: -1), hit(1, 1, referrer: 0), hit(2, 2, referrer: 1), hit(3, 3, referrer: 1)]
+        for _ in 0..<30 { collector.add(session, pathText: { names[Int($0)] }, referrerFamily: { ["/", "/p/", "/cart"][Int($0)] }) }
+        let advice = ConfigAdvice.make(collector, presetHint: nil)
+        #expect(advice.ignore.isEmpty)
+        #expect(advice.pages.map(\.pattern).contains("^/p/"))
     }
 
     @Test func familiesAndNames() {

@@ -30,8 +30,8 @@ struct RealDataTests {
              why: "line 8899 is cut off inside the user agent: its closing quote is missing"),
         Case(file: "elastic_nginx_logs_2015.log.gz", format: "combined", lines: 51462, skipped: 0,
              why: "out-of-order timestamps do not stop parsing"),
-        Case(file: "mrtc_longdistance_2005_2018.log.gz", format: "combined", lines: 105177, skipped: 0,
-             why: "two UTC offsets and thirteen sparse years parse alike"),
+        Case(file: "mrtc_longdistance_2005_2018.log.gz", format: "combined", lines: 105177, skipped: 2,
+             why: "two UTC offsets and thirteen sparse years parse alike; two lines cut off in their user agent run into the next record with no newline, and are skipped"),
         Case(file: "nasa_jul95_first4000.log", format: "common", lines: 4000, skipped: 0,
              why: "host names in %h are fine; HTTP/0.9 requests without a protocol are invalid_requests"),
     ]

@@ -194,7 +194,7 @@ struct Reducer {
         let families = familyNames
         for session in finished {
             statistics.add(session, device: Device.allCases[Int(session.hits[0].agent)])
-            if session.exclusion == nil { advice?.add(session) { $0 >= 0 ? families[Int($0)] : "" } }
+            if session.exclusion == nil { advice?.add(session, pathText: { $0 >= 0 ? families[Int($0)] : "" }) }
         }
         hits.removeAll(keepingCapacity: true)
     }

@@ -38,15 +38,10 @@ struct Init: ParsableCommand {
         if !inputs.isEmpty {
             var options = RunOptions(inputs: inputs)
             options.format = format
-            options.maxBadLineShare = 1
-            options.configuration = Configuration()
-            if ProgressBar.stderrIsTerminal { options.observer = IngestMonitor(bar: ProgressBar(), memory: nil) }
-            let analysis = try Pipeline.run(options)
-            if let advice = analysis.advice(presetHint: preset) {
-                chosen = advice.preset
-                text = advice.yaml(presetText: ConfigurationPresets.named(advice.preset) ?? ConfigurationPresets.generic)
-                printErr("uxchurn: \(advice.ignore.count) asset-like path families to ignore, \(advice.pages.count) page groups")
-            }
+            let fitted = try FittedConfiguration.fit(Pipeline.resolveInputs(inputs), options: options, presetHint: preset)
+            chosen = fitted.advice.preset
+            text = fitted.yaml
+            printErr("uxchurn: fitted to \(fitted.sampledLines) lines: \(fitted.advice.ignore.count) asset-like path families to ignore, \(fitted.advice.pages.count) page groups")
         }
         try ConfigurationPresets.write(text, to: out, replacing: force)
         printErr("uxchurn: wrote \(out) (preset \(chosen))")

@@ -29,6 +29,9 @@ struct SampleLogsCommand: ParsableCommand {
     @Option(help: "common, combined, combined-timed or nginx-timed.")
     var format = "combined-timed"
 
+    @Flag(help: "Serve product images without an extension (/image/123/product/200x200), as many real shops do.")
+    var imagesWithoutExtension = false
+
     func validate() throws {
         guard days >= 1, days <= 3660 else { throw ValidationError("--days must be 1 to 3660") }
         guard visitors >= 1, visitors <= 10_000_000 else { throw ValidationError("--visitors must be 1 to 10000000") }
@@ -43,6 +46,7 @@ struct SampleLogsCommand: ParsableCommand {
         sample.visitors = visitors
         sample.seed = seed
         sample.format = format
+        sample.imagesWithoutExtension = imagesWithoutExtension
         let names: [String]
         do {
             names = try sample.write(to: dir)
