@@ -11,15 +11,18 @@ public final class StatisticsFold: SessionSink {
     private var thread: StatisticsThread?
     private var deviceOfAgent: [Device] = []
     private let referrals: Bool
+    private let adviceOnly: Bool
 
     /// - Parameters:
     ///   - inBackground: fold on a second thread (with `--jobs` 2 or more); on this one when
     ///     the system refuses a thread.
     ///   - advice: also gather the path-family figures.
     ///   - referrals: the hits carry their referrers' path families (`IngestOptions.referrerFamilies`).
-    public init(_ statistics: SessionStatistics, inBackground: Bool, advice: Bool, referrals: Bool = false) {
+    ///   - adviceOnly: gather the path-family figures and nothing else (fitting a configuration).
+    public init(_ statistics: SessionStatistics, inBackground: Bool, advice: Bool, referrals: Bool = false, adviceOnly: Bool = false) {
         self.statistics = statistics
         self.referrals = referrals
+        self.adviceOnly = adviceOnly
         self.advice = advice ? AdviceCollector() : nil
         thread = inBackground ? StatisticsThread(statistics) : nil
     }
@@ -51,11 +54,13 @@ public final class StatisticsFold: SessionSink {
     }
 
     public func add(_ session: Session, values: InternedValues) {
-        let device = device(of: session.hits.first?.agent ?? -1, values)
-        if let thread {
-            thread.add(session, device: device)
-        } else {
-            statistics.add(session, device: device)
+        if !adviceOnly {
+            let device = device(of: session.hits.first?.agent ?? -1, values)
+            if let thread {
+                thread.add(session, device: device)
+            } else {
+                statistics.add(session, device: device)
+            }
         }
         // Taken out and put back: the collector is not copied (a copy retained and released
         // each of its buffers, per session).

@@ -5,15 +5,13 @@ import Darwin
 #endif
 import LogInput
 
-/// A hit as a parser thread sees it: values are ids of that parser's own interners.
+/// A hit as a parser thread sees it: values are ids of that parser's own interners. The
+/// fields are laid out widest first, so the struct has no padding (64 bytes).
 public struct RawHit: Sendable {
     public var time: Int64
-    public var offsetMinutes: Int16
-    public var isPageView: Bool
-    public var status: Int16
+    public var responseMicroseconds: Int64
     /// The physical line within the chunk, 1-based.
     public var line: Int32
-    public var responseMicroseconds: Int64
     public var path: Int32
     public var method: Int32
     public var agent: Int32
@@ -23,10 +21,29 @@ public struct RawHit: Sendable {
     /// The query string (the target after `?`, up to `#`; empty without one), when the
     /// configuration matches queries; else -1.
     public var query: Int32 = -1
-    /// The path is a probe's (`probes`): the hit marks a scanner's session.
-    public var isProbe = false
     /// The referrer's path family (`/image/`, `/about`, `/`), when asked for; else -1.
     public var referrerFamily: Int32 = -1
+    public var offsetMinutes: Int16
+    public var status: Int16
+    public var isPageView: Bool
+    /// The path is a probe's (`probes`): the hit marks a scanner's session.
+    public var isProbe = false
+
+    public init(time: Int64, offsetMinutes: Int16, isPageView: Bool, status: Int16, line: Int32, responseMicroseconds: Int64,
+                path: Int32, method: Int32, agent: Int32, address: Int32, extra: Int32, referrerHost: Int32) {
+        self.time = time
+        self.responseMicroseconds = responseMicroseconds
+        self.line = line
+        self.path = path
+        self.method = method
+        self.agent = agent
+        self.address = address
+        self.extra = extra
+        self.referrerHost = referrerHost
+        self.offsetMinutes = offsetMinutes
+        self.status = status
+        self.isPageView = isPageView
+    }
 }
 
 /// Values a parser interned for the first time in a chunk, in id order, so the run can map
@@ -214,6 +231,7 @@ public struct ChunkParser {
     /// after it (`https://h/image/1/x` → `/image/`), or the segment alone when it is the last
     /// (`https://h/about?x` → `/about`); empty for a URL without a path (the root, `/`); nil
     /// without a scheme and host.
+    @inline(never)  // only when fitting a configuration: kept out of the per-hit path
     static func pathFamily(ofURL url: UnsafeRawBufferPointer) -> Range<Int>? {
         guard let hostStart = schemeEnd(url) else { return nil }
         var start = hostStart

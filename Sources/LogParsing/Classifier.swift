@@ -47,8 +47,10 @@ public struct Classifier {
     private var pathFacts: [PathFacts] = []
     /// Agent id → its bot family (`BotFamily`), or -1 for a browser.
     private var agentFamily: [Int32] = []
-    /// Bot requests by family, and probe hits by path id, since the last `takeCounts`.
-    private var botRequests: [Int32: Int] = [:]
+    /// Bot requests by family, the families counted, and probe hits by path id, since the last
+    /// `takeCounts`.
+    private var botRequests: [Int] = []
+    private var botFamiliesSeen: [Int32] = []
     private var probeHits: [Int32: Int] = [:]
 
     private let getID: Int32, headID: Int32, optionsID: Int32, connectID: Int32, traceID: Int32
@@ -61,8 +63,9 @@ public struct Classifier {
     public private(set) var agentID: Int32 = -1
     /// Whether the last hit's path is a probe's (`probes`).
     public private(set) var isProbe = false
-    /// The last valid request's target, for its query.
-    private var target: RequestTarget?
+    /// Where the last valid request's target lies in its line, for its query.
+    private var targetStart: Int32 = 0
+    private var targetEnd: Int32 = 0
     /// The last user agent interned: a page and its assets come in a row from one browser, so
     /// comparing with it spares most lines the hash and the probe.
     private var lastAgent: Int32 = -1
@@ -78,8 +81,8 @@ public struct Classifier {
         let tokens = (Self.builtInBotTokens + extraBotTokens).filter { !$0.isEmpty }
         botTokens = tokens.map { Array($0.lowercased().utf8) }
         tokenNames = tokens
-        ignore = try ignorePatterns.map { try PathPattern($0) }
-        probes = try probePatterns.map { try PathPattern($0) }
+        ignore = try ignorePatterns.map { try PathPattern($0, syntaxChecked: true) }
+        probes = try probePatterns.map { try PathPattern($0, syntaxChecked: true) }
         var methods = ByteInterner(capacity: 16)
         func id(_ name: String) -> Int32 {
             var bytes = Array(name.utf8)
@@ -96,17 +99,19 @@ public struct Classifier {
     /// The query string of the last valid request classified, whose line starts at `base`:
     /// the target's text after its first `?`, up to a `#` (empty when there is none).
     public func query(in base: UnsafeRawPointer) -> UnsafeRawBufferPointer {
-        guard let target else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        return target.query(in: base)
+        RequestTarget(methodStart: 0, methodCount: 0, targetStart: Int(targetStart), targetEnd: Int(targetEnd)).query(in: base)
     }
 
     /// The bot families' requests and the probe paths' hits counted since the last call, by name.
     public mutating func takeCounts() -> (bots: [String: Int], probes: [String: Int]) {
         var bots: [String: Int] = [:]
-        for (family, count) in botRequests { bots[familyName(family), default: 0] += count }
+        for family in botFamiliesSeen {
+            bots[familyName(family), default: 0] += botRequests[Int(family)]
+            botRequests[Int(family)] = 0
+        }
+        botFamiliesSeen.removeAll(keepingCapacity: true)
         var probePaths: [String: Int] = [:]
         for (path, count) in probeHits { probePaths[paths.string(of: path), default: 0] += count }
-        botRequests.removeAll(keepingCapacity: true)
         probeHits.removeAll(keepingCapacity: true)
         return (bots, probePaths)
     }
@@ -132,7 +137,8 @@ public struct Classifier {
         isProbe = false
         guard let base = line.baseAddress,
               let request = RequestTarget.parse(base, fields) else { return .invalidRequest }
-        target = request
+        targetStart = Int32(truncatingIfNeeded: request.targetStart)
+        targetEnd = Int32(truncatingIfNeeded: request.targetEnd)
         if formatHasUserAgent {
             let agent = UnsafeRawBufferPointer(start: base + Int(fields.userAgent.start), count: fields.userAgent.count)
             let id: Int32
@@ -147,7 +153,7 @@ public struct Classifier {
             agentID = id
             let family = agentFamily[Int(id)]
             if family >= 0 {
-                botRequests[family, default: 0] += 1
+                countBot(family)
                 return .bot
             }
         }
@@ -163,7 +169,7 @@ public struct Classifier {
         pathID = pid
         let facts = pathFacts[Int(pid)]
         if facts.isRobots {
-            botRequests[robotsFamily, default: 0] += 1
+            countBot(robotsFamily)
             return .bot
         }
         if facts.isAsset { return .asset }
@@ -191,8 +197,16 @@ public struct Classifier {
         return method == getID ? .pageView : .action
     }
 
+    @inline(__always)
+    private mutating func countBot(_ family: Int32) {
+        if botRequests.isEmpty { botRequests = Array(repeating: 0, count: Int(robotsFamily) + 1) }
+        if botRequests[Int(family)] == 0 { botFamiliesSeen.append(family) }
+        botRequests[Int(family)] += 1
+    }
+
     /// The family of a bot's user agent: empty or `-`; else the first pattern of the crawler
     /// list found in it; else the first token it contains, case-insensitively. -1: a browser.
+    @inline(never)  // once per distinct value: kept out of the per-line path
     private func botFamily(_ agent: UnsafeRawBufferPointer) -> Int32 {
         if agent.isEmpty || (agent.count == 1 && agent[0] == ASCII.minus) { return noAgentFamily }
         if let index = crawlers.firstMatch(agent) { return Int32(index) }
@@ -219,6 +233,7 @@ public struct Classifier {
         return false
     }
 
+    @inline(never)  // once per distinct value: kept out of the per-line path
     private func examine(_ path: UnsafeRawBufferPointer) -> PathFacts {
         let text = String(decoding: path, as: UTF8.self)
         return PathFacts(isAsset: Self.isAssetPath(path), isIgnored: ignore.contains { $0.matches(text) },

@@ -23,14 +23,16 @@ public final class CrawlerList: @unchecked Sendable {
     init(_ entries: [(pattern: String, literal: String?, name: String)]) {
         names = entries.map(\.name)
         var texts: [(bytes: [UInt8], id: Int32)] = []
+        for (index, entry) in entries.enumerated() {
+            if let literal = entry.literal, !literal.isEmpty { texts.append((Array(literal.utf8), Int32(index))) }
+        }
+        let automaton = LiteralAutomaton(texts)
+        let overflow = Set(automaton.overflow)
         var set = uxchurn_regex_set_new()
         var regexIndex: [Int] = []
         var refused: [String] = []
         for (index, entry) in entries.enumerated() {
-            if let literal = entry.literal, !literal.isEmpty {
-                texts.append((Array(literal.utf8), Int32(index)))
-                continue
-            }
+            if let literal = entry.literal, !literal.isEmpty, !overflow.contains(Int32(index)) { continue }
             let bytes = Array(entry.pattern.utf8)
             let added = set.map { set in
                 bytes.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { uxchurn_regex_set_add(set, $0.baseAddress, $0.count) } }
@@ -43,7 +45,7 @@ public final class CrawlerList: @unchecked Sendable {
             regexIndex = []
             set = nil
         }
-        literals = LiteralAutomaton(texts)
+        literals = automaton
         regexes = set
         self.regexIndex = regexIndex
         self.refused = refused
@@ -66,75 +68,95 @@ public final class CrawlerList: @unchecked Sendable {
 
 /// Many byte strings found in one pass (Aho–Corasick): a trie of the strings whose missing
 /// edges are resolved through failure links into a full transition table over the bytes the
-/// strings use, so each byte of the text costs one table lookup.
+/// strings use, so each byte of the text costs one table lookup. States are 16-bit (the
+/// crawler list needs about 14,000); strings past that many states are left out and returned
+/// by `init` in `overflow`, for the caller to match another way.
+///
+/// Built once per process: the table is filled through raw buffers, a row per state as the
+/// state is made, so building costs a few milliseconds.
 struct LiteralAutomaton {
     /// Byte → its column (0: a byte no string holds).
-    private var column = [Int32](repeating: 0, count: 256)
+    private var column = [UInt16](repeating: 0, count: 256)
     private let columns: Int
     /// state × columns + column → next state.
-    private var next: [Int32] = []
+    private let next: [UInt16]
     /// Per state: the lowest id of the strings that end there, itself or through its suffixes
     /// (`Int32.max`: none).
-    private var lowest: [Int32] = []
+    private let lowest: [Int32]
+    /// Strings that did not fit in 16-bit states.
+    private(set) var overflow: [Int32] = []
 
     init(_ strings: [(bytes: [UInt8], id: Int32)]) {
-        var columns: Int32 = 1
+        var width = 1
         for string in strings {
             for byte in string.bytes where column[Int(byte)] == 0 {
-                column[Int(byte)] = columns
-                columns += 1
+                column[Int(byte)] = UInt16(width)
+                width += 1
             }
         }
-        self.columns = Int(columns)
-        let width = Int(columns)
-        next = [Int32](repeating: -1, count: width)
-        lowest = [.max]
-        for string in strings {
-            var state = 0
-            for byte in string.bytes {
-                let slot = state * width + Int(column[Int(byte)])
-                if next[slot] < 0 {
-                    next[slot] = Int32(lowest.count)
-                    next.append(contentsOf: repeatElement(-1, count: width))
-                    lowest.append(.max)
+        columns = width
+        let capacity = min(strings.reduce(1) { $0 + $1.bytes.count }, Int(UInt16.max))
+        var lowest = [Int32](repeating: .max, count: capacity)
+        var states = 1
+        var overflow: [Int32] = []
+        let column = self.column
+        next = [UInt16](unsafeUninitializedCapacity: capacity * width) { table, initialized in
+            guard let base = table.baseAddress else { return }
+            base.initialize(repeating: 0, count: width)  // the root's row; 0 on an edge: none yet
+            for string in strings {
+                // A string whose new states do not fit is left out whole.
+                var state = 0
+                var depth = 0
+                while depth < string.bytes.count {
+                    let child = base[state * width + Int(column[Int(string.bytes[depth])])]
+                    if child == 0 { break }
+                    state = Int(child)
+                    depth += 1
                 }
-                state = Int(next[slot])
+                guard states + string.bytes.count - depth <= capacity else {
+                    overflow.append(string.id)
+                    continue
+                }
+                for byte in string.bytes[depth...] {
+                    (base + states * width).initialize(repeating: 0, count: width)
+                    base[state * width + Int(column[Int(byte)])] = UInt16(states)
+                    state = states
+                    states += 1
+                }
+                lowest[state] = min(lowest[state], string.id)
             }
-            lowest[state] = min(lowest[state], string.id)
-        }
-        // Breadth first: a state's failure state is shallower, so already complete.
-        var failure = [Int32](repeating: 0, count: lowest.count)
-        var queue: [Int32] = []
-        queue.reserveCapacity(lowest.count)
-        for c in 0..<width {
-            if next[c] < 0 {
-                next[c] = 0
-            } else {
-                queue.append(next[c])
-            }
-        }
-        var head = 0
-        while head < queue.count {
-            let state = Int(queue[head])
-            head += 1
-            let fail = Int(failure[state])
-            lowest[state] = min(lowest[state], lowest[fail])
-            for c in 0..<width {
-                let slot = state * width + c
-                let target = next[slot]
-                if target < 0 {
-                    next[slot] = next[fail * width + c]
-                } else {
-                    failure[Int(target)] = next[fail * width + c]
-                    queue.append(target)
+            initialized = states * width
+            // Breadth first: a state's failure state is shallower, so its row is already complete.
+            var failure = [UInt16](repeating: 0, count: states)
+            var queue: [UInt16] = []
+            queue.reserveCapacity(states)
+            for c in 0..<width where base[c] != 0 { queue.append(base[c]) }
+            var head = 0
+            while head < queue.count {
+                let state = Int(queue[head])
+                head += 1
+                let fail = Int(failure[state])
+                lowest[state] = min(lowest[state], lowest[fail])
+                let row = base + state * width
+                let failRow = base + fail * width
+                for c in 0..<width {
+                    let target = row[c]
+                    if target == 0 {
+                        row[c] = failRow[c]
+                    } else {
+                        failure[Int(target)] = failRow[c]
+                        queue.append(target)
+                    }
                 }
             }
         }
+        lowest.removeSubrange(states...)
+        self.lowest = lowest
+        self.overflow = overflow
     }
 
     /// The lowest id of the strings found in `text`, or nil.
     func lowestMatch(_ text: UnsafeRawBufferPointer) -> Int32? {
-        guard !lowest.isEmpty else { return nil }
         var state = 0
         var best = Int32.max
         next.withUnsafeBufferPointer { next in

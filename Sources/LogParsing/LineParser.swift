@@ -40,7 +40,11 @@ public final class LineParser {
     private let steps: UnsafeMutableBufferPointer<Step>
     private let literals: UnsafeMutableBufferPointer<UInt8>
     /// The format's text after its last field (`"` for `combined`): the line must have it there.
-    private let trailing: [UInt8]
+    /// Up to eight bytes, as a word and its mask; a longer one byte by byte from `literals`.
+    private let trailingCount: Int
+    private let trailingWord: UInt64
+    private let trailingMask: UInt64
+    private let trailingStart: Int
     private var dayCache = DayCache()
 
     /// - Parameter cookieName: the cookie the session key uses (`cookie:NAME`), if any.
@@ -75,7 +79,16 @@ public final class LineParser {
         }
         var trailing: [UInt8] = []
         for case let .literal(text) in elements[(lastField + 1)...] { trailing += text }
-        self.trailing = trailing
+        trailingCount = trailing.count
+        trailingStart = literalBytes.count
+        literalBytes += trailing
+        var word: UInt64 = 0, mask: UInt64 = 0
+        for (index, byte) in trailing.prefix(8).enumerated() {
+            word |= UInt64(byte) << (8 * UInt64(index))
+            mask |= 0xFF << (8 * UInt64(index))
+        }
+        trailingWord = word
+        trailingMask = mask
         self.steps = .allocate(capacity: steps.count)
         _ = self.steps.initialize(from: steps)
         self.literals = .allocate(capacity: max(literalBytes.count, 1))
@@ -218,11 +231,17 @@ public final class LineParser {
         }
         // More fields may follow the format's last one, after a space; anything else stuck to it
         // (a line cut off and joined to the next one) is not this format.
-        guard hasTime, pos + trailing.count <= n else { return false }
-        for byte in trailing {
-            guard base.load(fromByteOffset: pos, as: UInt8.self) == byte else { return false }
-            pos += 1
+        guard hasTime, pos + trailingCount <= n else { return false }
+        if trailingCount == 1 {
+            guard base.load(fromByteOffset: pos, as: UInt8.self) == UInt8(truncatingIfNeeded: trailingWord) else { return false }
+        } else if trailingCount <= 8, pos + 8 <= n {
+            guard base.loadUnaligned(fromByteOffset: pos, as: UInt64.self) & trailingMask == trailingWord else { return false }
+        } else {
+            for i in 0..<trailingCount where base.load(fromByteOffset: pos + i, as: UInt8.self) != literals[trailingStart + i] {
+                return false
+            }
         }
+        pos += trailingCount
         guard pos == n || base.load(fromByteOffset: pos, as: UInt8.self) == ASCII.space else { return false }
         fields.responseMicroseconds = micros >= 0 ? micros
             : requestTime >= 0 ? requestTime

@@ -20,13 +20,17 @@ public struct PathPattern: Sendable {
     /// that starts with none of them cannot match.
     public let requiredPrefixes: [String]?
 
+    /// - Parameter syntaxChecked: the configuration already checked `source` with Swift's
+    ///   `Regex` (which costs far more than RE2's compile): the stages skip that check.
     /// - Throws: `PathPatternError` saying why `source` does not compile.
-    public init(_ source: String) throws(PathPatternError) {
+    public init(_ source: String, syntaxChecked: Bool = false) throws(PathPatternError) {
         self.source = source
-        do {
-            _ = try Regex(source)
-        } catch {
-            throw PathPatternError(description: "is not a valid regex: \(error)")
+        if !syntaxChecked {
+            do {
+                _ = try Regex(source)
+            } catch {
+                throw PathPatternError(description: "is not a valid regex: \(error)")
+            }
         }
         regex = try CompiledRegex(source)
         requiredPrefixes = Self.alternativePrefixes(of: source) ?? Self.literalPrefix(of: source).map { [$0] }

@@ -106,7 +106,7 @@ extension ReportBuilder {
             ("assets", classes.assetRequests), ("ignored", classes.ignoredRequests),
             ("invalid requests", classes.invalidRequests), ("dropped", classes.droppedRequests),
         ]
-        view.classes = rows.map { ClassRow(name: $0.0, requests: Format.count($0.1), share: Format.percent(ratio($0.1, ingest.parsed))) }
+        view.classes = rows.map { CountRow(name: $0.0, count: Format.count($0.1), share: Format.percent(ratio($0.1, ingest.parsed))) }
         view.botShare = Format.percent(ratio(classes.botRequests, ingest.parsed))
         view.faults = ingest.faults.map(\.description)
         if analysis.results.hitsOutsideWindow > 0 { view.hitsOutsideWindow = Format.count(analysis.results.hitsOutsideWindow) }

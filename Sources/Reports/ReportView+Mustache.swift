@@ -344,7 +344,7 @@ extension CountRow: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "name": return self.name
-        case "count": return count
+        case "count", "requests": return count  // `requests`: the class table's name for it
         case "share": return share
         default: return nil
         }
@@ -366,17 +366,6 @@ extension SampleRow: MustacheParent {
         switch name {
         case "location": return location
         case "text": return text
-        default: return nil
-        }
-    }
-}
-
-extension ClassRow: MustacheParent {
-    public func child(named name: String) -> Any? {
-        switch name {
-        case "name": return self.name
-        case "requests": return requests
-        case "share": return share
         default: return nil
         }
     }

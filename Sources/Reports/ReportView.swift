@@ -257,7 +257,8 @@ public struct QualityView: Sendable {
     public var skipped = ""
     public var skippedShare = ""
     public var samples: [SampleRow] = []
-    public var classes: [ClassRow] = []
+    /// Parsed requests by class: name, requests, share.
+    public var classes: [CountRow] = []
     public var botShare = ""
     public var faults: [String] = []
     public var hitsOutsideWindow: String?
@@ -336,17 +337,5 @@ public struct SampleRow: Sendable {
     public init(location: String, text: String) {
         self.location = location
         self.text = text
-    }
-}
-
-public struct ClassRow: Sendable {
-    public var name = ""
-    public var requests = ""
-    public var share = ""
-
-    public init(name: String, requests: String, share: String) {
-        self.name = name
-        self.requests = requests
-        self.share = share
     }
 }

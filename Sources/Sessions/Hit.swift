@@ -3,19 +3,20 @@ import LogParsing
 /// A page view or an action, as the sessionizer and the analysis see it: every text value is
 /// an id into the run's interners (`HitValues`), so a hit is a few machine words.
 public struct Hit: Sendable, Equatable {
+    // Widest fields first, so the struct has no padding (72 bytes): hits are held by the
+    // hundred thousand in the reorder buffer and open sessions.
     /// Seconds since the epoch, UTC.
     public var time: Int64
-    /// The UTC offset the line was written in, minutes: it decides the hit's calendar day.
-    public var offsetMinutes: Int16
-    /// The input's place in reading order, then the physical line: ties in
-    /// `time` are broken by these.
-    public var inputRank: Int32
+    /// The physical line; ties in `time` are broken by `inputRank`, then this.
     public var line: Int64
-    public var visitor: Int32
-    public var isPageView: Bool
-    public var status: Int16
     /// The response time in microseconds, or -1 when the line has none.
     public var responseMicroseconds: Int64
+    /// Bit i is set when configured matcher i (funnel steps, then cart add and purchase)
+    /// matches this hit.
+    public var matches: UInt64 = 0
+    /// The input's place in reading order.
+    public var inputRank: Int32
+    public var visitor: Int32
     public var path: Int32
     /// The page group of a page view (`PageGroups`); -1 for an action.
     public var group: Int32
@@ -23,14 +24,15 @@ public struct Hit: Sendable, Equatable {
     public var agent: Int32
     /// The referrer's host (lower-cased, without `www.`), or -1 when the referrer is empty or `-`.
     public var referrerHost: Int32
-    /// Bit i is set when configured matcher i (funnel steps, then cart add and purchase)
-    /// matches this hit.
-    public var matches: UInt64 = 0
-    /// The path is a probe's (`probes`): the hit makes its session a scanner's.
-    public var isProbe = false
     /// The referrer's path family (an id of `InternedValues.referrerFamilies`), when fitting a
     /// configuration; else -1.
     public var referrerFamily: Int32 = -1
+    /// The UTC offset the line was written in, minutes: it decides the hit's calendar day.
+    public var offsetMinutes: Int16
+    public var status: Int16
+    public var isPageView: Bool
+    /// The path is a probe's (`probes`): the hit makes its session a scanner's.
+    public var isProbe = false
 
     public init(time: Int64, offsetMinutes: Int16, inputRank: Int32, line: Int64, visitor: Int32, isPageView: Bool,
                 status: Int16, responseMicroseconds: Int64, path: Int32, group: Int32, method: Int32, agent: Int32,

@@ -101,7 +101,7 @@ public struct HitStage: ParsedChunkConsumer {
                 maxDisorderSeconds: Int64 = 600, automaticGroupLimit: Int = PageGroups.defaultAutomaticLimit) throws {
         pageGroups = try PageGroups(rules: pages.map { ($0.name, $0.path) }, automaticLimit: automaticGroupLimit)
         guard matchers.count <= HitMatcher.limit else { throw HitMatcher.TooMany(count: matchers.count) }
-        self.matchers = try matchers.map { ($0.method, try PathPattern($0.path), try $0.query.map { try PathPattern($0) }) }
+        self.matchers = try matchers.map { ($0.method, try PathPattern($0.path, syntaxChecked: true), try $0.query.map { try PathPattern($0, syntaxChecked: true) }) }
         queryMatchers = matchers.enumerated().reduce(0) { mask, item in
             item.element.query != nil ? mask | (1 << UInt64(item.offset)) : mask
         }

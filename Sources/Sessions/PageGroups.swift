@@ -28,7 +28,7 @@ public struct PageGroups {
 
     /// - Throws: the error of the first regex that does not compile.
     public init(rules: [(name: String, pattern: String)], automaticLimit: Int = defaultAutomaticLimit) throws {
-        self.rules = try rules.map { Rule(name: $0.name, pattern: try PathPattern($0.pattern)) }
+        self.rules = try rules.map { Rule(name: $0.name, pattern: try PathPattern($0.pattern, syntaxChecked: true)) }
         self.automaticLimit = automaticLimit
         names = rules.map(\.name)
         for (index, name) in names.enumerated() { byName[name] = Int32(index) }

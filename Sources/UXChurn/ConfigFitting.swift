@@ -18,7 +18,7 @@ public struct FittedConfiguration: Sendable {
     /// Lines a configuration is fitted to: the first ones in reading order (oldest first). Path
     /// families keep their character over a day's traffic, and the sample keeps the fitting
     /// pass short beside the whole run.
-    public static let sampleLines = 60_000
+    public static let sampleLines = 30_000
 
     /// Where a fitted configuration says it comes from, in messages.
     static let source = "the configuration fitted to the logs"
@@ -29,7 +29,7 @@ public struct FittedConfiguration: Sendable {
     /// - Parameter presetHint: the preset to use instead of the one the URLs suggest.
     public static func fit(_ inputs: [LogInputFile], options: RunOptions, presetHint: String?) throws(RunError) -> FittedConfiguration {
         let base = try loadBuiltIn()
-        let fold = StatisticsFold(base.emptyStatistics(), inBackground: false, advice: true, referrals: true)
+        let fold = StatisticsFold(base.emptyStatistics(), inBackground: false, advice: true, referrals: true, adviceOnly: true)
         var stage = try base.hitStage(options, destination: .sessions(fold))
         var ingest = try base.ingestOptions(options)
         ingest.referrerFamilies = true

@@ -99,3 +99,31 @@ import Testing
         #expect(try query("/search??q") == "?q")
     }
 }
+
+extension BotListTests {
+    /// Strings past 65,535 states are handed back in `overflow`, not matched wrongly.
+    @Test func stringsPastTheStateLimitOverflow() {
+        var strings: [(bytes: [UInt8], id: Int32)] = []
+        for index in 0..<70 {
+            var bytes = [UInt8(index)]  // no two share a prefix: 1,001 states each
+            bytes += [UInt8](repeating: UInt8(65 + index % 26), count: 1000)
+            strings.append((bytes, Int32(index)))
+        }
+        let automaton = LiteralAutomaton(strings)
+        #expect(!automaton.overflow.isEmpty)
+        #expect(automaton.overflow.first ?? 0 > 60)
+        var text = strings[3].bytes
+        #expect(text.withUnsafeMutableBytes { automaton.lowestMatch(UnsafeRawBufferPointer($0)) } == 3)
+        text = strings[69].bytes
+        #expect(text.withUnsafeMutableBytes { automaton.lowestMatch(UnsafeRawBufferPointer($0)) } == nil)
+    }
+}
+
+extension BotListTests {
+    /// The default probes pass the configuration's own syntax check (the stages skip it).
+    @Test func theDefaultProbesAreValidRegexes() throws {
+        for probe in Classifier.defaultProbes { _ = try PathPattern(probe) }
+        #expect(try PathPattern(Classifier.defaultProbes[0]).matches("/WP-LOGIN.PHP"))
+        #expect(try !PathPattern(Classifier.defaultProbes[0]).matches("/blog/wp-login.php"))
+    }
+}
