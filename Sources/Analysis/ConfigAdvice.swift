@@ -1,3 +1,4 @@
+import LogParsing
 import Sessions
 
 /// A starting configuration fitted to the logs.
@@ -19,6 +20,8 @@ public struct ConfigAdvice: Sendable {
         public var name: String
         public var pattern: String
         public var views: Int
+        /// The path family it stands for (`/p/`, `/about`).
+        public var family: String
     }
 
     public var ignore: [IgnoreRule]
@@ -35,7 +38,6 @@ public struct ConfigAdvice: Sendable {
     static let minimumViews = 20
     static let minimumBurstShare = 0.6
     static let maximumStartShare = 0.05
-    static let minimumSameSiteShare = 0.5
     static let minimumFollowShare = 0.5
     static let maximumReferralShare = 0.01
 
@@ -45,8 +47,7 @@ public struct ConfigAdvice: Sendable {
         var ignoredFamilies = Set<Int>()
         for (index, name) in collector.families.enumerated() where name != AdviceCollector.foldedFamily {
             let s = collector.statistics[index]
-            // Control characters cannot be written in the YAML `init` writes.
-            guard s.views > 0, name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else { continue }
+            guard s.views > 0, Self.writable(name) else { continue }
             let burst = Double(s.bursts) / Double(s.views)
             let start = Double(s.sessionStarts) / Double(s.views)
             let sameSite = Double(s.sameSiteReferred) / Double(s.views)
@@ -55,15 +56,17 @@ public struct ConfigAdvice: Sendable {
             let followed = collector.tracksReferrals && referrals > maximumReferralShare
             let quietAsset = burst >= minimumBurstShare && start <= maximumStartShare
             let follow = Double(s.followReferrer) / Double(s.views)
-            let referredAsset = collector.tracksReferrals && sameSite >= minimumSameSiteShare && follow >= minimumFollowShare
+            let referredAsset = collector.tracksReferrals && follow >= minimumFollowShare
             if name.hasSuffix("/"), name != "/", s.views >= minimumViews, !followed, quietAsset || referredAsset {
+                guard Self.compiles("^" + regexEscape(name)) else { continue }
                 ignore.append(IgnoreRule(pattern: "^" + regexEscape(name), views: s.views, burstShare: burst, startShare: start,
                                          sameSiteShare: sameSite, referralShare: referrals, followShare: follow))
                 ignoredFamilies.insert(index)
             } else if s.errors * 2 <= s.views,  // a family mostly answered 4xx/5xx is not the site's
                       name == "/" || name.contains(where: { $0.isLetter || $0.isNumber }) {  // nor `//` or `/.`
                 let pattern = name == "/" ? "^/$" : name.hasSuffix("/") ? "^" + regexEscape(name) : "^" + regexEscape(name) + "$"
-                candidates.append(PageRule(name: pageName(name), pattern: pattern, views: s.views))
+                guard Self.compiles(pattern) else { continue }
+                candidates.append(PageRule(name: pageName(name), pattern: pattern, views: s.views, family: name))
             }
         }
         ignore.sort { a, b in a.views != b.views ? a.views > b.views : a.pattern < b.pattern }
@@ -105,12 +108,31 @@ public struct ConfigAdvice: Sendable {
         return String(cleaned).isEmpty ? "page" : String(cleaned)
     }
 
+    /// Escapes regex syntax scalar by scalar (a `(` with a combining mark after it is one
+    /// `Character`, but still a parenthesis to the regex engine).
     static func regexEscape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            if "\\^$.|?*+()[]{}".contains(character) { out.append("\\") }
-            out.append(character)
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if "\\^$.|?*+()[]{}".unicodeScalars.contains(scalar) { out.append("\\") }
+            out.append(scalar)
         }
-        return out
+        return String(out)
+    }
+
+    /// Whether a rule passes the checks a configuration's regexes must (Swift's `Regex` reads an
+    /// escaped `(` followed by a combining mark as one escape, and refuses it).
+    static func compiles(_ pattern: String) -> Bool {
+        (try? PathPattern(pattern)) != nil
+    }
+
+    /// Whether a family name can become a rule in the YAML `init` writes and a regex: printable
+    /// (no C0 or C1 controls, no line or paragraph separator, no noncharacter) and at most 200
+    /// bytes; a longer or stranger one is a scanner's, not the site's.
+    static func writable(_ family: String) -> Bool {
+        family.utf8.count <= 200 && family.unicodeScalars.allSatisfy { scalar in
+            let value = scalar.value
+            return value >= 0x20 && !(0x7F...0x9F).contains(value) && value != 0x2028 && value != 0x2029
+                && value != 0xFFFE && value != 0xFFFF
+        }
     }
 }

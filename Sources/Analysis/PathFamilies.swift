@@ -17,8 +17,9 @@ public struct PathFamilyStatistics: Codable, Sendable {
     /// most `burstSeconds` before (in the same second, logged before or after): fetched by
     /// the page that shows them.
     public var followReferrer = 0
-    /// Views elsewhere whose same-site referrer is a page of this family: visitors followed a
-    /// link from it. Pages are referrers of later pages; images never are.
+    /// Hits elsewhere (page views and actions: a form posted from it counts) whose same-site
+    /// referrer is a page of this family: visitors followed a link from it. Pages are referrers
+    /// of later pages; images never are.
     public var referrals = 0
     /// Views answered 400 or more: a family mostly missing is a scanner's guess, not the site's.
     public var errors = 0
@@ -94,6 +95,11 @@ public struct AdviceCollector: Codable, Sendable {
         // The time of the latest page view of another family before the current run of one family.
         var anchor: Int64?
         var previous: (family: Int, time: Int64, burst: Bool)?
+        if let site, let referrerFamily {
+            for hit in session.hits where !hit.isPageView && hit.referrerHost == site && hit.referrerFamily >= 0 {
+                statistics[referrerFamilyID(hit.referrerFamily, referrerFamily)].referrals += 1
+            }
+        }
         for (index, hit) in session.hits.enumerated() where hit.isPageView {
             page += 1
             let family = pages[page].family

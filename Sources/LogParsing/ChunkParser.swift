@@ -6,7 +6,7 @@ import Darwin
 import LogInput
 
 /// A hit as a parser thread sees it: values are ids of that parser's own interners. The
-/// fields are laid out widest first, so the struct has no padding (64 bytes).
+/// fields are laid out widest first, so no padding comes between them (a stride of 64 bytes).
 public struct RawHit: Sendable {
     public var time: Int64
     public var responseMicroseconds: Int64

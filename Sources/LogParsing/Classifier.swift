@@ -74,6 +74,8 @@ public struct Classifier {
     ///   - ignorePatterns: path regexes that are not pages (`ignore` in the configuration).
     ///   - extraBotTokens: the config's `bots`, added to the built-in tokens.
     ///   - probePatterns: path regexes that mark a scanner's session (`probes`).
+    ///   Regexes come checked by the configuration (`PathPattern(_:)`, Swift's `Regex`); here
+    ///   only RE2 compiles them.
     /// - Throws: the regex error of the first pattern that does not compile.
     public init(format: LogFormat, ignorePatterns: [String], extraBotTokens: [String],
                 probePatterns: [String] = Classifier.defaultProbes) throws {

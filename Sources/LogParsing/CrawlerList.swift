@@ -6,7 +6,9 @@ import CRE2
 /// automaton, and the others together by one RE2 set. A pattern is searched unanchored and
 /// case-sensitively, as the list writes it.
 ///
-/// Built once per process, on first use, and shared by every parser thread.
+/// Built once per process, on first use, and shared by every parser thread: unchecked
+/// `Sendable` because of the RE2 set's pointer, which nothing changes after `init` (RE2's
+/// `Set::Match` is const and safe to call from many threads).
 public final class CrawlerList: @unchecked Sendable {
     /// The list as shipped.
     public static let shared = CrawlerList(entries)
@@ -76,7 +78,7 @@ public final class CrawlerList: @unchecked Sendable {
 /// state is made, so building costs a few milliseconds.
 struct LiteralAutomaton {
     /// Byte → its column (0: a byte no string holds).
-    private var column = [UInt16](repeating: 0, count: 256)
+    private let column: [UInt16]
     private let columns: Int
     /// state × columns + column → next state.
     private let next: [UInt16]
@@ -88,18 +90,19 @@ struct LiteralAutomaton {
 
     init(_ strings: [(bytes: [UInt8], id: Int32)]) {
         var width = 1
+        var column = [UInt16](repeating: 0, count: 256)
         for string in strings {
             for byte in string.bytes where column[Int(byte)] == 0 {
                 column[Int(byte)] = UInt16(width)
                 width += 1
             }
         }
+        self.column = column
         columns = width
         let capacity = min(strings.reduce(1) { $0 + $1.bytes.count }, Int(UInt16.max))
         var lowest = [Int32](repeating: .max, count: capacity)
         var states = 1
         var overflow: [Int32] = []
-        let column = self.column
         next = [UInt16](unsafeUninitializedCapacity: capacity * width) { table, initialized in
             guard let base = table.baseAddress else { return }
             base.initialize(repeating: 0, count: width)  // the root's row; 0 on an edge: none yet

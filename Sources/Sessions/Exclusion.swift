@@ -13,7 +13,7 @@ public enum ExclusionReason: Int, CaseIterable, Sendable, Codable {
     public var explanation: String {
         switch self {
         case .scanner: return "requested a probe path (a login page, secrets, admin tools) or was answered 4xx more than half the time"
-        case .fast: return "more than 30 page views within one minute"
+        case .fast: return "more than \(Self.fastPageViews) page views within \(Self.fastWindowSeconds) seconds"
         }
     }
 

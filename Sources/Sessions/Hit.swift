@@ -3,8 +3,8 @@ import LogParsing
 /// A page view or an action, as the sessionizer and the analysis see it: every text value is
 /// an id into the run's interners (`HitValues`), so a hit is a few machine words.
 public struct Hit: Sendable, Equatable {
-    // Widest fields first, so the struct has no padding (72 bytes): hits are held by the
-    // hundred thousand in the reorder buffer and open sessions.
+    // Widest fields first, so no padding comes between them (a stride of 72 bytes): hits are
+    // held by the hundred thousand in the reorder buffer and open sessions.
     /// Seconds since the epoch, UTC.
     public var time: Int64
     /// The physical line; ties in `time` are broken by `inputRank`, then this.

@@ -25,12 +25,16 @@ public enum Pipeline {
         // pipes cannot be read twice, so there the built-in preset stays, with advice.
         var fitted: FittedConfiguration?
         if configuration.isBuiltIn, !inputs.contains(where: \.readsOnce) {
-            fitted = try FittedConfiguration.fit(inputs, options: options, presetHint: nil)
-            configuration = fitted?.configuration ?? configuration
+            let fit = try FittedConfiguration.fit(inputs, options: options, presetHint: nil)
+            configuration = fit.configuration
+            fitted = fit
         }
-        let fold = StatisticsFold(configuration.emptyStatistics(), inBackground: options.jobs > 1, advice: configuration.isBuiltIn)
+        let advises = configuration.isBuiltIn
+        let fold = StatisticsFold(configuration.emptyStatistics(), inBackground: options.jobs > 1, advice: advises, referrals: advises)
         var sessions = try configuration.hitStage(options, destination: .sessions(fold))
-        let ingest = try parse(inputs, into: &sessions, options: try configuration.ingestOptions(options), observer: options.observer)
+        var ingestOptions = try configuration.ingestOptions(options)
+        ingestOptions.referrerFamilies = advises
+        let ingest = try parse(inputs, into: &sessions, options: ingestOptions, observer: options.observer)
         try checkSkipped(ingest, options: options, inputs: inputs)
         let statistics = PartialResult(ingest: ingest, sessions: sessions, statistics: fold.finish(), advice: fold.advice)
         var result = RunResult(statistics, configuration: configuration)

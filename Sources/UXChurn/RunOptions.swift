@@ -71,6 +71,18 @@ extension RunOptions {
         do {
             if let configPath { return try Configuration.load(path: configPath) }
             if fileExists("uxchurn.yml") { return try Configuration.load(path: "uxchurn.yml") }
+        } catch {
+            throw .configuration(error.description)
+        }
+        return try Configuration.builtIn()
+    }
+}
+
+extension Configuration {
+    /// The built-in `generic` preset: the zero-configuration default, and what a configuration
+    /// is fitted to the logs with.
+    static func builtIn() throws(RunError) -> Configuration {
+        do {
             return try Configuration.parse(yaml: ConfigurationPresets.generic, file: builtInSource)
         } catch {
             throw .configuration(error.description)

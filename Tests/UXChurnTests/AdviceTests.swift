@@ -36,17 +36,18 @@ import SampleShop
     @Test func extensionlessImagesAreAdvisedAsIgnoreRules() throws {
         let scratch = Scratch()
         let log = scratch.write("access.log", shopLog(productPrefix: "/products/"))
-        let advice = try FittedConfiguration.fit(Pipeline.resolveInputs([log]), options: RunOptions(inputs: [log]), presetHint: nil).advice
+        let fitted = try FittedConfiguration.fit(Pipeline.resolveInputs([log]), options: RunOptions(inputs: [log]), presetHint: nil)
+        let advice = fitted.advice
         #expect(advice.ignore.map(\.pattern) == ["^/image/"])
         #expect(advice.ignore.first?.views == 240)
         #expect(advice.pages.map(\.pattern) == ["^/products/", "^/$"])
         #expect(advice.pages.map(\.name) == ["products", "home"])
         #expect(advice.preset == "shopify")
-        // The YAML it writes is a valid configuration with the preset's funnel.
-        let yaml = advice.yaml(presetText: ConfigurationPresets.shopify)
-        let config = try Configuration.parse(yaml: yaml, file: "fitted")
-        #expect(config.ignore == ["^/api/", "^/image/"])
+        // The YAML it writes is a valid configuration with the preset's ignore list and funnel.
+        let config = try Configuration.parse(yaml: fitted.yaml, file: "fitted")
+        #expect(config.ignore == ["^/cdn/", "^/api/", "^/cart\\.js$", "^/recommendations/", "^/image/"])
         #expect(config.funnels.first?.steps.first?.matcher.path == "/products/")
+        #expect(config.ignore == fitted.configuration.ignore && config.pages == fitted.configuration.pages)
     }
 
     @Test func theZeroConfigurationSummaryCarriesTheAdvice() throws {
@@ -80,7 +81,7 @@ import SampleShop
         let bare = try shop("bare", imagesWithoutExtension: true)
         let fitted = try FittedConfiguration.fit(Pipeline.resolveInputs([bare]), options: RunOptions(inputs: [bare]), presetHint: nil)
         #expect(fitted.advice.ignore.map(\.pattern) == ["^/image/"])
-        #expect(fitted.configuration.ignore == ["^/api/", "^/image/"])
+        #expect(fitted.configuration.ignore == ["^/api/", "^/healthz$", "^/wp-admin/", "^/wp-json/", "^/image/"])
         let pages = Set(fitted.advice.pages.map(\.pattern))
         #expect(pages.isSuperset(of: ["^/p/", "^/c/", "^/$", "^/cart$", "^/checkout$"]))
         let withExtensions = try summary([plain])
@@ -114,11 +115,35 @@ import SampleShop
         #expect(advice.pages.map(\.pattern).contains("^/p/"))
     }
 
+    /// Whatever the paths were, the file `init` writes loads: names a YAML scalar or a regex
+    /// cannot hold are not proposed, and regex syntax is escaped scalar by scalar.
+    @Test func oddPathsStillGiveAConfigurationThatLoads() throws {
+        let scratch = Scratch()
+        var lines: [String] = []
+        let odd = ["/it's/", "/(\u{301}x/", "/a\u{85}b/", "/\u{2028}/", "/[x/", "/" + String(repeating: "y", count: 300) + "/", "/ok/"]
+        for (visitor, path) in odd.enumerated() {
+            for item in 0..<25 {
+                let second = String(format: "%02d", item)
+                lines.append(#"192.0.2.\#(visitor) - - [02/Mar/2026:10:\#(second):00 -0500] "GET \#(path)\#(item) HTTP/1.1" 200 5 "-" "Mozilla/5.0 (X11)""#)
+            }
+        }
+        let log = scratch.write("access.log", lines.joined(separator: "\n") + "\n")
+        let fitted = try FittedConfiguration.fit(Pipeline.resolveInputs([log]), options: RunOptions(inputs: [log]), presetHint: nil)
+        #expect(try Configuration.parse(yaml: fitted.yaml, file: "fitted").pages == fitted.configuration.pages)
+        let families = Set(fitted.advice.pages.map(\.family))
+        #expect(families.contains("/ok/"))
+        #expect(families.contains("/it's/"))
+        #expect(families.contains("/[x/"))
+        #expect(!families.contains("/a\u{85}b/"))
+        #expect(!families.contains("/" + String(repeating: "y", count: 300) + "/"))
+    }
+
     @Test func familiesAndNames() {
         #expect(AdviceCollector.family(of: "/image/1/x") == "/image/")
         #expect(AdviceCollector.family(of: "/about") == "/about")
         #expect(AdviceCollector.family(of: "/") == "/")
         #expect(ConfigAdvice.pageName("/product-category/") == "product-category")
         #expect(ConfigAdvice.regexEscape("/a.b+c/") == "/a\\.b\\+c/")
+        #expect(ConfigAdvice.regexEscape("/(\u{301}/") == "/\\(\u{301}/")
     }
 }
