@@ -81,7 +81,9 @@ public struct Classifier {
                 probePatterns: [String] = Classifier.defaultProbes) throws {
         formatHasUserAgent = format.hasUserAgent
         let tokens = (Self.builtInBotTokens + extraBotTokens).filter { !$0.isEmpty }
-        botTokens = tokens.map { Array($0.lowercased().utf8) }
+        // Lower-cased as the agents are, byte by byte and ASCII only: a token with a non-ASCII
+        // capital still matches an agent that writes it so.
+        botTokens = tokens.map { $0.utf8.map(ASCII.lowercased) }
         tokenNames = tokens
         ignore = try ignorePatterns.map { try PathPattern($0, syntaxChecked: true) }
         probes = try probePatterns.map { try PathPattern($0, syntaxChecked: true) }

@@ -30,6 +30,7 @@ import Testing
     @Test func extraBotTokensMatchCaseInsensitively() throws {
         #expect(try classify(line("GET / HTTP/1.1", agent: "AcmeWatch/1.23"), bots: ["acmewatch"]) == .bot)
         #expect(try classify(line("GET / HTTP/1.1", agent: "AcmeWatch/1.23")) == .pageView)
+        #expect(try classify(line("GET / HTTP/1.1", agent: "ÄrgerWatch/2 (ACMEWATCH)"), bots: ["Ärgerwatch"]) == .bot)
     }
 
     @Test func withoutAUserAgentFieldNoLineIsABot() throws {

@@ -48,4 +48,16 @@ struct RealDataTests {
                        "page_views", "actions"].reduce(0) { $0 + (input?[$1] as? Int ?? 0) }
         #expect(classes == parsed)
     }
+
+    /// Fitted without a configuration, each real log ignores only families that are no pages:
+    /// a Dash app's scripts and XHR calls under `/staging/`, NASA's extensionless `/icons/`
+    /// (no referrers there: the burst rule). Every other family stays a page.
+    @Test(arguments: cases)
+    func theFitIgnoresNoRealPageFamily(_ testCase: Case) throws {
+        let path = (shared ?? "") + "/realdata/" + testCase.file
+        let fitted = try FittedConfiguration.fit(Pipeline.resolveInputs([path]), options: RunOptions(inputs: [path]), presetHint: nil)
+        let expected = ["advertools_nginx_access_2021.log": ["^/staging/"], "nasa_jul95_first4000.log": ["^/icons/"]]
+        #expect(fitted.advice.ignore.map(\.pattern) == expected[testCase.file] ?? [])
+        #expect(try Configuration.parse(yaml: fitted.yaml, file: "fitted").pages == fitted.configuration.pages)
+    }
 }
