@@ -125,7 +125,7 @@ public struct Classifier {
         let index = Int(family)
         if index < crawlers.names.count { return crawlers.names[index] }
         let token = index - crawlers.names.count
-        if token < tokenNames.count { return "other agents with \"\(tokenNames[token])\"" }
+        if token < tokenNames.count { return "\"\(tokenNames[token])\" agents" }
         return family == noAgentFamily ? BotFamily.noAgent : BotFamily.robots
     }
 
