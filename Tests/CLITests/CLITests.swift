@@ -218,6 +218,29 @@ import Testing
         let check = try cli.run(["check", CLITests.packageRoot + "/fixtures/sample"], in: dir)
         #expect(check.status == 0, "\(check.stderr)")
     }
+
+    /// `init -o -` writes to standard output (no file named `-`), and `-f` is written into the
+    /// file as its `format:`, which the next run reads the logs with.
+    @Test func initWritesToStandardOutputAndRecordsTheFormat() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sample = CLITests.packageRoot + "/fixtures/sample"
+        let printed = try cli.run(["init", "-o", "-", "-f", "combined-timed", sample], in: dir)
+        #expect(printed.status == 0, "\(printed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/-"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/uxchurn.yml"))
+        #expect(printed.stdout.contains("\nformat: 'combined-timed'   # as given to uxchurn init -f\nsession:"))
+        try Data(printed.stdout.utf8).write(to: URL(fileURLWithPath: dir + "/fitted.yml"))
+        let custom = #"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i" %D"#
+        let written = try cli.run(["init", "-o", dir + "/custom.yml", "-f", custom, sample], in: dir)
+        #expect(written.status == 0, "\(written.stderr)")
+        for config in ["fitted.yml", "custom.yml"] {
+            let report = try cli.run(["report", "--quiet", "-c", dir + "/" + config, "-o", dir + "/r-" + config, sample], in: dir)
+            #expect(report.status == 0, "\(config): \(report.stderr)")
+            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/r-" + config + "/summary.json"))) as? [String: Any]
+            #expect((summary?["input"] as? [String: Any])?["skipped"] as? Int == 1, "\(config)")
+        }
+    }
 }
 
 /// A pipe read to its end on a thread of its own.

@@ -17,13 +17,13 @@ struct Init: ParsableCommand {
     @Option(help: "generic, woocommerce, magento or shopify (with logs: detected from their URLs).")
     var preset: String?
 
-    @Option(name: [.short, .long], help: "Where to write it.")
+    @Option(name: [.short, .long], help: "Where to write it; - for standard output.")
     var out = "uxchurn.yml"
 
     @Flag(help: "Replace an existing file.")
     var force = false
 
-    @Option(name: [.short, .long], help: "The logs' format (default: auto).")
+    @Option(name: [.short, .long], help: "The logs' format (default: auto); written into the file as its format.")
     var format: String?
 
     @Argument(help: "Logs to fit the configuration to: ignore rules, page groups and the preset.")
@@ -43,7 +43,23 @@ struct Init: ParsableCommand {
             text = fitted.yaml
             printErr("uxchurn: fitted to \(fitted.sampledLines) lines: \(fitted.advice.ignore.count) asset-like path families to ignore, \(fitted.advice.pages.count) page groups")
         }
+        if let format, format != "auto" { text = Self.recording(format: format, in: text) }
+        if out == "-" {
+            print(text, terminator: "")
+            printErr("uxchurn: wrote the configuration to standard output (preset \(chosen))")
+            return
+        }
         try ConfigurationPresets.write(text, to: out, replacing: force)
         printErr("uxchurn: wrote \(out) (preset \(chosen))")
+    }
+
+    /// The configuration with `format:` set to the one `-f` named, before its first key, so the
+    /// next `report -c` reads the logs as `init` did.
+    static func recording(format: String, in text: String) -> String {
+        let quoted = "'" + format.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let first = lines.firstIndex { !$0.hasPrefix("#") && !$0.isEmpty } ?? lines.count
+        lines.insert("format: \(quoted)   # as given to uxchurn init -f", at: first)
+        return lines.joined(separator: "\n")
     }
 }
