@@ -28,6 +28,8 @@ public struct ConfigAdvice: Sendable {
     public var pages: [PageRule]
     /// The preset whose URL shapes the logs match best.
     public var preset: String
+    /// The shop's funnel and cart as the sampled sessions walk them.
+    public var shop = ShopFunnel()
 
     /// An extensionless family (`/image/…`) behaves like assets when it has at least this many
     /// views, no page is ever reached from it (pages are followed from; images never are), and
@@ -85,18 +87,23 @@ public struct ConfigAdvice: Sendable {
         return ConfigAdvice(ignore: ignore, pages: pages, preset: preset)
     }
 
-    /// The preset whose URL shapes have the most views among the path families.
+    /// The preset whose URL shapes occur: at least two of its path families, one of them its
+    /// own (`/product-category/` is WooCommerce's; `/product/` alone is any shop's), the one
+    /// with the most views among those; else `generic`.
     static func detectPreset(_ families: [(String, Int)]) -> String {
-        let signatures: [(String, [String])] = [
-            ("woocommerce", ["/product/", "/product-category/"]),
-            ("magento", ["/catalogsearch/", "/checkout/", "/customer/", "/catalog/"]),
-            ("shopify", ["/products/", "/collections/", "/checkouts/"]),
-            ("generic", ["/p/", "/c/", "/product/", "/category/", "/cart", "/checkout/"]),
+        let signatures: [(preset: String, own: [String], shared: [String])] = [
+            ("woocommerce", ["/product-category/", "/my-account/", "/wp-content/"], ["/product/", "/shop/", "/cart/", "/checkout/"]),
+            ("magento", ["/catalogsearch/", "/catalog/"], ["/checkout/", "/customer/"]),
+            ("shopify", ["/collections/", "/checkouts/"], ["/products/", "/cart", "/cart/"]),
         ]
+        let views = Dictionary(families.filter { $0.1 > 0 }, uniquingKeysWith: +)
         var best = ("generic", 0)
-        for (preset, shapes) in signatures {
-            let score = families.filter { family in shapes.contains(family.0) }.reduce(0) { $0 + $1.1 }
-            if score > best.1 { best = (preset, score) }
+        for signature in signatures {
+            let own = signature.own.filter { views[$0] != nil }
+            let all = own + signature.shared.filter { views[$0] != nil }
+            guard !own.isEmpty, all.count >= 2 else { continue }
+            let score = all.reduce(0) { $0 + (views[$1] ?? 0) }
+            if score > best.1 { best = (signature.preset, score) }
         }
         return best.0
     }

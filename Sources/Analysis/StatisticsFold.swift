@@ -8,6 +8,8 @@ public final class StatisticsFold: SessionSink {
     private var statistics: SessionStatistics
     /// Per path family figures for `uxchurn init LOGS` and the zero-configuration advice.
     public private(set) var advice: AdviceCollector?
+    /// The shop's steps among the sessions, when fitting a configuration (`adviceOnly`).
+    public private(set) var shop: ShopCollector?
     private var thread: StatisticsThread?
     private var deviceOfAgent: [Device] = []
     private let referrals: Bool
@@ -24,6 +26,7 @@ public final class StatisticsFold: SessionSink {
         self.referrals = referrals
         self.adviceOnly = adviceOnly
         self.advice = advice ? AdviceCollector() : nil
+        shop = adviceOnly ? ShopCollector() : nil
         thread = inBackground ? StatisticsThread(statistics) : nil
     }
 
@@ -68,6 +71,11 @@ public final class StatisticsFold: SessionSink {
             collector.add(session, pathText: { values.paths.string(of: $0) },
                           referrerFamily: referrals ? { values.referrerFamilies.string(of: $0) } : nil)
             advice = collector
+        }
+        if shop != nil, session.exclusion == nil, var collector = shop.take() {
+            collector.add(session, pathText: { values.paths.string(of: $0) }, queryText: { values.queries.string(of: $0) },
+                          methodText: { values.methods.string(of: $0) }, query: \.fittingQuery)
+            shop = collector
         }
     }
 

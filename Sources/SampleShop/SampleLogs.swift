@@ -25,6 +25,8 @@ public struct SampleLogs {
     /// shops do, a fifth of them without a referrer; otherwise `/img/p123.webp`. The same
     /// seed writes the same visits either way.
     public var imagesWithoutExtension = false
+    /// The shop's URL shapes: the page paths and the add-to-cart and payment requests.
+    public var urls = URLShape.standard
 
     public init() {}
 
@@ -105,8 +107,10 @@ public struct SampleLogs {
         for _ in 0..<count {
             let (ip, agent) = bots[rng.below(bots.count)]
             let time = day * 86_400 + Int64(rng.below(86_400)) - Int64(offsetMinutes) * 60
-            let target = ["/", "/robots.txt", "/sitemap.xml", "/c/\(Catalog.categories[rng.below(Catalog.categories.count)])",
-                          "/p/\(rng.below(400))-item", "/wp-login.php", "/healthz"][rng.below(7)]
+            let category = rng.below(Catalog.categories.count)
+            let product = rng.below(400)
+            let target = ["/", "/robots.txt", "/sitemap.xml", urls.category(Catalog.categories[category]),
+                          urls.product(product), "/wp-login.php", "/healthz"][rng.below(7)]
             let status = target == "/wp-login.php" ? 404 : 200
             lines.append((time * 1000, line(ip: ip, time: time, method: "GET", target: target, status: status,
                                              bytes: 1200 + rng.below(9000), referrer: "-", agent: agent,
@@ -134,6 +138,95 @@ enum Catalog {
         case .payment: return 1500
         case .confirmation: return 650
         case .account: return 300
+        }
+    }
+}
+
+/// The URL shapes of the sample shop's pages and requests.
+public enum URLShape: String, CaseIterable, Sendable {
+    /// `/p/12-item`, `POST /cart/add`, `/cart`, `/checkout`, `/checkout/payment`,
+    /// `/order/confirmation/12345`.
+    case standard
+    /// A shop written in German with an English cart: `/produkt/12/wollmuetze-12`,
+    /// `GET /basket/add/12` (answered 200), `/basket/view`, `/basket/kasse`, `/basket/zahlung`,
+    /// `/bestellung/danke/12345`.
+    case basket
+    /// Actions in the query string: `/product.screen?productId=12`,
+    /// `GET /cart.do?action=addtocart&itemId=12`, `/cart.do?action=view`, `…action=checkout`,
+    /// `…action=payment`, `/cart.do?action=purchase&orderId=12345`.
+    case query
+
+    func category(_ name: String) -> String {
+        switch self {
+        case .standard: return "/c/\(name)"
+        case .basket: return "/kategorie/\(name)"
+        case .query: return "/category.screen?categoryId=\(name.uppercased())"
+        }
+    }
+
+    func product(_ id: Int) -> String {
+        switch self {
+        case .standard: return "/p/\(id)-item"
+        case .basket: return "/produkt/\(id)/wollmuetze-\(id)"
+        case .query: return "/product.screen?productId=EST-\(id)"
+        }
+    }
+
+    func search(_ words: String) -> String {
+        switch self {
+        case .standard: return "/search?q=\(words)"
+        case .basket: return "/suche?q=\(words)"
+        case .query: return "/search.do?items=\(words)"
+        }
+    }
+
+    /// The add-to-cart request for a product: method, target and status.
+    func add(_ product: Int) -> (method: String, target: String, status: Int) {
+        switch self {
+        case .standard: return ("POST", "/cart/add", 302)
+        case .basket: return ("GET", "/basket/add/\(product)", 200)
+        case .query: return ("GET", "/cart.do?action=addtocart&itemId=EST-\(product)", 200)
+        }
+    }
+
+    var cart: String {
+        switch self {
+        case .standard: return "/cart"
+        case .basket: return "/basket/view"
+        case .query: return "/cart.do?action=view"
+        }
+    }
+
+    var checkout: String {
+        switch self {
+        case .standard: return "/checkout"
+        case .basket: return "/basket/kasse"
+        case .query: return "/cart.do?action=checkout"
+        }
+    }
+
+    /// The payment page, which its form posts back to.
+    var payment: String {
+        switch self {
+        case .standard: return "/checkout/payment"
+        case .basket: return "/basket/zahlung"
+        case .query: return "/cart.do?action=payment"
+        }
+    }
+
+    func confirmation(_ order: Int) -> String {
+        switch self {
+        case .standard: return "/order/confirmation/\(order)"
+        case .basket: return "/bestellung/danke/\(order)"
+        case .query: return "/cart.do?action=purchase&orderId=\(order)"
+        }
+    }
+
+    var account: String {
+        switch self {
+        case .standard: return "/account"
+        case .basket: return "/konto"
+        case .query: return "/account.do"
         }
     }
 }
@@ -175,20 +268,23 @@ struct Visitor {
         var referrer = entryReferrer
         var kind: PageKind = [.home, .home, .category, .product, .product, .search][rng.below(6)]
         var pages = 0
+        var product = 0
+        let urls = writer.urls
         while pages < 25 {
             pages += 1
             let target: String
             switch kind {
             case .home: target = "/"
-            case .category: target = "/c/\(Catalog.categories[rng.below(Catalog.categories.count)])"
-            case .product: target = "/p/\(rng.below(400))-item"
-            case .search: target = "/search?q=\(Catalog.searchWords[rng.below(Catalog.searchWords.count)])"
-            case .cart: target = "/cart"
-            case .checkout: target = "/checkout"
-            case .payment: target = "/checkout/payment"
-            case .confirmation:
-                target = "/order/confirmation/\(10_000 + rng.below(90_000))"
-            case .account: target = "/account"
+            case .category: target = urls.category(Catalog.categories[rng.below(Catalog.categories.count)])
+            case .product:
+                product = rng.below(400)
+                target = urls.product(product)
+            case .search: target = urls.search(Catalog.searchWords[rng.below(Catalog.searchWords.count)])
+            case .cart: target = urls.cart
+            case .checkout: target = urls.checkout
+            case .payment: target = urls.payment
+            case .confirmation: target = urls.confirmation(10_000 + rng.below(90_000))
+            case .account: target = urls.account
             }
             let slowFactor = rng.chance(0.04) ? 4 + 4 * rng.unit() : 0.5 + rng.unit()
             let millis = Catalog.baseMilliseconds(kind) * slowFactor
@@ -227,8 +323,9 @@ struct Visitor {
                 kind = rng.chance(0.75) ? .product : .search
             case .product:
                 if rng.chance(0.25 + 0.3 * buyer) {
-                    lines.append(emit(writer, time: time, micros: 80_000 + rng.below(200_000), method: "POST",
-                                      target: "/cart/add", status: 302, referrer: referrer, rng: &rng))
+                    let add = urls.add(product)
+                    lines.append(emit(writer, time: time, micros: 80_000 + rng.below(200_000), method: add.method,
+                                      target: add.target, status: add.status, referrer: referrer, rng: &rng))
                     time += 1
                     kind = .cart
                 } else {
@@ -241,7 +338,7 @@ struct Visitor {
             case .payment:
                 if rng.chance(0.85) {
                     lines.append(emit(writer, time: time, micros: 300_000 + rng.below(900_000), method: "POST",
-                                      target: "/checkout/payment", status: 303, referrer: referrer, rng: &rng))
+                                      target: urls.payment, status: 303, referrer: referrer, rng: &rng))
                     time += 2
                     kind = .confirmation
                 } else {

@@ -60,6 +60,10 @@ public struct Hit: Sendable, Equatable {
         return a.line < b.line
     }
 
+    /// The query string's id (`InternedValues.queries`) while a configuration is fitted: the
+    /// hit stage then keeps no matchers and carries it in `matches` (plus one; 0: no query).
+    public var fittingQuery: Int32 { Int32(truncatingIfNeeded: matches) - 1 }
+
     /// Days since 1970-01-01 of the local date the line was written on.
     public var localDay: Int64 {
         LogTimestamp(utcSeconds: time, offsetMinutes: offsetMinutes).localDay

@@ -120,6 +120,10 @@ public struct HitStage: ParsedChunkConsumer {
         }
     }
 
+    /// Fitting a configuration: each hit carries its query string's id (`Hit.fittingQuery`)
+    /// instead of the matchers it matches.
+    public var carriesQueries = false
+
     /// Distinct visitors among the hits.
     public var visitorCount: Int { visitors.count }
     /// By visitor id: each visitor's session key.
@@ -162,8 +166,8 @@ public struct HitStage: ParsedChunkConsumer {
                           status: raw.status, responseMicroseconds: raw.responseMicroseconds, path: path, group: group,
                           method: raw.method >= 0 ? table.methods[Int(raw.method)] : -1, agent: agent,
                           referrerHost: raw.referrerHost >= 0 ? table.hosts[Int(raw.referrerHost)] : -1)
-            hit.matches = matches(path: path, method: hit.method, isPageView: raw.isPageView,
-                                  query: raw.query >= 0 ? table.queries[Int(raw.query)] : -1)
+            let query = raw.query >= 0 ? table.queries[Int(raw.query)] : -1
+            hit.matches = carriesQueries ? UInt64(query + 1) : matches(path: path, method: hit.method, isPageView: raw.isPageView, query: query)
             hit.isProbe = raw.isProbe
             if raw.referrerFamily >= 0 { hit.referrerFamily = table.referrerFamilies[Int(raw.referrerFamily)] }
             if let hitSink {

@@ -2,7 +2,7 @@
 
 /// Which hits a rule matches: page views whose path matches, or, with `method`, hits of that
 /// method whose path matches; with `query`, only those whose query string matches it too.
-public struct HitMatcher: Sendable, Equatable {
+public struct HitMatcher: Sendable, Hashable {
     /// Upper-cased; nil matches page views only.
     public var method: String?
     /// A regex, searched unanchored in the path.

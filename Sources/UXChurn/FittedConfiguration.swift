@@ -14,6 +14,10 @@ public struct FittedConfiguration: Sendable {
     public var configuration: Configuration
     /// Lines of the sample it was fitted to.
     public var sampledLines: Int
+    /// Of those, the lines that parsed.
+    public var sampledParsed = 0
+    /// The format most sampled lines were read as (`combined`, `custom`).
+    public var sampledFormat = ""
 
     /// Lines a configuration is fitted to: the first ones in reading order (oldest first). Path
     /// families keep their character over a day's traffic, and the sample keeps the fitting
@@ -35,26 +39,32 @@ public struct FittedConfiguration: Sendable {
         sampling.window = TimeWindow()
         let fold = StatisticsFold(base.emptyStatistics(), inBackground: false, advice: true, referrals: true, adviceOnly: true)
         var stage = try base.hitStage(sampling, destination: .sessions(fold))
+        stage.carriesQueries = true
         var ingest = try base.ingestOptions(sampling)
         ingest.referrerFamilies = true
+        ingest.internQueries = true
         ingest.lineLimit = sampleLines
         let sample = try Pipeline.parse(inputs, into: &stage, options: ingest, observer: nil)
         var advice = ConfigAdvice.make(fold.advice ?? AdviceCollector(), presetHint: presetHint)
+        advice.shop = fold.shop?.funnel() ?? ShopFunnel()
         let presetText = ConfigurationPresets.named(advice.preset) ?? ConfigurationPresets.generic
         let presetIgnore = ((try? Configuration.parse(yaml: presetText, file: source))?.ignore ?? []).compactMap { try? PathPattern($0) }
         // A family the preset ignores is no page group (the sample was read with the generic list).
         advice.pages.removeAll { page in presetIgnore.contains { $0.matches(page.family) } }
         if let fitted = load(advice, presetText: presetText, presetIgnore: presetIgnore.map(\.source)) {
-            return FittedConfiguration(advice: advice, yaml: fitted.yaml, configuration: fitted.configuration, sampledLines: sample.lines)
+            return FittedConfiguration(advice: advice, yaml: fitted.yaml, configuration: fitted.configuration, sampledLines: sample.lines,
+                                       sampledParsed: sample.parsed, sampledFormat: sample.format)
         }
         // Rules are made only of printable, escaped family names, so this is a safety net: the
         // preset alone, which always loads.
         advice.ignore = []
         advice.pages = []
+        advice.shop = ShopFunnel()
         guard let preset = load(advice, presetText: presetText, presetIgnore: presetIgnore.map(\.source)) else {
             throw .configuration("the \(advice.preset) preset does not load")
         }
-        return FittedConfiguration(advice: advice, yaml: preset.yaml, configuration: preset.configuration, sampledLines: sample.lines)
+        return FittedConfiguration(advice: advice, yaml: preset.yaml, configuration: preset.configuration, sampledLines: sample.lines,
+                                   sampledParsed: sample.parsed, sampledFormat: sample.format)
     }
 
     private static func load(_ advice: ConfigAdvice, presetText: String, presetIgnore: [String]) -> (yaml: String, configuration: Configuration)? {

@@ -42,6 +42,17 @@ struct Init: ParsableCommand {
             chosen = fitted.advice.preset
             text = fitted.yaml
             printErr("uxchurn: fitted to \(fitted.sampledLines) lines: \(fitted.advice.ignore.count) asset-like path families to ignore, \(fitted.advice.pages.count) page groups")
+            if fitted.sampledParsed == 0, fitted.sampledLines > 0 {
+                printErr("uxchurn: warning: none of the \(fitted.sampledLines) lines parsed as format \(format ?? "auto"); the file holds the \(chosen) preset alone: name the logs' format with -f (uxchurn formats lists them)")
+            }
+            let shop = fitted.advice.shop
+            if shop.steps.count >= 2 {
+                printErr("uxchurn: funnel found: \(shop.steps.map { "\($0.name) (\($0.sessions))" }.joined(separator: " → ")), of \(shop.sessions) sessions sampled"
+                    + (shop.cartAdd != nil && shop.purchase != nil ? "; cart: add and purchase" : "; no cart (no add or no order confirmation found)"))
+            } else if !shop.isRecognised {
+                printErr("uxchurn: no shop recognised (no add-to-cart request, no order confirmation): "
+                    + (chosen == "generic" ? "no cart or funnel written; add yours" : "the \(chosen) preset's cart and funnel written; check them"))
+            }
         }
         if let format, format != "auto" { text = Self.recording(format: format, in: text) }
         if out == "-" {

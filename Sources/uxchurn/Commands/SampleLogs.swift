@@ -32,7 +32,13 @@ struct SampleLogsCommand: ParsableCommand {
     @Flag(help: "Serve product images without an extension (/image/123/product/200x200), as many real shops do.")
     var imagesWithoutExtension = false
 
+    @Option(help: "The shop's URL shapes: standard (/p/12-item, POST /cart/add), basket (a German shop: /produkt/12/…, GET /basket/add/12) or query (/product.screen?productId=…, /cart.do?action=addtocart).")
+    var urls = "standard"
+
     func validate() throws {
+        guard URLShape(rawValue: urls) != nil else {
+            throw ValidationError("--urls must be one of: \(URLShape.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         guard days >= 1, days <= 3660 else { throw ValidationError("--days must be 1 to 3660") }
         guard visitors >= 1, visitors <= 10_000_000 else { throw ValidationError("--visitors must be 1 to 10000000") }
     }
@@ -47,6 +53,7 @@ struct SampleLogsCommand: ParsableCommand {
         sample.seed = seed
         sample.format = format
         sample.imagesWithoutExtension = imagesWithoutExtension
+        sample.urls = URLShape(rawValue: urls) ?? .standard
         let names: [String]
         do {
             names = try sample.write(to: dir)
