@@ -8,6 +8,9 @@ public struct HeadlineValue: Sendable {
     public var isRate: Bool
     /// Whether a rise is good news (conversion) or bad (abandonment).
     public var higherIsBetter: Bool
+    /// A matcher the figure depends on matched no hit: the figure is no finding, and has no
+    /// value.
+    public var unmatched = false
 }
 
 /// The headline every output shares: `check`, the step summary, the HTML and Markdown reports.
@@ -21,16 +24,52 @@ public enum Headline {
             HeadlineValue(key: "bounce_rate", label: "bounce rate", value: stats.bounceRate, isRate: true, higherIsBetter: false),
         ]
         for funnel in stats.funnels {
+            let unmatched = !result.unmatched(funnel: funnel.steps.name).isEmpty
             figures.append(HeadlineValue(key: "funnel_conversion:\(funnel.steps.name)", label: "\(funnel.steps.name) conversion",
-                                         value: funnel.conversion, isRate: true, higherIsBetter: true))
+                                         value: unmatched ? nil : funnel.conversion, isRate: true, higherIsBetter: true,
+                                         unmatched: unmatched))
         }
         if let cart = stats.cart {
-            figures.append(HeadlineValue(key: "cart_abandonment", label: "cart abandonment", value: cart.abandonmentRate,
-                                         isRate: true, higherIsBetter: false))
+            let unmatched = !result.unmatchedCart.isEmpty
+            figures.append(HeadlineValue(key: "cart_abandonment", label: "cart abandonment", value: unmatched ? nil : cart.abandonmentRate,
+                                         isRate: true, higherIsBetter: false, unmatched: unmatched))
         }
         figures.append(HeadlineValue(key: "error_exit_rate", label: "error exit rate", value: stats.errorExitRate, isRate: true,
                                      higherIsBetter: false))
         return figures
+    }
+
+    /// What the headline must say beside its figures: that no shop was recognised in the logs,
+    /// and each configured matcher no hit matched, with where to fix it.
+    public static func notes(_ result: RunResult) -> [String] {
+        var notes: [String] = []
+        if result.shopNotRecognised, let fitted = result.fitted {
+            let lines = String(fitted.sampledLines).reversed().enumerated()
+                .map { index, digit in index > 0 && index % 3 == 0 ? "\(digit)," : "\(digit)" }.reversed().joined()
+            notes.append("No shop was recognised in these logs: no add-to-cart request and no order confirmation among the "
+                + "\(lines) lines sampled, so there is no funnel and no cart. `uxchurn init` writes a configuration to complete with your shop's URLs.")
+        }
+        let source = result.settings.configurationSource
+        let fix = result.fitted != nil ? "the configuration was fitted to the logs: write it with `uxchurn init` and correct it"
+            : source.isEmpty ? "these are the built-in preset's URLs: write a configuration for your shop with `uxchurn init LOGS`"
+            : "check it in \(source)"
+        let pages = result.unmatched.filter { $0.kind == .pageGroup }
+        // One sentence per pattern: a funnel step and the cart often share one.
+        var patterns: [String] = []
+        var subjects: [String: [String]] = [:]
+        for item in result.unmatched where item.kind != .pageGroup {
+            if subjects[item.pattern] == nil { patterns.append(item.pattern) }
+            subjects[item.pattern, default: []].append(item.subject)
+        }
+        for pattern in patterns {
+            let named = (subjects[pattern] ?? []).joined(separator: " and ")
+            notes.append("No hit matched `\(pattern)` (\(named)), so the figures that depend on it are no finding — \(fix).")
+        }
+        if !pages.isEmpty {
+            let list = pages.map { "\($0.name) `\($0.pattern)`" }.joined(separator: ", ")
+            notes.append("No page view matched page group\(pages.count == 1 ? "" : "s") \(list) — \(fix).")
+        }
+        return notes
     }
 
     /// The numbers, by key, as the history keeps them.

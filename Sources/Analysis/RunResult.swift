@@ -9,11 +9,16 @@ public struct RunResult: Sendable {
         public var siteHost: String?
         public var apdexThresholdMilliseconds: Double
         public var churnInactiveDays: Int
+        /// Where the configuration came from: its file, for messages that send the user there
+        /// (empty: the built-in preset).
+        public var configurationSource: String
 
-        public init(siteHost: String?, apdexThresholdMilliseconds: Double, churnInactiveDays: Int) {
+        public init(siteHost: String?, apdexThresholdMilliseconds: Double, churnInactiveDays: Int,
+                    configurationSource: String = "uxchurn.yml") {
             self.siteHost = siteHost
             self.apdexThresholdMilliseconds = apdexThresholdMilliseconds
             self.churnInactiveDays = churnInactiveDays
+            self.configurationSource = configurationSource
         }
     }
 
@@ -32,6 +37,8 @@ public struct RunResult: Sendable {
     public var previousHeadline: [String: Double]?
     /// The configuration fitted to the logs, when the run had none of its own and used it.
     public var fitted: FittedSummary?
+    /// The configured funnel steps, cart matchers and page groups no hit matched.
+    public var unmatched: [UnmatchedMatcher] = []
 
     public init(settings: Settings, results: PartialResult, thresholds: [ThresholdResult]) {
         self.settings = settings

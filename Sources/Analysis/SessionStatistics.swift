@@ -135,6 +135,8 @@ public struct SessionStatistics: Sendable, Codable {
     public private(set) var timedPageViews = 0
     public private(set) var errorExits = 0
     public private(set) var deadEndExits = 0
+    /// Bit i is set when a hit of a kept session matched configured matcher i (`Hit.matches`).
+    public private(set) var matchedMatchers: UInt64 = 0
     /// Per day, in the order first seen; `dayIndex` finds a day's entry.
     private var dayList: [DayStatistics] = []
     private var dayIndex: [Int64: Int] = [:]
@@ -234,6 +236,7 @@ public struct SessionStatistics: Sendable, Codable {
         var current = start
         dayList[current].visitors.insert(session.visitor)
         for (index, hit) in hits.enumerated() {
+            matchedMatchers |= hit.matches
             let hitDay = hit.localDay
             if hitDay != day {
                 day = hitDay
@@ -358,6 +361,7 @@ extension SessionStatistics {
         for (day, count) in other.excludedByDay { excludedByDay[day, default: 0] += count }
         bounces += other.bounces
         pageViews += other.pageViews
+        matchedMatchers |= other.matchedMatchers
         durations.merge(other.durations)
         for (id, group) in other.groups.enumerated() {
             let mine = Int(maps.group(Int32(id)))

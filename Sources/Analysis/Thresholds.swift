@@ -4,6 +4,8 @@ public struct ThresholdResult: Sendable {
     /// The figure, rounded as `summary.json` writes it; nil when there was nothing to measure.
     public var value: Double?
     public var ok: Bool
+    /// The configured matchers its figure depends on that no hit matched.
+    public var unmatched: [UnmatchedMatcher] = []
 
     /// `min 0.02`, `max 0.8`, or `min 0.02, max 0.5`.
     public var limit: String {

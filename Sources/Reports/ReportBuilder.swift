@@ -29,6 +29,7 @@ public enum ReportBuilder {
             }
             return view
         }
+        view.notices = check.notes
         if !check.thresholds.isEmpty {
             var thresholds = ThresholdsView()
             thresholds.rows = check.thresholds
@@ -77,6 +78,11 @@ public enum ReportBuilder {
             return page
         }
         view.topPages = Array(view.pages.prefix(12))
+        let unmatchedPages = analysis.unmatched.filter { $0.kind == .pageGroup }
+        if !unmatchedPages.isEmpty {
+            view.pagesNotice = "No page view matched the configured page group\(unmatchedPages.count == 1 ? "" : "s") "
+                + unmatchedPages.map { "\($0.name) `\($0.pattern)`" }.joined(separator: ", ") + "."
+        }
         view.entryPages = rows.filter { $0.stats.entries > 0 }
             .sorted { a, b in a.stats.entries != b.stats.entries ? a.stats.entries > b.stats.entries : a.name < b.name }
             .prefix(topRows).map { shareRow($0.name, $0.stats.entries, of: stats.sessions) }
@@ -160,6 +166,13 @@ public enum ReportBuilder {
         } else if funnel.reached.first == 0 {
             view.insight = "No session reached the first step."
         }
+        let unmatched = analysis.unmatched(funnel: funnel.steps.name)
+        if !unmatched.isEmpty {
+            let steps = unmatched.map { "\($0.name) `\($0.pattern)`" }.joined(separator: ", ")
+            view.notice = "No hit matched step\(unmatched.count == 1 ? "" : "s") \(steps): the figures below say nothing about visitors until the funnel names your shop's URLs."
+            view.conversion = "no match"
+            view.insight = ""
+        }
         func segment(_ name: String, _ s: FunnelSegment) -> SegmentRow {
             var row = SegmentRow()
             row.name = name
@@ -180,6 +193,12 @@ public enum ReportBuilder {
         view.sessions = Format.count(cart.sessions)
         view.abandoned = Format.count(cart.abandoned)
         view.rate = Format.percent(cart.abandonmentRate)
+        let unmatched = analysis.unmatchedCart
+        if !unmatched.isEmpty {
+            let names = unmatched.map { "\($0.name) `\($0.pattern)`" }.joined(separator: " and ")
+            view.notice = "No hit matched the cart's \(names): abandonment here is no finding until the cart names your shop's URLs."
+            view.rate = "no match"
+        }
         let leftAt = SummaryDocument.cartLeftAt(analysis, cart)
         view.leftAt = leftAt.map { shareRow($0.name, $0.sessions, of: cart.abandoned) }
         if !leftAt.isEmpty {

@@ -10,6 +10,8 @@ extension ReportView: MustacheParent {
         case "site": return site
         case "period": return period
         case "headline": return headline
+        case "notices": return notices
+        case "pagesNotice": return pagesNotice
         case "thresholds": return thresholds
         case "funnels": return funnels
         case "cart": return cart
@@ -75,6 +77,7 @@ extension FunnelView: MustacheParent {
         case "anchor": return anchor
         case "conversion": return conversion
         case "insight": return insight
+        case "notice": return notice
         case "chart": return chart
         case "steps": return steps
         case "devices": return devices
@@ -115,6 +118,7 @@ extension CartView: MustacheParent {
         case "sessions": return sessions
         case "abandoned": return abandoned
         case "rate": return rate
+        case "notice": return notice
         case "chart": return chart
         case "leftAt": return leftAt
         default: return nil
@@ -377,6 +381,7 @@ extension ThresholdRow: MustacheParent {
         case "limit": return limit
         case "value": return value
         case "ok": return ok
+        case "note": return note
         default: return nil
         }
     }

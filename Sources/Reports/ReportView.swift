@@ -10,6 +10,9 @@ public struct ReportView: Sendable {
     /// The time span of the parsed lines, as text.
     public var period = ""
     public var headline: [FigureView] = []
+    /// What the headline must say beside its figures: no shop recognised, matchers that
+    /// matched no hit.
+    public var notices: [String] = []
     public var thresholds: ThresholdsView?
     public var funnels: [FunnelView] = []
     public var cart: CartView?
@@ -19,6 +22,8 @@ public struct ReportView: Sendable {
     public var entryPages: [PageShareRow] = []
     public var exitPages: [PageShareRow] = []
     public var pages: [PageRow] = []
+    /// Configured page groups no page view matched, as a sentence.
+    public var pagesNotice: String?
     /// The first of `pages`, for the short Markdown report.
     public var topPages: [PageRow] = []
     public var paths: [PathRow] = []
@@ -75,6 +80,8 @@ public struct ThresholdsView: Sendable {
 }
 
 public struct FunnelView: Sendable {
+    /// Steps no hit matched: the figures are no finding.
+    public var notice: String?
     public var name = ""
     /// The element id of its section.
     public var anchor = ""
@@ -109,6 +116,8 @@ public struct SegmentRow: Sendable {
 }
 
 public struct CartView: Sendable {
+    /// The add or purchase matched no hit: the figures are no finding.
+    public var notice: String?
     public var sessions = ""
     public var abandoned = ""
     public var rate = ""

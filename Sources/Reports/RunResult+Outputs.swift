@@ -6,6 +6,7 @@ import JSON
 extension HeadlineValue {
     /// The value as the outputs show it: `1,234`, `38.5%`, or `no data`.
     public var text: String {
+        if unmatched { return "no match" }
         guard let value else { return "no data" }
         return isRate ? Format.oneDecimal(value * 100) + "%" : Format.count(Int(value))
     }
@@ -16,11 +17,14 @@ extension CheckReport {
     public static func make(_ result: RunResult) -> CheckReport {
         let headline = Headline.figures(result).map { HeadlineFigure(label: $0.label, value: $0.text) }
         let rows = result.thresholds.map { t in
-            ThresholdRow(title: t.title, limit: t.limit, value: t.value.map(formatLimit) ?? "no data", ok: t.ok)
+            ThresholdRow(title: t.title, limit: t.limit, value: t.value.map(formatLimit) ?? "no data", ok: t.ok,
+                         note: t.unmatched.isEmpty ? nil : "no hit matched " + t.unmatched.map { "\($0.subject) `\($0.pattern)`" }.joined(separator: ", "))
         }
         let ingest = result.ingest
         let period = [ingest.earliest?.iso8601, ingest.latest?.iso8601].compactMap { $0 }.joined(separator: " – ")
-        return CheckReport(headline: headline, thresholds: rows, period: period.isEmpty ? "no hits" : period)
+        var report = CheckReport(headline: headline, thresholds: rows, period: period.isEmpty ? "no hits" : period)
+        report.notes = Headline.notes(result)
+        return report
     }
 }
 

@@ -39,6 +39,7 @@ public enum SummaryDocument {
         members.append(("days", .array(days(analysis))))
         members.append(("retention", retention(analysis)))
         members.append(("thresholds", .array(analysis.thresholds.map(threshold))))
+        members.append(("unmatched", .array(analysis.unmatched.map(unmatched))))
         if let advice = analysis.advice() {
             members.append(("advice", .object([
                 ("applied", .bool(analysis.fitted != nil)),
@@ -51,6 +52,11 @@ public enum SummaryDocument {
                              ("follow_share", .rate(rule.followShare))])
                 })),
                 ("pages", .array(advice.pages.map { .object([("name", .string($0.name)), ("path", .string($0.pattern)), ("views", .int($0.views))]) })),
+                ("shop", .object([
+                    ("recognised", .bool(advice.shop.isRecognised)), ("sampled_sessions", .int(advice.shop.sessions)),
+                    ("steps", .array(advice.shop.steps.map(shopStep))),
+                    ("cart_add", advice.shop.cartAdd.map(shopStep) ?? .null), ("purchase", advice.shop.purchase.map(shopStep) ?? .null),
+                ])),
             ])))
         }
         return .object(members)
@@ -115,7 +121,23 @@ public enum SummaryDocument {
         if let step = t.rule.step { members.append(("step", .string(step))) }
         if let page = t.rule.page { members.append(("page", .string(page))) }
         members += [("limit", .string(t.limit)), ("value", t.value.map { .number($0) } ?? .null), ("ok", .bool(t.ok))]
+        if !t.unmatched.isEmpty { members.append(("unmatched", .array(t.unmatched.map { .string($0.key) }))) }
         return .object(members)
+    }
+
+    /// A configured matcher no hit matched: `{"matcher": "cart.add", "kind": "cart_add", …}`.
+    static func unmatched(_ item: UnmatchedMatcher) -> JSONValue {
+        var members: [(String, JSONValue)] = [("matcher", .string(item.key)), ("kind", .string(item.kind.rawValue))]
+        if let funnel = item.funnel { members.append(("funnel", .string(funnel))) }
+        members += [("name", .string(item.name)), ("method", item.matcher.method.map { .string($0) } ?? .null),
+                    ("path", .string(item.matcher.path)), ("query", item.matcher.query.map { .string($0) } ?? .null)]
+        return .object(members)
+    }
+
+    static func shopStep(_ step: ShopStep) -> JSONValue {
+        .object([("name", .string(step.name)), ("role", .string(String(describing: step.role))),
+                 ("method", step.matcher.method.map { .string($0) } ?? .null), ("path", .string(step.matcher.path)),
+                 ("query", step.matcher.query.map { .string($0) } ?? .null), ("sessions", .int(step.sessions))])
     }
 
 

@@ -48,6 +48,6 @@ extension Configuration {
     /// The settings the outputs show.
     var resultSettings: RunResult.Settings {
         RunResult.Settings(siteHost: siteHost, apdexThresholdMilliseconds: apdexThresholdMilliseconds,
-                           churnInactiveDays: churnInactiveDays)
+                           churnInactiveDays: churnInactiveDays, configurationSource: isBuiltIn ? "" : source)
     }
 }

@@ -144,5 +144,32 @@ extension RunResult {
         self.init(settings: configuration.resultSettings, results: results,
                   thresholds: ThresholdEvaluator.evaluate(configuration.thresholds, results: results))
         days = results.statistics.dayFigures(groupNames: results.groupNames)
+        unmatched = Self.unmatched(results, configuration: configuration)
+        for index in thresholds.indices { thresholds[index].unmatched = unmatched(for: thresholds[index].rule) }
+    }
+
+    /// The funnel steps, cart matchers and page groups of `configuration` no hit matched.
+    static func unmatched(_ results: PartialResult, configuration: Configuration) -> [UnmatchedMatcher] {
+        let bits = StatisticsFold.matcherBits(funnels: configuration.funnels, cart: configuration.cart)
+        let matched = results.statistics.matchedMatchers
+        func missing(_ bit: Int) -> Bool { matched & (1 << UInt64(bit)) == 0 }
+        var out: [UnmatchedMatcher] = []
+        for (funnel, stepBits) in zip(configuration.funnels, bits.funnelBits) {
+            for (step, bit) in zip(funnel.steps, stepBits) where missing(bit) {
+                out.append(UnmatchedMatcher(kind: .funnelStep, funnel: funnel.name, name: step.name, matcher: step.matcher))
+            }
+        }
+        if let cart = configuration.cart, let cartBits = bits.cartBits {
+            if missing(cartBits.add) { out.append(UnmatchedMatcher(kind: .cartAdd, name: "add", matcher: cart.add)) }
+            if missing(cartBits.purchase) { out.append(UnmatchedMatcher(kind: .cartPurchase, name: "purchase", matcher: cart.purchase)) }
+        }
+        let groups = results.statistics.groups
+        for page in configuration.pages {
+            guard let index = results.groupNames.firstIndex(of: page.name) else { continue }
+            if index >= groups.count || groups[index].views == 0 {
+                out.append(UnmatchedMatcher(kind: .pageGroup, name: page.name, matcher: HitMatcher(method: nil, path: page.path)))
+            }
+        }
+        return out
     }
 }

@@ -147,9 +147,11 @@ import SampleShop
         #expect(mine.conversion == theirs.conversion)
         #expect(proposed.results.statistics.cart?.sessions == byHand.results.statistics.cart?.sessions)
         #expect(proposed.results.statistics.cart?.abandoned == byHand.results.statistics.cart?.abandoned)
+        #expect(proposed.unmatched.isEmpty)
         // A run without a configuration analyses with the same funnel.
         let zero = try Pipeline.run(RunOptions(inputs: files))
         #expect(zero.results.statistics.funnels.first?.reached == theirs.reached)
+        #expect(!zero.shopNotRecognised)
     }
 
     @Test func stepsAreNamedFromTheSitesWords() throws {

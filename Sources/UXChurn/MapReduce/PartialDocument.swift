@@ -13,7 +13,7 @@ import Reports
 struct PartialDocument: Codable {
     /// 2: page groups keep their first values as they came (`raw`), and `lateHits`.
     /// 3: the configuration fingerprinted from a canonical encoding.
-    static let version = 4
+    static let version = 5
 
     var uxchurnPartial = PartialDocument.version
     var configuration: String
