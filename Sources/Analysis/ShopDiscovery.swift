@@ -96,7 +96,12 @@ public struct ShopCollector: Sendable {
 
     /// The candidate a request stands for, or -1 when it names nothing of a shop.
     private mutating func candidateID(path: String, query: String, method: String?) -> Int {
-        guard let found = Self.classify(path: path, query: query) else { return -1 }
+        guard var found = Self.classify(path: path, query: query) else { return -1 }
+        // A form posted to a product page puts it in the cart (WooCommerce's add-to-cart button).
+        if found.role == .product, let method, method != "GET" {
+            found.role = .add
+            found.words = []
+        }
         let matcher = HitMatcher(method: method, path: found.path, query: found.query)
         if let known = candidateOfMatcher[matcher] { return known }
         guard candidates.count < Self.candidateLimit else { return -1 }
@@ -229,11 +234,12 @@ public struct ShopCollector: Sendable {
     public func funnel() -> ShopFunnel {
         var result = ShopFunnel()
         result.sessions = sessions
-        // One variant per path and query: the page view or the action sessions reach more.
+        // One variant per role, path and query: the page view or the action sessions reach more.
         var kept: [Int] = []
         for index in candidates.indices where candidates[index].sessions > 0 {
             let same = candidates.indices.filter {
-                candidates[$0].matcher.path == candidates[index].matcher.path && candidates[$0].matcher.query == candidates[index].matcher.query
+                candidates[$0].role == candidates[index].role && candidates[$0].matcher.path == candidates[index].matcher.path
+                    && candidates[$0].matcher.query == candidates[index].matcher.query
             }
             let best = same.max { a, b in
                 candidates[a].sessions != candidates[b].sessions ? candidates[a].sessions < candidates[b].sessions : a > b
@@ -261,6 +267,10 @@ public struct ShopCollector: Sendable {
         if product != nil, product == add { product = nil }
         var checkouts = ranked(.checkout)
         if let add { checkouts = checkouts.filter { precedes(add, $0) } }
+        // Pages a visitor sees, rather than the calls and forms between them, when there are any.
+        if checkouts.contains(where: { candidates[$0].matcher.method == nil }) {
+            checkouts.removeAll { candidates[$0].matcher.method != nil }
+        }
         if let top = checkouts.first {
             let least = max(Self.minimumSessions, candidates[top].sessions / 5)
             checkouts = Array(checkouts.filter { candidates[$0].sessions >= least }.prefix(3))

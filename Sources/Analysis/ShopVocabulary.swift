@@ -65,6 +65,13 @@ enum ShopVocabulary {
         "account", "myaccount", "konto", "compte", "cuenta", "conta", "profile", "profil", "wishlist", "login",
         "admin", "api", "wp", "wpadmin", "logout",
     ]
+    /// Words of pages that list products: beside a product word, they make no product page
+    /// (`/product-category/hats/`).
+    static let listing: Set<String> = [
+        "category", "categories", "kategorie", "kategorien", "categorie", "categoria", "categorias",
+        "kategoria", "kategori", "collection", "collections", "catalog", "catalogue", "katalog", "tag", "tags", "brand",
+        "brands", "filter", "search", "list", "listing", "compare", "reviews",
+    ]
     /// Query keys whose value names an action (`/cart.do?action=addtocart`).
     static let actionKeys: Set<String> = [
         "action", "act", "a", "do", "op", "cmd", "command", "mode", "step", "task", "event", "method", "wcajax",
@@ -76,7 +83,7 @@ enum ShopVocabulary {
         var roles = Set<ShopRole>()
         let compound = words.joined()
         for word in words + (words.count > 1 ? [compound] : []) {
-            if product.contains(word) { roles.insert(.product) }
+            if product.contains(word), !words.contains(where: listing.contains) { roles.insert(.product) }
             if cart.contains(word) { roles.insert(.cart) }
             if add.contains(word) { roles.insert(.add) }
             if checkout.contains(word) { roles.insert(.checkout) }

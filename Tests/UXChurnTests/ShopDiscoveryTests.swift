@@ -58,6 +58,8 @@ import SampleShop
         ("/product/12/red-leather-shopping-bag", "x=1"),
         ("/search", "q=cart"),
         ("/blog/how-we-ship-your-order-fast", ""),
+        ("/product-category/hats/", ""),
+        ("/kategorie/produkte/", ""),
     ])
     func otherPagesNameNoShopStep(path: String, query: String) {
         let found = ShopCollector.classify(path: path, query: query)
@@ -166,6 +168,41 @@ import SampleShop
         #expect(fitted.advice.shop.steps.map(\.role) == [.product, .add, .checkout, .checkout, .purchase])
         // The preset is not guessed from `/produkt/` or the cart's words.
         #expect(fitted.advice.preset == "generic")
+    }
+
+    /// A WooCommerce shop: the add-to-cart form posts to the product page, and AJAX calls
+    /// between the checkout pages are no steps of their own.
+    @Test func aFormPostedToAProductPageIsTheAdd() throws {
+        var lines: [String] = []
+        let agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0"
+        for visitor in 0..<120 {
+            var second = visitor * 30
+            func hit(_ method: String, _ target: String) {
+                let time = String(format: "%02d:%02d:%02d", 10 + second / 3600, second / 60 % 60, second % 60)
+                lines.append(#"10.0.0.\#(visitor) - - [02/Mar/2026:\#(time) +0100] "\#(method) \#(target) HTTP/1.1" 200 512 "-" "\#(agent)""#)
+                second += 4
+            }
+            hit("GET", "/")
+            hit("GET", "/product-category/hats/")
+            hit("GET", "/product/hat-\(visitor % 9)/")
+            guard visitor % 5 < 3 else { continue }
+            hit("POST", "/product/hat-\(visitor % 9)/")
+            hit("GET", "/cart/")
+            guard visitor % 5 < 2 else { continue }
+            hit("GET", "/checkout/")
+            hit("POST", "/?wc-ajax=update_order_review")
+            hit("POST", "/?wc-ajax=checkout")
+            hit("GET", "/checkout/order-received/\(1000 + visitor)/?key=wc_order_\(visitor)")
+        }
+        let scratch = Scratch()
+        let log = scratch.write("access.log", lines.sorted { $0.split(separator: "[")[1] < $1.split(separator: "[")[1] }.joined(separator: "\n") + "\n")
+        let fitted = try FittedConfiguration.fit(Pipeline.resolveInputs([log]), options: RunOptions(inputs: [log]), presetHint: nil)
+        let shop = fitted.advice.shop
+        #expect(shop.steps.map(\.name) == ["product", "add to cart", "checkout", "checkout order received"])
+        #expect(shop.steps.map(\.sessions) == [120, 72, 48, 48])
+        #expect(shop.cartAdd?.matcher == HitMatcher(method: "POST", path: "^/product/"))
+        #expect(shop.purchase?.matcher == HitMatcher(method: nil, path: "^/checkout/order-received/"))
+        #expect(fitted.advice.preset == "woocommerce")
     }
 
     // MARK: Presets only where their shapes occur
