@@ -46,7 +46,10 @@ public enum Headline {
         if result.shopNotRecognised, let fitted = result.fitted {
             let lines = String(fitted.sampledLines).reversed().enumerated()
                 .map { index, digit in index > 0 && index % 3 == 0 ? "\(digit)," : "\(digit)" }.reversed().joined()
-            notes.append("No shop was recognised in these logs: no add-to-cart request and no order confirmation among the "
+            let found = fitted.advice.shop.isRecognised
+                ? "only part of one was recognised (\([fitted.advice.shop.cartAdd.map { _ in "an add to cart" }, fitted.advice.shop.purchase.map { _ in "an order confirmation" }].compactMap { $0 }.joined(separator: ", ")), too little for a funnel or a cart)"
+                : "no add-to-cart request and no order confirmation"
+            notes.append("No shop was recognised in these logs: \(found) among the "
                 + "\(lines) lines sampled, so there is no funnel and no cart. `uxchurn init` writes a configuration to complete with your shop's URLs.")
         }
         let source = result.settings.configurationSource
@@ -67,7 +70,7 @@ public enum Headline {
         }
         if !pages.isEmpty {
             let list = pages.map { "\($0.name) `\($0.pattern)`" }.joined(separator: ", ")
-            notes.append("No page view matched page group\(pages.count == 1 ? "" : "s") \(list) — \(fix).")
+            notes.append("No page view went to page group\(pages.count == 1 ? "" : "s") \(list) (none matched, or an earlier group took them) — \(fix).")
         }
         return notes
     }

@@ -135,8 +135,10 @@ public struct SessionStatistics: Sendable, Codable {
     public private(set) var timedPageViews = 0
     public private(set) var errorExits = 0
     public private(set) var deadEndExits = 0
-    /// Bit i is set when a hit of a kept session matched configured matcher i (`Hit.matches`).
-    public private(set) var matchedMatchers: UInt64 = 0
+    /// Bit i is set when a hit of a kept session matched configured matcher i (`Hit.matches`);
+    /// kept as a signed bit pattern so that the partial result's JSON holds all 64 bits.
+    private var matchedBits: Int64 = 0
+    public var matchedMatchers: UInt64 { UInt64(bitPattern: matchedBits) }
     /// Per day, in the order first seen; `dayIndex` finds a day's entry.
     private var dayList: [DayStatistics] = []
     private var dayIndex: [Int64: Int] = [:]
@@ -236,7 +238,7 @@ public struct SessionStatistics: Sendable, Codable {
         var current = start
         dayList[current].visitors.insert(session.visitor)
         for (index, hit) in hits.enumerated() {
-            matchedMatchers |= hit.matches
+            matchedBits |= Int64(bitPattern: hit.matches)
             let hitDay = hit.localDay
             if hitDay != day {
                 day = hitDay
@@ -361,7 +363,7 @@ extension SessionStatistics {
         for (day, count) in other.excludedByDay { excludedByDay[day, default: 0] += count }
         bounces += other.bounces
         pageViews += other.pageViews
-        matchedMatchers |= other.matchedMatchers
+        matchedBits |= other.matchedBits
         durations.merge(other.durations)
         for (id, group) in other.groups.enumerated() {
             let mine = Int(maps.group(Int32(id)))

@@ -15,6 +15,9 @@ public struct ShopFunnel: Sendable {
     public var steps: [ShopStep] = []
     public var cartAdd: ShopStep?
     public var purchase: ShopStep?
+    /// No add-to-cart request was seen (a GET add answered with a redirect is not a hit): viewing
+    /// the cart stands for it.
+    public var addIsCartView = false
     /// Sessions sampled (scanners' and too fast ones left out).
     public var sessions = 0
 
@@ -51,9 +54,13 @@ public struct ShopCollector: Sendable {
     /// product-page matchers (`^/product/`, `\.html$`), with counts.
     private var pagesBefore: [Int: [HitMatcher: Int]] = [:]
     private var sessions = 0
+    /// A page's product-page matcher, by path id (nil: a shop step's page, or none).
+    private var familyOfPath: [Int32: HitMatcher?] = [:]
+    /// Sessions that viewed a page of each product-page matcher.
+    private var familySessions: [HitMatcher: Int] = [:]
 
     /// More distinct shop-like requests than this (a scanner's guesses) are not followed.
-    static let candidateLimit = 96
+    static let candidateLimit = 256
     /// A step no fewer sessions reached (but the purchase, see `funnel()`).
     static let minimumSessions = 2
 
@@ -64,10 +71,15 @@ public struct ShopCollector: Sendable {
                              methodText: (Int32) -> String, query: (Hit) -> Int32) {
         sessions += 1
         var reached: [Int] = []
-        var lastPage: Hit?
+        var families: [HitMatcher] = []
+        var lastPage: HitMatcher?
         for hit in session.hits {
-            defer { if hit.isPageView { lastPage = hit } }
             guard hit.status < 400 else { continue }
+            let family = hit.isPageView ? productMatcher(of: hit.path, pathText) : nil
+            defer {
+                if hit.isPageView { lastPage = family }
+                if let family, !families.contains(family) { families.append(family) }
+            }
             let shape = Shape(path: hit.path, query: query(hit), method: hit.isPageView ? -1 : hit.method)
             let candidate: Int
             if let known = candidateOfShape[shape] {
@@ -80,23 +92,31 @@ public struct ShopCollector: Sendable {
             guard candidate >= 0, !reached.contains(candidate) else { continue }
             reached.append(candidate)
             let role = candidates[candidate].role
-            if role == .add || role == .cart, let page = lastPage {
-                let text = pathText(page.path)
-                if let matcher = Self.productMatcher(text),
-                   Self.classify(path: text, query: "") == nil || Self.classify(path: text, query: "")?.role == .product {
-                    pagesBefore[candidate, default: [:]][matcher, default: 0] += 1
-                }
-            }
+            if role == .add || role == .cart, let lastPage { pagesBefore[candidate, default: [:]][lastPage, default: 0] += 1 }
         }
+        for family in families { familySessions[family, default: 0] += 1 }
         for (position, a) in reached.enumerated() {
             candidates[a].sessions += 1
             for b in reached[(position + 1)...] { before[a][b] += 1 }
         }
     }
 
+    /// The product-page matcher of a page that names no shop step (`^/produkte/`, `\.html$`).
+    private mutating func productMatcher(of path: Int32, _ pathText: (Int32) -> String) -> HitMatcher? {
+        if let known = familyOfPath[path] { return known }
+        let text = pathText(path)
+        let role = Self.classify(path: text, query: "")?.role
+        let matcher = role == nil || role == .product ? Self.productMatcher(text) : nil
+        familyOfPath[path] = matcher
+        return matcher
+    }
+
     /// The candidate a request stands for, or -1 when it names nothing of a shop.
     private mutating func candidateID(path: String, query: String, method: String?) -> Int {
-        guard var found = Self.classify(path: path, query: query) else { return -1 }
+        // Every rule is written into a YAML file and compiled: a request that cannot be is no step.
+        guard var found = Self.classify(path: path, query: query), ConfigAdvice.writable(found.path),
+              ConfigAdvice.compiles(found.path), found.query.map({ ConfigAdvice.writable($0) && ConfigAdvice.compiles($0) }) ?? true
+        else { return -1 }
         // A form posted to a product page puts it in the cart (WooCommerce's add-to-cart button).
         if found.role == .product, let method, method != "GET" {
             found.role = .add
@@ -141,7 +161,9 @@ public struct ShopCollector: Sendable {
             if roles.contains(.purchase) || roles.isSuperset(of: [.add, .cart]) { break }
         }
         if let action = queryAction(query, pathRoles: roles) {
-            let pathPattern = action.anyPath ? "^/" : "^" + ConfigAdvice.regexEscape(path) + "$"
+            // `/cart.do;jsessionid=…`: the session id is no part of the page.
+            let page = path.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            let pathPattern = action.anyPath ? "^/" : "^" + ConfigAdvice.regexEscape(String(page)) + "(;|$)"
             let named = action.words.count > 0 ? action.words : words
             return (action.role, pathPattern, action.pattern, named)
         }
@@ -161,7 +183,7 @@ public struct ShopCollector: Sendable {
         for (index, segment) in segments[0...lastVocabulary].enumerated() {
             let literal = index <= firstVocabulary || index == lastVocabulary
                 || !ShopVocabulary.roles(of: ShopVocabulary.words(withoutExtension(segment))).isEmpty
-            pattern += "/" + (literal && !ShopVocabulary.isIdentifier(segment) ? ConfigAdvice.regexEscape(String(segment)) : "[^/]+")
+            pattern += "/" + (literal && !ShopVocabulary.isIdentifier(segment) ? ConfigAdvice.regexEscape(String(segment)) : segment.isEmpty ? "[^/]*" : "[^/]+")
         }
         pattern += lastVocabulary == lastSegment ? "/?$" : "/"
         return (role, pattern, nil, words)
@@ -182,6 +204,7 @@ public struct ShopCollector: Sendable {
     private static func queryAction(_ query: String, pathRoles: Set<ShopRole>)
         -> (role: ShopRole, pattern: String, anyPath: Bool, words: [String])? {
         guard !query.isEmpty else { return nil }
+        var inherited: (role: ShopRole, pattern: String, anyPath: Bool, words: [String])?
         for parameter in query.split(separator: "&") {
             let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = parts[0]
@@ -193,15 +216,16 @@ public struct ShopCollector: Sendable {
             }
             guard ShopVocabulary.actionKeys.contains(keyWords.joined()), !value.isEmpty, value.count <= 40 else { continue }
             let valueWords = ShopVocabulary.words(value)
-            var valueRoles = ShopVocabulary.roles(of: valueWords)
+            let ownRoles = ShopVocabulary.roles(of: valueWords)
+            var valueRoles = ownRoles
             if pathRoles.contains(.cart) { valueRoles.insert(.cart) }
-            // `action=view` on the cart's path is the cart page.
-            guard let role = resolve(valueRoles, last: ShopVocabulary.roles(of: valueWords).isEmpty ? pathRoles : valueRoles)
-            else { continue }
+            // `action=view` on the cart's path is the cart page, unless another action names more.
+            guard let role = resolve(valueRoles, last: ownRoles.isEmpty ? pathRoles : valueRoles) else { continue }
             let pattern = "(^|&)" + ConfigAdvice.regexEscape(String(key)) + "=" + ConfigAdvice.regexEscape(String(value)) + "(&|$)"
-            return (role, pattern, false, valueWords)
+            if !ownRoles.isEmpty { return (role, pattern, false, valueWords) }
+            if inherited == nil { inherited = (role, pattern, false, valueWords) }
         }
-        return nil
+        return inherited
     }
 
     /// `cart.do` → `cart`; `product.screen` → `product` (an extension is no word of the site's).
@@ -215,7 +239,7 @@ public struct ShopCollector: Sendable {
     /// folder (`^/produkte/`), or its extension (`\.html$`).
     static func productMatcher(_ path: String) -> HitMatcher? {
         let family = AdviceCollector.family(of: path)
-        if family.hasSuffix("/"), family != "/", ConfigAdvice.writable(family) {
+        if family.hasSuffix("/"), family != "/", ConfigAdvice.writable(family), ConfigAdvice.compiles("^" + ConfigAdvice.regexEscape(family)) {
             return HitMatcher(method: nil, path: "^" + ConfigAdvice.regexEscape(family))
         }
         let last = path.split(separator: "/").last ?? ""
@@ -261,7 +285,7 @@ public struct ShopCollector: Sendable {
         if product == nil, let add, let pages = pagesBefore[add] {
             let top = pages.max { a, b in a.value != b.value ? a.value < b.value : a.key.path > b.key.path }
             if let top, top.value >= Self.minimumSessions, Double(top.value) >= 0.3 * Double(candidates[add].sessions) {
-                fallbackProduct = ShopStep(role: .product, name: "product", matcher: top.key, sessions: top.value)
+                fallbackProduct = ShopStep(role: .product, name: "product", matcher: top.key, sessions: familySessions[top.key] ?? top.value)
             }
         }
         if product != nil, product == add { product = nil }
@@ -282,7 +306,7 @@ public struct ShopCollector: Sendable {
 
         var chosen = [product, add].compactMap { $0 } + checkouts + [purchase].compactMap { $0 }
         // In the order sessions walk them: a step before more of the others comes first.
-        let score = Dictionary(uniqueKeysWithValues: chosen.map { a in (a, chosen.filter { $0 != a && precedes(a, $0) }.count) })
+        let score = Dictionary(chosen.map { a in (a, chosen.filter { $0 != a && precedes(a, $0) }.count) }, uniquingKeysWith: max)
         chosen.sort { a, b in
             let (sa, sb) = (score[a] ?? 0, score[b] ?? 0)
             if sa != sb { return sa > sb }
@@ -307,6 +331,7 @@ public struct ShopCollector: Sendable {
         }
         result.steps += chosen.map(step)
         if result.steps.count < 2 { result.steps = [] }
+        result.addIsCartView = add.map { candidates[$0].role == .cart } ?? false
         result.cartAdd = add.map { index in result.steps.first { $0.matcher == candidates[index].matcher } ?? step(index) }
         result.purchase = purchase.map { index in result.steps.first { $0.matcher == candidates[index].matcher } ?? step(index) }
         return result

@@ -63,7 +63,7 @@ enum ShopVocabulary {
     /// Words of account pages: their order lists and baskets are not the shop's funnel.
     static let account: Set<String> = [
         "account", "myaccount", "konto", "compte", "cuenta", "conta", "profile", "profil", "wishlist", "login",
-        "admin", "api", "wp", "wpadmin", "logout",
+        "admin", "wpadmin", "logout",
     ]
     /// Words of pages that list products: beside a product word, they make no product page
     /// (`/product-category/hats/`).

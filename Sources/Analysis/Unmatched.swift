@@ -59,11 +59,11 @@ extension RunResult {
             case .funnelConversion:
                 return item.kind == .funnelStep && item.funnel == rule.funnel
             case .stepConversion:
-                // The step's conversion needs the step and the one before it.
+                // Steps are reached in order: a step before it that matched nothing leaves it at zero too.
                 guard item.kind == .funnelStep, item.funnel == rule.funnel else { return false }
                 let steps = results.statistics.funnels.first { $0.steps.name == rule.funnel }?.steps.stepNames ?? []
                 guard let target = steps.firstIndex(of: rule.step ?? ""), let index = steps.firstIndex(of: item.name) else { return false }
-                return index == target || index == target - 1
+                return index <= target
             case .cartAbandonment:
                 return item.kind == .cartAdd || item.kind == .cartPurchase
             case .loadP95, .exitRate:
@@ -84,10 +84,10 @@ extension RunResult {
         unmatched.filter { $0.kind == .cartAdd || $0.kind == .cartPurchase }
     }
 
-    /// Whether a run without a configuration of its own found no shop in its logs: no cart and
-    /// no funnel were defined for it.
+    /// Whether a run without a configuration of its own found too little of a shop in its logs
+    /// to define a cart or a funnel for it.
     public var shopNotRecognised: Bool {
-        guard let fitted, !fitted.advice.shop.isRecognised else { return false }
+        guard fitted != nil else { return false }
         return results.statistics.funnels.isEmpty && results.statistics.cart == nil
     }
 }

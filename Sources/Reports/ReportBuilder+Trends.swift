@@ -123,6 +123,13 @@ extension ReportBuilder {
             fit.preset = fitted.advice.preset
             fit.ignored = fitted.advice.ignore.map(\.pattern)
             fit.pages = fitted.advice.pages.map(\.name)
+            let shop = fitted.advice.shop
+            fit.steps = shop.steps.map(\.name)
+            if shop.steps.isEmpty {
+                fit.noShop = analysis.results.statistics.funnels.isEmpty && analysis.results.statistics.cart == nil
+                    ? "no shop was recognised, so no cart and no funnel"
+                    : "no shop was recognised, so the \(fitted.advice.preset) preset's cart and funnels"
+            }
             view.fitted = fit
         }
         return view

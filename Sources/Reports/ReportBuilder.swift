@@ -80,8 +80,8 @@ public enum ReportBuilder {
         view.topPages = Array(view.pages.prefix(12))
         let unmatchedPages = analysis.unmatched.filter { $0.kind == .pageGroup }
         if !unmatchedPages.isEmpty {
-            view.pagesNotice = "No page view matched the configured page group\(unmatchedPages.count == 1 ? "" : "s") "
-                + unmatchedPages.map { "\($0.name) `\($0.pattern)`" }.joined(separator: ", ") + "."
+            view.pagesNotice = "No page view went to the configured page group\(unmatchedPages.count == 1 ? "" : "s") "
+                + unmatchedPages.map { "\($0.name) `\($0.pattern)`" }.joined(separator: ", ") + " (none matched, or an earlier group took them)."
         }
         view.entryPages = rows.filter { $0.stats.entries > 0 }
             .sorted { a, b in a.stats.entries != b.stats.entries ? a.stats.entries > b.stats.entries : a.name < b.name }

@@ -321,6 +321,8 @@ extension FittedView: MustacheParent {
         case "preset": return preset
         case "ignored": return ignored
         case "pages": return pages
+        case "steps": return steps
+        case "noShop": return noShop
         default: return nil
         }
     }

@@ -291,6 +291,10 @@ public struct FittedView: Sendable {
     public var ignored: [String] = []
     /// Page group names.
     public var pages: [String] = []
+    /// The names of the funnel's steps found in the logs, in walking order.
+    public var steps: [String] = []
+    /// What the cart and funnel came from, when no shop was found in the logs: a preset's, or none.
+    public var noShop: String?
 
     public init() {}
 }

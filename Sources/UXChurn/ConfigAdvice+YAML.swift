@@ -53,7 +53,9 @@ extension ConfigAdvice {
             return out
         }
         if let add = shop.cartAdd, let purchase = shop.purchase {
-            out += "# The cart: the add-to-cart request and the order confirmation found in the logs.\n"
+            out += shop.addIsCartView
+                ? "# The cart: no add-to-cart request was seen (an add answered with a redirect is no hit), so viewing\n# the cart stands for it; then the order confirmation found in the logs.\n"
+                : "# The cart: the add-to-cart request and the order confirmation found in the logs.\n"
             out += "cart:\n"
             out += "  add: \(matcherYAML(add, named: false))   # \(add.sessions) \(sampled) reached it\n"
             out += "  purchase: \(matcherYAML(purchase, named: false))   # \(purchase.sessions) \(sampled) reached it\n"

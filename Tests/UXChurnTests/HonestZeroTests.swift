@@ -100,7 +100,7 @@ import SampleShop
         #expect(figures.first { $0.key == "cart_abandonment" }?.text == "no match")
         let notes = Headline.notes(result)
         #expect(notes.contains { $0.hasPrefix("No hit matched `^/checkout/order-received/` (the purchase step of funnel checkout and the cart's purchase)") })
-        #expect(notes.contains { $0.hasPrefix("No page view matched page group product `^/product/`") })
+        #expect(notes.contains { $0.hasPrefix("No page view went to page group product `^/product/`") })
         // Each threshold names what its figure depends on; one that depends on nothing missing does not.
         #expect(result.thresholds.map { $0.unmatched.map(\.key) } == [
             ["funnels[checkout].add to cart", "funnels[checkout].purchase"], ["cart.add", "cart.purchase"], [], [],

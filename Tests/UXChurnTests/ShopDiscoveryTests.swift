@@ -22,12 +22,12 @@ import SampleShop
         ("/product/55839/wool-hat", "", .product, "^/product/", nil),
         ("/p/12-item", "", .product, "^/p/", nil),
         // Query-string actions (Splunk's Buttercup Games, WooCommerce).
-        ("/cart.do", "action=addtocart&itemId=EST-6", .add, "^/cart\\.do$", "(^|&)action=addtocart(&|$)"),
-        ("/cart.do", "action=purchase&itemId=EST-6", .purchase, "^/cart\\.do$", "(^|&)action=purchase(&|$)"),
-        ("/cart.do", "action=view", .cart, "^/cart\\.do$", "(^|&)action=view(&|$)"),
+        ("/cart.do", "action=addtocart&itemId=EST-6", .add, "^/cart\\.do(;|$)", "(^|&)action=addtocart(&|$)"),
+        ("/cart.do", "action=purchase&itemId=EST-6", .purchase, "^/cart\\.do(;|$)", "(^|&)action=purchase(&|$)"),
+        ("/cart.do", "action=view", .cart, "^/cart\\.do(;|$)", "(^|&)action=view(&|$)"),
         ("/product.screen", "productId=WC-SH-G04", .product, "^/product\\.screen/?$", nil),
         ("/shop/", "add-to-cart=12", .add, "^/", "(^|&)add-to-cart="),
-        ("/", "wc-ajax=add_to_cart", .add, "^/$", "(^|&)wc-ajax=add_to_cart(&|$)"),
+        ("/", "wc-ajax=add_to_cart", .add, "^/(;|$)", "(^|&)wc-ajax=add_to_cart(&|$)"),
         // WooCommerce, Magento, Shopify.
         ("/checkout/order-received/4711/", "key=wc_order_x", .purchase, "^/checkout/order-received/", nil),
         ("/checkout/cart/add/uenc/aHR0cHM6/product/12/", "", .add, "^/checkout/cart/add/", nil),
@@ -41,6 +41,9 @@ import SampleShop
         ("/carrito", "", .cart, "^/carrito/?$", nil),
         ("/%D0%BA%D0%BE%D1%80%D0%B7%D0%B8%D0%BD%D0%B0/", "", .cart, "^/%D0%BA%D0%BE%D1%80%D0%B7%D0%B8%D0%BD%D0%B0/?$", nil),
         ("/sepet/ekle/5", "", .add, "^/sepet/ekle/", nil),
+        // The first parameter names nothing; the action does. A session id is no part of the page.
+        ("/cart.do;jsessionid=SD6SL8", "page=2&action=addtocart", .add, "^/cart\\.do(;|$)", "(^|&)action=addtocart(&|$)"),
+        ("/cart//add", "", .add, "^/cart/[^/]*/add/?$", nil),
     ] as [(String, String, ShopRole, String, String?)])
     func aRequestIsReadFromTheSitesWords(path: String, query: String, role: ShopRole, pattern: String, queryPattern: String?) throws {
         let found = try #require(ShopCollector.classify(path: path, query: query))
