@@ -105,7 +105,7 @@ public struct ChunkParser {
             if case let .cookie(name) = part { cookie = name; extra = 2 }
             if case .user = part { extra = 1 }
         }
-        parser = LineParser(format: format, cookieName: cookie)
+        parser = LineParser(format: format, cookieName: cookie, timeZone: options.timeZone)
         classifier = try Classifier(format: format, ignorePatterns: options.ignore, extraBotTokens: options.bots,
                                     probePatterns: options.probes)
         internQueries = options.internQueries

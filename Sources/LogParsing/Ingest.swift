@@ -21,6 +21,8 @@ public protocol ParsedChunkConsumer {
 public struct IngestOptions: Sendable {
     /// nil: `auto`, per input.
     public var format: LogFormat?
+    /// The zone of timestamps written without a UTC offset (`--timezone`, `timezone:`).
+    public var timeZone: TimeZoneRule?
     public var ignore: [String]
     public var bots: [String]
     /// Path regexes that mark a scanner's session (`probes`).
@@ -70,7 +72,11 @@ public struct Ingest {
     ///   thrown but kept in `faults`, after the lines before it. A regex error from `ignore`.
     public func run<Consumer: ParsedChunkConsumer>(_ inputs: [LogInputFile], into stage: inout Consumer) throws -> IngestResult {
         var probes: [InputProbe] = []
-        for input in inputs { probes.append(try InputProbe.probe(input, forced: options.format)) }
+        for input in inputs {
+            let probe = try InputProbe.probe(input, forced: options.format, timeZone: options.timeZone)
+            if probe.needsTimeZone { throw TimeZoneNeeded(file: input.name, format: probe.format.name) }
+            probes.append(probe)
+        }
         let ordered = InputProbe.readingOrder(probes)
         var cursors: [InputCursor] = []
         for (rank, probe) in ordered.enumerated() {

@@ -7,6 +7,9 @@ public struct InputProbe {
     public var input: LogInputFile
     public var format: LogFormat
     public var firstTimestamp: LogTimestamp?
+    /// Most sampled lines parse only when their timestamps, written without a UTC offset, are
+    /// given a time zone, and none was.
+    public var needsTimeZone = false
     /// For standard input and pipes, which can be read only once: what the probe read, and the rest.
     var replay: [LineChunk] = []
     var continuation: LineChunker?
@@ -19,7 +22,9 @@ public struct InputProbe {
     static let probeChunkSize = LineChunker.defaultMaxLineLength + (1 << 16)
 
     /// Reads the start of `input`, picks its format (unless `forced`) and finds its first timestamp.
-    public static func probe(_ input: LogInputFile, forced: LogFormat?) throws(InputError) -> InputProbe {
+    ///
+    /// - Parameter timeZone: the zone of timestamps written without an offset, if given.
+    public static func probe(_ input: LogInputFile, forced: LogFormat?, timeZone: TimeZoneRule? = nil) throws(InputError) -> InputProbe {
         let reader = try LogReader(input)
         let chunker = LineChunker(reader: reader, chunkSize: probeChunkSize)
         var chunks: [LineChunk] = []
@@ -33,15 +38,26 @@ public struct InputProbe {
         } catch {
             fault = error
         }
-        let format = forced ?? FormatDetector.detect(lines)
-        let parser = LineParser(format: format)
+        // Formats are told apart with UTC standing in for a zone not given, so that an input
+        // without offsets is named for what it lacks rather than for a format it is not.
+        let format = forced ?? FormatDetector.detect(lines, timeZone: timeZone ?? .utc)
+        let parser = LineParser(format: format, timeZone: timeZone)
         var fields = ParsedLine()
         var first: LogTimestamp?
-        for var line in lines {
-            let parsed = line.withUnsafeMutableBytes { parser.parse($0, into: &fields) }
-            if parsed { first = fields.timestamp; break }
+        var parsed = 0
+        for var line in lines where line.withUnsafeMutableBytes({ parser.parse($0, into: &fields) }) {
+            if first == nil { first = fields.timestamp }
+            parsed += 1
         }
         var probe = InputProbe(input: input, format: format, firstTimestamp: first)
+        if timeZone == nil {
+            let assumed = LineParser(format: format, timeZone: .utc)
+            let parsedInUTC = lines.reduce(0) { count, line in
+                var copy = line
+                return count + (copy.withUnsafeMutableBytes { assumed.parse($0, into: &fields) } ? 1 : 0)
+            }
+            probe.needsTimeZone = parsedInUTC - parsed > lines.count / 2
+        }
         if input.readsOnce {
             probe.replay = chunks
             probe.continuation = chunker
@@ -88,8 +104,8 @@ public struct InputProbe {
 /// the most fields (ties: most lines parsed, then preset order); if none does, the one that
 /// parses most (ties: most fields, then preset order).
 public enum FormatDetector {
-    public static func detect(_ lines: [[UInt8]]) -> LogFormat {
-        let scores = score(lines)
+    public static func detect(_ lines: [[UInt8]], timeZone: TimeZoneRule? = nil) -> LogFormat {
+        let scores = score(lines, timeZone: timeZone)
         let qualifying = scores.filter { lines.isEmpty || Double($0.parsed) >= 0.95 * Double(lines.count) }
         if let best = qualifying.max(by: { a, b in
             if a.format.fieldCount != b.format.fieldCount { return a.format.fieldCount < b.format.fieldCount }
@@ -107,9 +123,9 @@ public enum FormatDetector {
     }
 
     /// Lines each preset parses.
-    public static func score(_ lines: [[UInt8]]) -> [(format: LogFormat, parsed: Int, order: Int)] {
+    public static func score(_ lines: [[UInt8]], timeZone: TimeZoneRule? = nil) -> [(format: LogFormat, parsed: Int, order: Int)] {
         LogFormat.presets.enumerated().map { order, format in
-            let parser = LineParser(format: format)
+            let parser = LineParser(format: format, timeZone: timeZone)
             var fields = ParsedLine()
             var parsed = 0
             for line in lines {

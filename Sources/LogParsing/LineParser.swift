@@ -46,10 +46,16 @@ public final class LineParser {
     private let trailingMask: UInt64
     private let trailingStart: Int
     private var dayCache = DayCache()
+    /// The zone of timestamps written without an offset (`--timezone`); without one, such a
+    /// timestamp does not parse. A written offset always wins.
+    public let timeZone: TimeZoneRule?
 
-    /// - Parameter cookieName: the cookie the session key uses (`cookie:NAME`), if any.
-    public init(format: LogFormat, cookieName: String? = nil) {
+    /// - Parameters:
+    ///   - cookieName: the cookie the session key uses (`cookie:NAME`), if any.
+    ///   - timeZone: the zone of timestamps written without an offset.
+    public init(format: LogFormat, cookieName: String? = nil, timeZone: TimeZoneRule? = nil) {
         self.format = format
+        self.timeZone = timeZone
         var steps: [Step] = []
         var literalBytes: [UInt8] = []
         let elements = format.elements
@@ -207,11 +213,17 @@ public final class LineParser {
                     guard Self.parseDigits(base, start, end) != nil else { return false }
                 }
             case .timeLocal:
-                guard let time = TimestampParser.parseCommonLog(p, count: count, cache: &dayCache) else { return false }
-                fields.timestamp = time
+                if let time = TimestampParser.parseCommonLog(p, count: count, cache: &dayCache) {
+                    fields.timestamp = time
+                } else if let timeZone,
+                          let time = TimestampParser.parseCommonLogLocal(p, count: count, zone: timeZone, cache: &dayCache) {
+                    fields.timestamp = time
+                } else {
+                    return false
+                }
                 hasTime = true
             case .timeISO8601:
-                guard let time = TimestampParser.parseISO8601(p, count: count) else { return false }
+                guard let time = TimestampParser.parseISO8601(p, count: count, zone: timeZone) else { return false }
                 fields.timestamp = time
                 hasTime = true
             case .durationMicroseconds:

@@ -158,9 +158,41 @@ enum TimestampParser {
         return LogTimestamp(utcSeconds: local - Int64(offset) * 60, offsetMinutes: Int16(offset))
     }
 
-    /// `yyyy-mm-ddTHH:MM:SS+hh:mm` or `…Z` (nginx `$time_iso8601`).
-    static func parseISO8601(_ p: UnsafeRawPointer, count: Int) -> LogTimestamp? {
-        guard count == 25 || count == 20,
+    /// `dd/Mon/yyyy:HH:MM:SS`, written without an offset: a wall-clock time in `zone`.
+    static func parseCommonLogLocal(_ p: UnsafeRawPointer, count: Int, zone: TimeZoneRule, cache: inout DayCache) -> LogTimestamp? {
+        guard count == 20,
+              p.load(fromByteOffset: 2, as: UInt8.self) == ASCII.slash,
+              p.load(fromByteOffset: 6, as: UInt8.self) == ASCII.slash,
+              p.load(fromByteOffset: 11, as: UInt8.self) == ASCII.colon,
+              p.load(fromByteOffset: 14, as: UInt8.self) == ASCII.colon,
+              p.load(fromByteOffset: 17, as: UInt8.self) == ASCII.colon
+        else { return nil }
+        let dateWord = p.loadUnaligned(as: UInt64.self)
+        let dateTail = p.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        let days: Int64
+        if cache.word == dateWord, cache.tail == dateTail, cache.valid {
+            days = cache.days
+        } else {
+            guard let day = digits2(p, 0), let year = digits4(p, 7),
+                  let month = monthNumber(p + 3), day >= 1,
+                  day <= CivilDate.daysInMonth(month, year: year)
+            else { return nil }
+            days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
+            cache = DayCache(word: dateWord, tail: dateTail, days: days, valid: true)
+        }
+        guard let hour = digits2(p, 12), hour < 24,
+              let minute = digits2(p, 15), minute < 60,
+              let second = digits2(p, 18), second <= 60
+        else { return nil }
+        let local = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        let offset = zone.offsetMinutes(localSeconds: local)
+        return LogTimestamp(utcSeconds: local - Int64(offset) * 60, offsetMinutes: offset)
+    }
+
+    /// `yyyy-mm-ddTHH:MM:SS+hh:mm` or `…Z` (nginx `$time_iso8601`); without an offset
+    /// (`yyyy-mm-ddTHH:MM:SS`), a wall-clock time in `zone` when one is given.
+    static func parseISO8601(_ p: UnsafeRawPointer, count: Int, zone: TimeZoneRule? = nil) -> LogTimestamp? {
+        guard count == 25 || count == 20 || (count == 19 && zone != nil),
               p.load(fromByteOffset: 4, as: UInt8.self) == ASCII.minus,
               p.load(fromByteOffset: 7, as: UInt8.self) == ASCII.minus,
               p.load(fromByteOffset: 10, as: UInt8.self) == ASCII.upperT,
@@ -173,7 +205,12 @@ enum TimestampParser {
               let second = digits2(p, 17), second <= 60
         else { return nil }
         let offset: Int
-        if count == 20 {
+        if count == 19, let zone {
+            let local = CivilDate(year: year, month: month, day: day).daysSinceEpoch * 86_400
+                + Int64(hour * 3600 + minute * 60 + second)
+            let minutes = zone.offsetMinutes(localSeconds: local)
+            return LogTimestamp(utcSeconds: local - Int64(minutes) * 60, offsetMinutes: minutes)
+        } else if count == 20 {
             guard p.load(fromByteOffset: 19, as: UInt8.self) == 0x5A else { return nil }  // "Z"
             offset = 0
         } else {

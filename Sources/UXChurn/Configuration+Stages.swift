@@ -16,6 +16,15 @@ extension Configuration {
             throw .configuration(error.description)
         }
         var ingest = IngestOptions(format: format, ignore: ignore, bots: bots)
+        if let name = options.timeZone {
+            do {
+                ingest.timeZone = try TimeZoneRule.named(name)
+            } catch {
+                throw .configuration("--timezone: \(error.description)")
+            }
+        } else {
+            ingest.timeZone = timeZone
+        }
         ingest.jobs = max(1, options.jobs)
         ingest.sessionKey = sessionKey
         ingest.probes = probes

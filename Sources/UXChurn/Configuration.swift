@@ -11,6 +11,8 @@ public struct Configuration: Sendable, Equatable {
     public var siteHost: String?
     /// A preset name or format string; nil means `auto`.
     public var format: String?
+    /// `timezone:`: the zone of timestamps written without a UTC offset.
+    public var timeZone: TimeZoneRule?
     public var ignore: [String] = ["^/api/"]
     public var bots: [String] = []
     /// Path regexes that mark a scanner's session; a list given replaces the defaults.
@@ -155,7 +157,7 @@ private struct ConfigReader {
     }
 
     func read(_ root: Node, into config: inout Configuration) throws(ConfigurationError) {
-        let top = ["session", "site", "format", "ignore", "bots", "probes", "pages", "cart", "funnels", "load", "thresholds", "churn"]
+        let top = ["session", "site", "format", "timezone", "ignore", "bots", "probes", "pages", "cart", "funnels", "load", "thresholds", "churn"]
         for (key, _, value) in try mapping(root, "the configuration", allowed: top) {
             switch key {
             case "session":
@@ -176,6 +178,13 @@ private struct ConfigReader {
                 }
             case "format":
                 config.format = try string(value, "format")
+            case "timezone":
+                let name = try string(value, "timezone")
+                do throws(TimeZoneRule.Failure) {
+                    config.timeZone = try TimeZoneRule.named(name)
+                } catch {
+                    throw fail(value, "timezone: \(error.description)")
+                }
             case "ignore":
                 config.ignore = []
                 for item in try sequence(value, "ignore") { config.ignore.append(try regex(item, "an ignore entry")) }

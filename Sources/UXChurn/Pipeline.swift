@@ -72,6 +72,8 @@ public enum Pipeline {
             throw error
         } catch let error as InputError {
             throw .input(error.description)
+        } catch let error as TimeZoneNeeded {
+            throw .configuration(error.description)
         } catch {
             throw .configuration("a regex in the configuration does not compile: \(error)")
         }
@@ -92,7 +94,7 @@ public enum Pipeline {
         }
         var suggestions: [String] = []
         for input in inputs where !input.readsOnce {
-            if let probe = try? InputProbe.probe(input, forced: nil) {
+            if let probe = try? InputProbe.probe(input, forced: nil, timeZone: options.timeZone.flatMap { try? TimeZoneRule.named($0) }) {
                 suggestions.append("\(input.name): \(probe.format.name)")
             }
         }

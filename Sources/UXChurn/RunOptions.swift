@@ -34,6 +34,8 @@ public struct RunOptions {
     public var configPath: String?
     /// `--format`; wins over the config's `format`.
     public var format: String?
+    /// `--timezone`: wins over the configuration's `timezone:`.
+    public var timeZone: String?
     public var strict = false
     /// The share of skipped lines that stops the run (`--max-bad-lines`, default 5%).
     public var maxBadLineShare = 0.05

@@ -241,6 +241,38 @@ import Testing
             #expect((summary?["input"] as? [String: Any])?["skipped"] as? Int == 1, "\(config)")
         }
     }
+
+    /// Timestamps without a UTC offset need a time zone: without one the run is a usage error
+    /// naming the option; `--timezone` or `timezone:` reads them, and `init` records it.
+    @Test func timestampsWithoutAnOffsetNeedATimeZone() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = CLITests.packageRoot + "/fixtures/conformance/no-offset/access.log"
+        let missing = try cli.run(["check", log], in: dir)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("access.log: its timestamps carry no UTC offset"))
+        #expect(missing.stderr.contains("--timezone") && missing.stderr.contains("timezone:"))
+        let bad = try cli.run(["check", "--timezone", "Mars/Base", log], in: dir)
+        #expect(bad.status == 2 && bad.stderr.contains("--timezone: 'Mars/Base' is not a time zone"), "\(bad.stderr)")
+        let given = try cli.run(["check", "--timezone", "Europe/Berlin", log], in: dir)
+        #expect(given.status == 0, "\(given.stderr)")
+        #expect(given.stdout.contains("2026-03-28T23:50:00+01:00 – 2026-03-29T21:00:00+02:00"), "\(given.stdout)")
+        try Data("timezone: Europe/Bogus\n".utf8).write(to: URL(fileURLWithPath: dir + "/bad.yml"))
+        let badConfig = try cli.run(["check", "-c", dir + "/bad.yml", log], in: dir)
+        #expect(badConfig.status == 2 && badConfig.stderr.contains("bad.yml:1:"), "\(badConfig.stderr)")
+        let written = try cli.run(["init", "-o", "-", "--timezone", "Europe/Berlin", log], in: dir)
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.stdout.contains("\ntimezone: 'Europe/Berlin'   # as given to uxchurn init --timezone\n"))
+        try Data(written.stdout.utf8).write(to: URL(fileURLWithPath: dir + "/fitted.yml"))
+        let again = try cli.run(["check", "-c", dir + "/fitted.yml", log], in: dir)
+        #expect(again.status == 0, "\(again.stderr)")
+        // One line without an offset among lines with one is skipped, not a reason to stop.
+        let sample = try String(contentsOfFile: CLITests.packageRoot + "/fixtures/sample/access.log", encoding: .utf8)
+        let mixed = sample + #"192.0.2.9 - - [04/Mar/2026:23:59:59] "GET / HTTP/1.1" 200 512 "-" "Mozilla/5.0" 1000"# + "\n"
+        try Data(mixed.utf8).write(to: URL(fileURLWithPath: dir + "/mixed.log"))
+        let one = try cli.run(["check", "--summary-json", dir + "/s.json", dir + "/mixed.log"], in: dir)
+        #expect(one.status == 0, "\(one.stderr)")
+    }
 }
 
 /// A pipe read to its end on a thread of its own.

@@ -11,7 +11,7 @@ import Testing
 @Suite struct IngestConformanceTests {
     static let cases = ["bounce-and-actions", "cart", "classes", "exits", "funnel-order", "lines", "load-buckets",
                         "midnight-and-files", "out-of-order", "percentiles", "same-second-ties", "timeout-boundary",
-                        "two-servers", "scanners-and-fast", "query-matchers", "frustration"]
+                        "two-servers", "scanners-and-fast", "query-matchers", "frustration", "no-offset"]
 
     /// Runs the folder with its own configuration and compares every computed section.
     func check(_ folder: String) throws -> [String: Any] {

@@ -18,6 +18,9 @@ struct AnalysisOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "auto, a preset (common, combined, combined-timed, nginx-timed), or an Apache/nginx format string.")
     var format: String?
 
+    @Option(help: "The time zone of timestamps written without a UTC offset: an offset (+01:00) or a zone (Europe/Berlin); a written offset still wins.")
+    var timezone: String?
+
     @Flag(help: "Any line that does not parse is an error (exit 3).")
     var strict = false
 
@@ -60,6 +63,7 @@ struct AnalysisOptions: ParsableArguments {
         var options = RunOptions(inputs: inputs)
         options.configPath = config
         options.format = format
+        options.timeZone = timezone
         options.strict = strict
         for (name, text) in [("--from", from), ("--to", to)] {
             if let text, TimeBound(text) == nil {

@@ -26,6 +26,9 @@ struct Init: ParsableCommand {
     @Option(name: [.short, .long], help: "The logs' format (default: auto); written into the file as its format.")
     var format: String?
 
+    @Option(help: "The time zone of timestamps written without a UTC offset (+01:00, Europe/Berlin); written into the file as its timezone.")
+    var timezone: String?
+
     @Argument(help: "Logs to fit the configuration to: ignore rules, page groups and the preset.")
     var inputs: [String] = []
 
@@ -38,6 +41,7 @@ struct Init: ParsableCommand {
         if !inputs.isEmpty {
             var options = RunOptions(inputs: inputs)
             options.format = format
+            options.timeZone = timezone
             let fitted = try FittedConfiguration.fit(Pipeline.resolveInputs(inputs), options: options, presetHint: preset)
             chosen = fitted.advice.preset
             text = fitted.yaml
@@ -54,7 +58,15 @@ struct Init: ParsableCommand {
                     + (chosen == "generic" ? "no cart or funnel written; add yours" : "the \(chosen) preset's cart and funnel written; check them"))
             }
         }
-        if let format, format != "auto" { text = Self.recording(format: format, in: text) }
+        if let timezone {
+            do {
+                _ = try TimeZoneRule.named(timezone)
+            } catch {
+                throw ValidationError("--timezone: \(error.description)")
+            }
+        }
+        if let timezone { text = Self.recording(key: "timezone", value: timezone, in: text) }
+        if let format, format != "auto" { text = Self.recording(key: "format", value: format, in: text) }
         if out == "-" {
             print(text, terminator: "")
             printErr("uxchurn: wrote the configuration to standard output (preset \(chosen))")
@@ -64,13 +76,14 @@ struct Init: ParsableCommand {
         printErr("uxchurn: wrote \(out) (preset \(chosen))")
     }
 
-    /// The configuration with `format:` set to the one `-f` named, before its first key, so the
-    /// next `report -c` reads the logs as `init` did.
-    static func recording(format: String, in text: String) -> String {
-        let quoted = "'" + format.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+    /// The configuration with `format:` (or `timezone:`) set to the one given, before its first
+    /// key, so the next `report -c` reads the logs as `init` did.
+    static func recording(key: String, value: String, in text: String) -> String {
+        let quoted = "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let first = lines.firstIndex { !$0.hasPrefix("#") && !$0.isEmpty } ?? lines.count
-        lines.insert("format: \(quoted)   # as given to uxchurn init -f", at: first)
+        let option = key == "format" ? "-f" : "--timezone"
+        lines.insert("\(key): \(quoted)   # as given to uxchurn init \(option)", at: first)
         return lines.joined(separator: "\n")
     }
 }
