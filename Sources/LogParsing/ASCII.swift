@@ -26,6 +26,8 @@ enum ASCII {
     static let rightBracket: UInt8 = 0x5D
     static let lowerA: UInt8 = 0x61
     static let lowerF: UInt8 = 0x66
+    static let lowerM: UInt8 = 0x6D
+    static let lowerS: UInt8 = 0x73
     static let lowerX: UInt8 = 0x78
     static let lowerZ: UInt8 = 0x7A
     static let leftBrace: UInt8 = 0x7B

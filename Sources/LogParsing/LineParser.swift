@@ -18,8 +18,8 @@ public final class LineParser {
     private enum Slot: UInt8 {
         case address, user, request, method, urlPath, query, requestURI, protocolVersion
         case referrer, userAgent, cookie, host
-        case status, bytes, timeLocal, timeISO8601
-        case durationMicroseconds, durationSeconds, requestTime, upstreamTime, opaque
+        case status, bytes, timeLocal, timeISO8601, timeStrftime
+        case durationMicroseconds, durationMilliseconds, durationSeconds, suffixedMilliseconds, requestTime, upstreamTime, opaque
     }
 
     private struct Step {
@@ -35,6 +35,8 @@ public final class LineParser {
         /// has 8 bytes left.
         var literalWord: UInt64 = 0
         var literalMask: UInt64 = 0
+        /// A `%{FORMAT}t` field: its index in `timePatterns`.
+        var pattern = -1
     }
 
     private let steps: UnsafeMutableBufferPointer<Step>
@@ -45,7 +47,11 @@ public final class LineParser {
     private let trailingWord: UInt64
     private let trailingMask: UInt64
     private let trailingStart: Int
+    /// `combined+time`: the line's last field is the response time in seconds.
+    private let trailingRequestTime: Bool
     private var dayCache = DayCache()
+    /// The `%{FORMAT}t` patterns of the format.
+    private let timePatterns: [StrftimePattern]
     /// The zone of timestamps written without an offset (`--timezone`); without one, such a
     /// timestamp does not parse. A written offset always wins.
     public let timeZone: TimeZoneRule?
@@ -58,6 +64,7 @@ public final class LineParser {
         self.timeZone = timeZone
         var steps: [Step] = []
         var literalBytes: [UInt8] = []
+        var patterns: [StrftimePattern] = []
         let elements = format.elements
         let lastField = elements.lastIndex { if case .field = $0 { return true }; return false } ?? -1
         for (index, element) in elements.enumerated() where index <= lastField {
@@ -78,9 +85,13 @@ public final class LineParser {
                 if index + 1 < elements.count, case let .literal(next) = elements[index + 1], let first = next.first {
                     terminator = first
                 }
-                steps.append(Step(isLiteral: false, literalStart: 0, literalCount: 0,
-                                  slot: Self.slot(for: kind, cookieName: cookieName), quoted: quoted,
-                                  terminator: terminator))
+                var step = Step(isLiteral: false, literalStart: 0, literalCount: 0,
+                                slot: Self.slot(for: kind, cookieName: cookieName), quoted: quoted, terminator: terminator)
+                if case let .timeStrftime(pattern) = kind {
+                    step.pattern = patterns.count
+                    patterns.append(pattern)
+                }
+                steps.append(step)
             }
         }
         var trailing: [UInt8] = []
@@ -95,6 +106,8 @@ public final class LineParser {
         }
         trailingWord = word
         trailingMask = mask
+        timePatterns = patterns
+        trailingRequestTime = format.trailingRequestTime
         self.steps = .allocate(capacity: steps.count)
         _ = self.steps.initialize(from: steps)
         self.literals = .allocate(capacity: max(literalBytes.count, 1))
@@ -112,6 +125,7 @@ public final class LineParser {
         case .remoteUser: return .user
         case .timeLocal: return .timeLocal
         case .timeISO8601: return .timeISO8601
+        case .timeStrftime: return .timeStrftime
         case .request: return .request
         case .method: return .method
         case .urlPath: return .urlPath
@@ -125,7 +139,9 @@ public final class LineParser {
         case let .cookie(name): return name == cookieName ? .cookie : .opaque
         case .host: return .host
         case .durationMicroseconds: return .durationMicroseconds
+        case .durationMilliseconds: return .durationMilliseconds
         case .durationSeconds: return .durationSeconds
+        case .durationSuffixedMilliseconds: return .suffixedMilliseconds
         case .requestTime: return .requestTime
         case .upstreamTime: return .upstreamTime
         case .opaque: return .opaque
@@ -140,7 +156,8 @@ public final class LineParser {
         guard let base = line.baseAddress else { return false }
         let n = line.count
         var pos = 0
-        var micros: Int64 = -1, requestTime: Int64 = -1, seconds: Int64 = -1, upstream: Int64 = -1
+        var micros: Int64 = -1, millis: Int64 = -1, requestTime: Int64 = -1, seconds: Int64 = -1, upstream: Int64 = -1
+        var own: Int64 = -1
         var hasTime = false
         for step in steps {
             if step.isLiteral {
@@ -176,6 +193,9 @@ public final class LineParser {
                     if backslashes & 1 == 0 { end = quote; break }
                     from = quote + 1
                 }
+            } else if step.slot == .timeStrftime {
+                end = pos + timePatterns[step.pattern].width  // fixed width: it may hold spaces
+                guard end <= n else { return false }
             } else if step.slot == .timeLocal, pos + 26 < n,
                       base.load(fromByteOffset: pos + 26, as: UInt8.self) == step.terminator {
                 end = pos + 26  // the usual `02/Mar/2026:10:00:00 -0500]`
@@ -226,9 +246,22 @@ public final class LineParser {
                 guard let time = TimestampParser.parseISO8601(p, count: count, zone: timeZone) else { return false }
                 fields.timestamp = time
                 hasTime = true
+            case .timeStrftime:
+                guard let time = timePatterns[step.pattern].parse(p, zone: timeZone) else { return false }
+                fields.timestamp = time
+                hasTime = true
             case .durationMicroseconds:
                 guard let value = Self.parseDigits(base, start, end) else { return false }
                 micros = value
+            case .durationMilliseconds:
+                guard let value = Self.parseDigits(base, start, end) else { return false }
+                millis = value
+            case .suffixedMilliseconds:
+                // `183ms`, or `1.5ms`: Traefik's duration.
+                guard count > 2, p.load(fromByteOffset: count - 2, as: UInt8.self) == ASCII.lowerM,
+                      p.load(fromByteOffset: count - 1, as: UInt8.self) == ASCII.lowerS,
+                      let value = Self.parseDecimalMicroseconds(p, count - 2, scale: 1000) else { return false }
+                own = value
             case .durationSeconds:
                 guard let value = Self.parseDigits(base, start, end) else { return false }
                 seconds = value
@@ -255,9 +288,20 @@ public final class LineParser {
         }
         pos += trailingCount
         guard pos == n || base.load(fromByteOffset: pos, as: UInt8.self) == ASCII.space else { return false }
+        if trailingRequestTime {
+            // `combined+time`: more fields, the last one `$request_time`'s.
+            guard pos < n else { return false }
+            var last = n
+            while last > pos, base.load(fromByteOffset: last - 1, as: UInt8.self) != ASCII.space { last -= 1 }
+            guard last > pos, let value = Self.parseMilliDecimal(UnsafeRawPointer(base + last), n - last) else { return false }
+            requestTime = value * 1000
+        }
+        // In this order: %D and %{us}T, %{ms}T, $request_time, %T, the preset's own, the upstream's.
         fields.responseMicroseconds = micros >= 0 ? micros
+            : millis >= 0 ? millis * 1000
             : requestTime >= 0 ? requestTime
             : seconds >= 0 ? seconds * 1_000_000
+            : own >= 0 ? own
             : upstream
         // Escapes are rare: one look over the line spares a look per field.
         if memchr(base, Int32(ASCII.backslash), pos) != nil {
@@ -354,6 +398,22 @@ public final class LineParser {
             guard digit < 10 else { return nil }
             value = value * 10 + Int64(digit)
         }
+        return value
+    }
+
+    /// Digits, optionally `.` and up to six more (`183`, `1.5`), times `scale`: microseconds
+    /// for a number of milliseconds with `scale` 1000.
+    static func parseDecimalMicroseconds(_ p: UnsafeRawPointer, _ count: Int, scale: Int64) -> Int64? {
+        var dot = count
+        for i in 0..<count where p.load(fromByteOffset: i, as: UInt8.self) == ASCII.dot { dot = i; break }
+        guard let whole = parseDigits(p, dot) else { return nil }
+        var value = whole * scale
+        guard dot < count else { return value }
+        let digits = count - dot - 1
+        guard digits >= 1, digits <= 6, let fraction = parseDigits(p + dot + 1, digits) else { return nil }
+        var divisor: Int64 = 1
+        for _ in 0..<digits { divisor *= 10 }
+        value += fraction * scale / divisor
         return value
     }
 

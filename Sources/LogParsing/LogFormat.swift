@@ -4,6 +4,7 @@ public enum FieldKind: Sendable, Hashable {
     case remoteUser             // %u $remote_user
     case timeLocal              // %t (inside its brackets) $time_local
     case timeISO8601            // $time_iso8601
+    case timeStrftime(StrftimePattern)  // %{FORMAT}t
     case request                // %r $request
     case method                 // %m $request_method
     case urlPath                // %U $uri
@@ -16,8 +17,10 @@ public enum FieldKind: Sendable, Hashable {
     case userAgent              // %{User-Agent}i $http_user_agent
     case cookie(String)         // %{NAME}C $cookie_NAME
     case host                   // %v $host
-    case durationMicroseconds   // %D
+    case durationMicroseconds   // %D %{us}T
+    case durationMilliseconds   // %{ms}T
     case durationSeconds        // %T
+    case durationSuffixedMilliseconds  // Traefik's `183ms`
     case requestTime            // $request_time
     case upstreamTime           // $upstream_response_time
     case opaque                 // anything else: present, any text
@@ -47,7 +50,7 @@ public struct LogFormat: Sendable, Hashable {
 
     /// The number of fields, which `auto` prefers more of.
     public var fieldCount: Int {
-        elements.reduce(0) { count, element in
+        elements.reduce(trailingRequestTime ? 1 : 0) { count, element in
             if case .field = element { return count + 1 }
             return count
         }
@@ -60,10 +63,14 @@ public struct LogFormat: Sendable, Hashable {
     /// Whether the format carries a user agent (bots are recognised by it).
     public var hasUserAgent: Bool { has(.userAgent) }
 
-    init(name: String, source: String, elements: [FormatElement]) {
+    /// `combined+time`: the line's last field, after the format's, is `$request_time`.
+    public let trailingRequestTime: Bool
+
+    init(name: String, source: String, elements: [FormatElement], trailingRequestTime: Bool = false) {
         self.name = name
         self.source = source
         self.elements = elements
+        self.trailingRequestTime = trailingRequestTime
     }
 
     // MARK: Presets
@@ -90,8 +97,34 @@ public struct LogFormat: Sendable, Hashable {
         }
     }
 
+    /// `combined` followed by more fields, the last of `$request_time`'s shape (digits, `.`,
+    /// three digits): that last field is the response time in seconds. What a custom nginx
+    /// format adding fields before `$request_time` writes.
+    public static let combinedPlusTime = LogFormat(
+        name: "combined+time", source: #"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" … $request_time"#,
+        elements: combined.elements, trailingRequestTime: true)
+
+    /// Apache's `vhost_combined` (Debian's `other_vhosts_access.log`): the virtual host and port first.
+    public static let vcombined = preset(apache: #"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#, name: "vcombined")
+
+    /// The Kubernetes ingress-nginx controller's `upstreaminfo` format.
+    public static let ingressNginx = preset(
+        nginx: #"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id"#,
+        name: "ingress-nginx")
+
+    /// Traefik's access log in its default common format: combined, then the request count,
+    /// the router, the service URL and the duration in milliseconds (`183ms`).
+    public static let traefik = LogFormat(
+        name: "traefik",
+        source: #"<client> - <user> [<time>] "<request>" <status> <size> "<referrer>" "<agent>" <count> "<router>" "<service URL>" <duration>ms"#,
+        elements: combined.elements + [
+            .literal([ASCII.space]), .field(.opaque, quoted: false), .literal(Array(#" ""#.utf8)), .field(.opaque, quoted: true),
+            .literal(Array(#"" ""#.utf8)), .field(.opaque, quoted: true), .literal(Array(#"" "#.utf8)),
+            .field(.durationSuffixedMilliseconds, quoted: false),
+        ])
+
     /// The presets in the order `auto` breaks ties by.
-    public static let presets: [LogFormat] = [common, combined, combinedTimed, nginxTimed]
+    public static let presets: [LogFormat] = [common, combined, combinedTimed, nginxTimed, combinedPlusTime, vcombined, ingressNginx, traefik]
 
     /// An example line of each preset, for `uxchurn formats`.
     public static let presetExamples: [String: String] = [
@@ -99,6 +132,10 @@ public struct LogFormat: Sendable, Hashable {
         "combined": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148""#,
         "combined-timed": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" 183412"#,
         "nginx-timed": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" 0.183"#,
+        "combined+time": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" "198.51.100.4" "req-7f3a" 0.183"#,
+        "vcombined": #"shop.example:443 203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0""#,
+        "ingress-nginx": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" 412 0.183 [shop-web-80] [] 10.244.1.17:8080 5120 0.182 200 5c4f1a0e9b2d7c36a1e8f0b4d2c6a9e1"#,
+        "traefik": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" 12 "shop@kubernetes" "http://10.244.1.17:8080" 183ms"#,
     ]
 
     /// A preset by name, or a format string: Apache when it has `%`, nginx when it has `$`.
@@ -112,7 +149,7 @@ public struct LogFormat: Sendable, Hashable {
         if text.contains("$") { return try nginx(text, name: "custom") }
         throw FormatError(
             format: text,
-            message: "not a preset (auto, common, combined, combined-timed, nginx-timed) and not a format string with % or $ fields")
+            message: "not a preset (auto, \(presets.map(\.name).joined(separator: ", "))) and not a format string with % or $ fields")
     }
 
     // MARK: Apache LogFormat
@@ -165,11 +202,27 @@ public struct LogFormat: Sendable, Hashable {
                 builder.literal(ASCII.leftBracket)
                 builder.field(.timeLocal)
                 builder.literal(ASCII.rightBracket)
+            case (0x74, let time?):                                          // %{FORMAT}t
+                var pattern = Substring(argument ?? time)
+                for prefix in ["begin:", "end:"] where pattern.hasPrefix(prefix) { pattern = pattern.dropFirst(prefix.count) }
+                if ["sec", "msec", "usec", "msec_frac", "usec_frac"].contains(String(pattern)) {
+                    builder.field(.opaque)
+                } else {
+                    do {
+                        builder.field(.timeStrftime(try StrftimePattern(String(pattern), in: format)))
+                    } catch {
+                        // Another time field may be the line's time; said if none is.
+                        builder.field(.opaque)
+                        builder.timeFailure = builder.timeFailure ?? error
+                    }
+                }
             case (0x72, _): builder.field(.request)                          // r
             case (0x73, _): builder.field(.status)                           // s
             case (0x62, _), (0x42, _): builder.field(.bytes)                 // b B
-            case (0x44, _): builder.field(.durationMicroseconds)             // D
+            case (0x44, _), (0x54, "us"): builder.field(.durationMicroseconds)  // D, %{us}T
+            case (0x54, "ms"): builder.field(.durationMilliseconds)         // %{ms}T
             case (0x54, nil), (0x54, "s"): builder.field(.durationSeconds)   // T
+            case (0x4F, _), (0x49, _): builder.field(.bytes)                 // O I (mod_logio)
             case (0x69, "referer"), (0x69, "referrer"): builder.field(.referrer)
             case (0x69, "user-agent"): builder.field(.userAgent)
             case (0x43, _): builder.field(argument.map { .cookie($0) } ?? .opaque)  // C
@@ -250,6 +303,8 @@ public struct LogFormat: Sendable, Hashable {
 private struct ElementBuilder {
     var elements: [FormatElement] = []
     var pendingLiteral: [UInt8] = []
+    /// Why a `%{FORMAT}t` could not be a time field.
+    var timeFailure: FormatError?
 
     mutating func literal(_ byte: UInt8) { pendingLiteral.append(byte) }
 
@@ -292,10 +347,12 @@ private struct ElementBuilder {
         let hasTime = elements.contains { element in
             if case .field(.timeLocal, _) = element { return true }
             if case .field(.timeISO8601, _) = element { return true }
+            if case .field(.timeStrftime, _) = element { return true }
             return false
         }
         guard hasTime else {
-            throw FormatError(format: format, message: "has no time field (%t, $time_local or $time_iso8601)")
+            if let timeFailure { throw timeFailure }
+            throw FormatError(format: format, message: "has no time field (%t, %{FORMAT}t, $time_local or $time_iso8601)")
         }
         return LogFormat(name: name, source: format, elements: elements)
     }

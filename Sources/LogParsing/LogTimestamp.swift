@@ -247,7 +247,7 @@ enum TimestampParser {
         return high * 100 + low
     }
 
-    private static func monthNumber(_ p: UnsafeRawPointer) -> Int? {
+    static func monthNumber(_ p: UnsafeRawPointer) -> Int? {
         let a = p.load(as: UInt8.self), b = p.load(fromByteOffset: 1, as: UInt8.self)
         let c = p.load(fromByteOffset: 2, as: UInt8.self)
         switch (a, b, c) {

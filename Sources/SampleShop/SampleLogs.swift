@@ -32,8 +32,8 @@ public struct SampleLogs {
 
     /// Writes the files into `folder` (which must exist) and returns their names, newest first.
     public func write(to folder: String) throws -> [String] {
-        guard ["common", "combined", "combined-timed", "nginx-timed"].contains(format) else {
-            throw SampleLogsError(description: "sample-logs --format must be common, combined, combined-timed or nginx-timed")
+        guard Self.formats.contains(format) else {
+            throw SampleLogsError(description: "sample-logs --format must be one of: \(Self.formats.joined(separator: ", "))")
         }
         var rng = SplitMix64(seed: seed)
         let people = (0..<max(visitors, 1)).map { Visitor.make(index: $0, rng: &rng) }
@@ -73,14 +73,27 @@ public struct SampleLogs {
 
     // MARK: Lines
 
+    /// The formats the sample can be written in.
+    public static let formats = ["common", "combined", "combined-timed", "nginx-timed", "combined+time", "vcombined",
+                                 "ingress-nginx", "traefik"]
+
     func line(ip: String, time: Int64, method: String, target: String, status: Int, bytes: Int,
               referrer: String, agent: String, micros: Int) -> String {
         var line = "\(ip) - - [\(clock(time))] \"\(method) \(target) HTTP/1.1\" \(status) \(bytes)"
         if format == "common" { return line }
         line += " \"\(referrer)\" \"\(agent)\""
+        let seconds = "\(micros / 1_000_000).\(threeDigits(micros / 1000 % 1000))"
+        // A request id and an upstream address that follow from the line, so the same seed
+        // writes the same logs.
+        let id = String(UInt64(truncatingIfNeeded: time &* 2_654_435_761 &+ Int64(micros)), radix: 16)
         switch format {
         case "combined-timed": line += " \(micros)"
-        case "nginx-timed": line += " \(micros / 1_000_000).\(threeDigits(micros / 1000 % 1000))"
+        case "nginx-timed": line += " \(seconds)"
+        case "combined+time": line += " \"\(id)\" \"-\" \(seconds)"
+        case "vcombined": line = "shop.example:443 " + line
+        case "ingress-nginx":
+            line += " \(300 + bytes % 400) \(seconds) [shop-web-80] [] 10.0.3.\(bytes % 4 + 10):8080 \(bytes) \(seconds) \(status) \(id)"
+        case "traefik": line += " \(bytes % 90 + 1) \"shop@kubernetes\" \"http://10.0.3.\(bytes % 4 + 10):8080\" \(micros / 1000)ms"
         default: break
         }
         return line
@@ -118,7 +131,13 @@ public struct SampleLogs {
         }
         // A TLS handshake sent to the plain port, as scanners do.
         let time = day * 86_400 + 3600 - Int64(offsetMinutes) * 60
-        lines.append((time * 1000, "198.51.100.7 - - [\(clock(time))] \"\\x16\\x03\\x01\\x02\\x00\\x01\\x00\" 400 157 \"-\" \"-\"" + (format == "combined-timed" ? " 120" : format == "nginx-timed" ? " 0.000" : "")))
+        let handshake = #""\x16\x03\x01\x02\x00\x01\x00""#
+        if ["common", "combined", "combined-timed", "nginx-timed"].contains(format) {
+            lines.append((time * 1000, "198.51.100.7 - - [\(clock(time))] \(handshake) 400 157 \"-\" \"-\"" + (format == "combined-timed" ? " 120" : format == "nginx-timed" ? " 0.000" : "")))
+        } else {
+            let written = line(ip: "198.51.100.7", time: time, method: "X", target: "Y", status: 400, bytes: 157, referrer: "-", agent: "-", micros: 120)
+            lines.append((time * 1000, written.replacing(#""X Y HTTP/1.1""#, with: handshake)))
+        }
     }
 }
 

@@ -140,7 +140,9 @@ import Testing
     @Test func formatsListsEveryPresetWithAnExample() throws {
         let result = try run(["formats"])
         #expect(result.status == 0)
-        for name in ["common", "combined", "combined-timed", "nginx-timed"] { #expect(result.stdout.contains("\(name)\n")) }
+        for name in ["common", "combined", "combined-timed", "nginx-timed", "combined+time", "vcombined", "ingress-nginx", "traefik"] {
+            #expect(result.stdout.contains("\(name)\n"))
+        }
         #expect(result.stdout.contains("example: 203.0.113.9 - - [02/Mar/2026:10:00:00 -0500]"))
     }
 

@@ -6,8 +6,9 @@ import Testing
     let combinedTimed = #"192.0.2.1 - alice [02/Mar/2026:10:00:00 -0500] "GET /p/1?x=2 HTTP/1.1" 200 512 "https://www.google.com/" "Mozilla/5.0 (X11)" 300000"#
 
     @Test func presetsCompileWithTheirFieldCounts() {
-        #expect(LogFormat.presets.map(\.name) == ["common", "combined", "combined-timed", "nginx-timed"])
-        #expect(LogFormat.presets.map(\.fieldCount) == [7, 9, 10, 10])
+        #expect(LogFormat.presets.map(\.name) == ["common", "combined", "combined-timed", "nginx-timed", "combined+time", "vcombined",
+                                                  "ingress-nginx", "traefik"])
+        #expect(LogFormat.presets.map(\.fieldCount) == [7, 9, 10, 10, 10, 11, 17, 13])
     }
 
     @Test func combinedTimedFields() throws {

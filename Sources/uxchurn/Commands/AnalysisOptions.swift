@@ -15,7 +15,7 @@ struct AnalysisOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "Configuration file (default: ./uxchurn.yml, else the built-in generic preset).")
     var config: String?
 
-    @Option(name: [.short, .long], help: "auto, a preset (common, combined, combined-timed, nginx-timed), or an Apache/nginx format string.")
+    @Option(name: [.short, .long], help: "auto, a preset (uxchurn formats lists them), or an Apache/nginx format string.")
     var format: String?
 
     @Option(help: "The time zone of timestamps written without a UTC offset: an offset (+01:00) or a zone (Europe/Berlin); a written offset still wins.")

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import UXChurn
+@testable import LogParsing
+@testable import Analysis
+import SampleShop
+
+/// Each preset: the sample shop written in it and read with `auto` gives the figures of the
+/// same shop written as `combined-timed`, load times to the preset's resolution.
+@Suite struct FormatPresetTests {
+    static func shop(_ format: String, in scratch: Scratch) throws -> [String: Any] {
+        var sample = SampleLogs()
+        sample.days = 2
+        sample.visitors = 300
+        sample.format = format
+        let folder = scratch.path + "/" + format
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        _ = try sample.write(to: folder)
+        return try summary([folder], config: fixtures + "/golden/uxchurn.yml")
+    }
+
+    /// A page row without what depends on the timing field.
+    static func untimed(_ pages: Any?) -> [NSDictionary] {
+        ((pages as? [[String: Any]]) ?? []).map { row in
+            NSDictionary(dictionary: row.filter { !["load_ms", "apdex", "apdex_ci"].contains($0.key) })
+        }
+    }
+
+    @Test(arguments: ["combined+time", "vcombined", "ingress-nginx", "traefik", "nginx-timed", "combined"])
+    func aPresetGivesTheFiguresOfCombinedTimed(format: String) throws {
+        let scratch = Scratch()
+        let reference = try Self.shop("combined-timed", in: scratch)
+        let actual = try Self.shop(format, in: scratch)
+        var input = try #require(actual["input"] as? [String: Any])
+        #expect(input["format"] as? String == format)
+        var expectedInput = try #require(reference["input"] as? [String: Any])
+        for key in ["format", "files", "skipped_samples"] {
+            input[key] = nil
+            expectedInput[key] = nil
+        }
+        #expect(NSDictionary(dictionary: input) == NSDictionary(dictionary: expectedInput))
+        for section in ["traffic", "funnels", "cart", "days"] {
+            let same = (actual[section] as? NSObject)?.isEqual(reference[section]) ?? false
+            #expect(same || section == "days", "\(section)")
+        }
+        #expect(Self.untimed(actual["pages"]) == Self.untimed(reference["pages"]))
+        // Load times: the same to the preset's resolution (milliseconds), within the 1% a
+        // histogram may be off by.
+        let timed = !["vcombined", "combined"].contains(format)
+        for (mine, theirs) in zip((actual["pages"] as? [[String: Any]]) ?? [], (reference["pages"] as? [[String: Any]]) ?? []) {
+            let load = mine["load_ms"] as? [String: Double]
+            #expect((load == nil) == !timed, "\(format): \(mine["group"] ?? "")")
+            guard let load, let want = theirs["load_ms"] as? [String: Double] else { continue }
+            for (key, value) in want {
+                let got = load[key] ?? -1
+                #expect(abs(got - value) <= max(1.0, value * 0.011), "\(format) \(mine["group"] ?? "") \(key): \(got) vs \(value)")
+            }
+        }
+    }
+
+    @Test func apacheStrftimeTimesAndMillisecondDurations() throws {
+        let format = try LogFormat.apache(#"%h %l %u [%{%d/%b/%Y:%H:%M:%S}t] "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{ms}T"#)
+        var line = Array(#"192.0.2.1 - - [01/Jun/2019:10:12:31] "GET / HTTP/1.1" 200 5 "-" "Mozilla/5.0" 183"#.utf8)
+        var fields = ParsedLine()
+        // Without a zone the time has no offset: the line does not parse.
+        #expect(!line.withUnsafeMutableBytes { LineParser(format: format).parse($0, into: &fields) })
+        let zone = try TimeZoneRule.named("+03:00")
+        #expect(line.withUnsafeMutableBytes { LineParser(format: format, timeZone: zone).parse($0, into: &fields) })
+        #expect(fields.timestamp.iso8601 == "2019-06-01T10:12:31+03:00")
+        #expect(fields.responseMicroseconds == 183_000)
+        // With %z, and a space inside the time: the field is read by its width.
+        let spaced = try LogFormat.apache(#"%h %{%Y-%m-%d %H:%M:%S %z}t "%r" %>s %{us}T"#)
+        var second = Array(#"192.0.2.1 2019-06-01 10:12:31 -0700 "GET / HTTP/1.1" 200 1500"#.utf8)
+        #expect(second.withUnsafeMutableBytes { LineParser(format: spaced).parse($0, into: &fields) })
+        #expect(fields.timestamp.iso8601 == "2019-06-01T10:12:31-07:00")
+        #expect(fields.responseMicroseconds == 1500)
+        #expect(throws: FormatError.self) { try LogFormat.apache(#"%h %{%A %H}t "%r" %>s"#) }
+    }
+
+    @Test func everyPresetsExampleParsesAndAutoPicksIt() throws {
+        for preset in LogFormat.presets {
+            let example = try #require(LogFormat.presetExamples[preset.name], "\(preset.name) has no example")
+            var line = Array(example.utf8)
+            var fields = ParsedLine()
+            #expect(line.withUnsafeMutableBytes { LineParser(format: preset).parse($0, into: &fields) }, "\(preset.name)")
+            #expect(FormatDetector.detect([Array(example.utf8)]).name == preset.name)
+        }
+    }
+
+    @Test func traefikDurationsMayHaveDecimals() {
+        var fields = ParsedLine()
+        var line = Array(#"10.0.0.1 - - [10/Nov/2023:12:53:13 +0000] "GET /p/1 HTTP/2.0" 200 312 "-" "Mozilla/5.0" 7 "shop@docker" "http://172.17.0.3:80" 1.5ms"#.utf8)
+        #expect(line.withUnsafeMutableBytes { LineParser(format: .traefik).parse($0, into: &fields) })
+        #expect(fields.responseMicroseconds == 1500)
+    }
+}
