@@ -66,8 +66,8 @@ public struct ChunkResult: Sendable {
     /// Physical lines of the input before this chunk (set when the chunk is taken, in order).
     public var lineBase = 0
     public var counts = LineCounts()
-    /// Up to five skipped lines: 1-based line number within the chunk, and text.
-    public var samples: [(line: Int, text: String)] = []
+    /// Up to five skipped lines: 1-based line number within the chunk, text, and why.
+    public var samples: [(line: Int, text: String, reason: String?)] = []
     public var hits: [RawHit] = []
     public var newValues = NewValues()
     /// Bytes of the input file read when the chunk was cut.
@@ -126,7 +126,7 @@ public struct ChunkParser {
             result.physicalLines = 1
             result.counts.lines = 1
             result.counts.skipped = 1
-            result.samples.append((1, Self.sampleText(long.prefix[...])))
+            result.samples.append((1, Self.sampleText(long.prefix[...]), "longer than \(maxLineLength) bytes"))
         }
         let count = chunk.count
         // Held here, so the per-line call does not retain and release it around each line
@@ -161,7 +161,9 @@ public struct ChunkParser {
                         result.counts.skipped += 1
                         if result.samples.count < IngestResult.maxSamples {
                             // A line that does not match is left as written (escapes are decoded only on a match).
-                            result.samples.append((result.physicalLines, Self.sampleText(UnsafeRawBufferPointer(line)[...])))
+                            let reason = length > maxLineLength ? "longer than \(maxLineLength) bytes"
+                                : parser.diagnose(Array(UnsafeRawBufferPointer(line)))
+                            result.samples.append((result.physicalLines, Self.sampleText(UnsafeRawBufferPointer(line)[...]), reason))
                         }
                     }
                 }

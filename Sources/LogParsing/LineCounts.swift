@@ -6,6 +6,8 @@ public struct SkippedLine: Sendable, Equatable {
     public var file: String
     public var line: Int
     public var text: String
+    /// Why it does not match the format: the first field that failed (`field 4 (%t): no UTC offset`).
+    public var reason: String?
 }
 
 /// What one input held: its place in reading order, its format, its
@@ -25,6 +27,7 @@ public struct InputRecord: Sendable, Codable {
     struct Sample: Sendable, Codable {
         var line: Int
         var text: String
+        var reason: String?
     }
 
     /// Adds another part of the same input.
@@ -78,7 +81,7 @@ public struct IngestResult: Sendable {
             formats.append((record.file, record.format))
             counts.merge(record.counts)
             for sample in record.samples where skippedSamples.count < Self.maxSamples {
-                skippedSamples.append(SkippedLine(file: record.file, line: sample.line, text: sample.text))
+                skippedSamples.append(SkippedLine(file: record.file, line: sample.line, text: sample.text, reason: sample.reason))
             }
             faults += record.faults
             linesByFormat[record.format, default: 0] += record.counts.lines
@@ -134,19 +137,19 @@ public struct LineCounts: Sendable, Codable {
 /// The running totals of one input, added to the run's in reading order at the end.
 struct InputTotals {
     var counts = LineCounts()
-    var samples: [(line: Int, text: String)] = []
+    var samples: [(line: Int, text: String, reason: String?)] = []
     var faults: [InputError] = []
 
     mutating func absorb(_ chunk: ChunkResult) {
         counts.merge(chunk.counts)
         for sample in chunk.samples where samples.count < IngestResult.maxSamples {
-            samples.append((chunk.lineBase + sample.line, sample.text))
+            samples.append((chunk.lineBase + sample.line, sample.text, sample.reason))
         }
     }
 
     func record(rank: Int, file: String, format: String) -> InputRecord {
         InputRecord(rank: rank, file: file, format: format, counts: counts,
-                    samples: samples.map { InputRecord.Sample(line: $0.line, text: $0.text) }, faults: faults)
+                    samples: samples.map { InputRecord.Sample(line: $0.line, text: $0.text, reason: $0.reason) }, faults: faults)
     }
 }
 

@@ -1,3 +1,4 @@
+import LogInput
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,6 +21,26 @@ public final class LineParser {
         case referrer, userAgent, cookie, host
         case status, bytes, timeLocal, timeISO8601, timeStrftime
         case durationMicroseconds, durationMilliseconds, durationSeconds, suffixedMilliseconds, requestTime, upstreamTime, opaque
+
+        /// A field of any text.
+        var isText: Bool { rawValue <= Slot.host.rawValue || self == .opaque || self == .upstreamTime }
+
+        /// What a field of this slot must be, for messages.
+        var expected: String {
+            switch self {
+            case .status: return "a three-digit status"
+            case .bytes: return "a byte count (digits or -)"
+            case .timeLocal: return "a date-time like 02/Mar/2026:10:00:00 -0500"
+            case .timeISO8601: return "a date-time like 2026-03-02T10:00:00-05:00"
+            case .timeStrftime: return "a date-time of the %{…}t pattern"
+            case .durationMicroseconds: return "a number of microseconds"
+            case .durationMilliseconds: return "a number of milliseconds"
+            case .durationSeconds: return "a number of seconds"
+            case .suffixedMilliseconds: return "a duration like 183ms"
+            case .requestTime: return "seconds with three decimals (0.183)"
+            default: return "what the format expects"
+            }
+        }
     }
 
     private struct Step {
@@ -312,6 +333,90 @@ public final class LineParser {
             decodeEscapes(base, &fields.cookie)
         }
         return true
+    }
+
+    /// Why a line does not match the format: the first field that failed and why (`field 4
+    /// (%t): no UTC offset`), or nil when it matches. Slow; for the few lines messages show.
+    /// It quotes only fields of numbers and times, never text that may be an address or an agent.
+    public func diagnose(_ text: [UInt8]) -> String? {
+        var copy = text
+        var fields = ParsedLine()
+        if copy.withUnsafeMutableBytes({ parse($0, into: &fields) }) { return nil }
+        let bytes = text
+        let n = bytes.count
+        var pos = 0
+        var number = 0
+        func shown(_ slice: ArraySlice<UInt8>) -> String {
+            "`" + Escape.controls(String(decoding: slice.prefix(40), as: UTF8.self)) + (slice.count > 40 ? "…" : "") + "`"
+        }
+        func where_() -> String {
+            number == 0 ? "at the start" : "after field \(number) (\(label(number)))"
+        }
+        for step in steps {
+            if step.isLiteral {
+                let literal = Array(UnsafeBufferPointer(start: literals.baseAddress.map { $0 + step.literalStart }, count: step.literalCount))
+                guard pos + literal.count <= n, bytes[pos..<(pos + literal.count)].elementsEqual(literal) else {
+                    // Only the first byte found: the rest may be an address or an agent.
+                    return "\(where_()): expected \(shown(literal[...])), found \(pos < n ? shown(bytes[pos..<(pos + 1)]) : "the end of the line")"
+                }
+                pos += literal.count
+                continue
+            }
+            number += 1
+            let name = "field \(number) (\(label(number)))"
+            var end: Int
+            if step.quoted {
+                var at = pos
+                while at < n, bytes[at] != ASCII.quote || (at > pos && bytes[at - 1] == ASCII.backslash) { at += 1 }
+                guard at < n else { return "\(name): no closing quote" }
+                end = at
+            } else if step.slot == .timeStrftime {
+                end = min(n, pos + timePatterns[step.pattern].width)
+            } else {
+                end = pos
+                while end < n, bytes[end] != step.terminator { end += 1 }
+            }
+            let field = bytes[pos..<end]
+            let valid: Bool = field.withUnsafeBytes { raw in
+                guard let p = raw.baseAddress else { return step.slot == .opaque || step.slot.isText }
+                var cache = DayCache()
+                switch step.slot {
+                case .status: return field.count == 3 && field.allSatisfy(ASCII.isDigit)
+                case .bytes: return field.elementsEqual([ASCII.minus]) || (!field.isEmpty && field.allSatisfy(ASCII.isDigit))
+                case .timeLocal:
+                    return TimestampParser.parseCommonLog(p, count: field.count, cache: &cache) != nil
+                        || timeZone.map { TimestampParser.parseCommonLogLocal(p, count: field.count, zone: $0, cache: &cache) != nil } ?? false
+                case .timeISO8601: return TimestampParser.parseISO8601(p, count: field.count, zone: timeZone) != nil
+                case .timeStrftime: return field.count == timePatterns[step.pattern].width && timePatterns[step.pattern].parse(p, zone: timeZone) != nil
+                case .durationMicroseconds, .durationMilliseconds, .durationSeconds:
+                    return !field.isEmpty && field.count <= 18 && field.allSatisfy(ASCII.isDigit)
+                case .requestTime: return Self.parseMilliDecimal(p, field.count) != nil
+                case .suffixedMilliseconds: return field.count > 2 && field.suffix(2).elementsEqual("ms".utf8)
+                default: return true
+                }
+            }
+            guard valid else {
+                var cache = DayCache()
+                let offsetLess = (step.slot == .timeLocal && field.count == 20
+                    && field.withUnsafeBytes { raw in
+                        raw.baseAddress.flatMap { TimestampParser.parseCommonLogLocal($0, count: 20, zone: .utc, cache: &cache) }
+                    } != nil)
+                    || (step.slot == .timeISO8601 && field.count == 19)
+                    || (step.slot == .timeStrftime && !timePatterns[step.pattern].hasOffset)
+                if offsetLess, timeZone == nil { return "\(name): no UTC offset (give the zone with --timezone or timezone:)" }
+                return "\(name): \(shown(field)) is not \(step.slot.expected)"
+            }
+            pos = end
+        }
+        if pos < n, bytes[pos] != ASCII.space, trailingCount == 0 {
+            return "after field \(number) (\(label(number))): text stuck to it"
+        }
+        if trailingRequestTime { return "the last field is not a $request_time (seconds with three decimals, 0.183)" }
+        return "after field \(number) (\(label(number))): the line ends early or has text stuck to the last field"
+    }
+
+    private func label(_ number: Int) -> String {
+        number - 1 < format.labels.count ? format.labels[number - 1] : "?"
     }
 
     /// `\"` → `"`, `\\` → `\`, `\xHH` → the byte; done in place, shortening the range.

@@ -65,12 +65,18 @@ public struct LogFormat: Sendable, Hashable {
 
     /// `combined+time`: the line's last field, after the format's, is `$request_time`.
     public let trailingRequestTime: Bool
+    /// Each field as the format names it (`%t`, `$request_time`), for messages.
+    public let labels: [String]
 
-    init(name: String, source: String, elements: [FormatElement], trailingRequestTime: Bool = false) {
+    init(name: String, source: String, elements: [FormatElement], trailingRequestTime: Bool = false, labels: [String]? = nil) {
         self.name = name
         self.source = source
         self.elements = elements
         self.trailingRequestTime = trailingRequestTime
+        self.labels = labels ?? elements.compactMap { element in
+            if case let .field(kind, _) = element { return kind.label }
+            return nil
+        }
     }
 
     // MARK: Presets
@@ -195,6 +201,7 @@ public struct LogFormat: Sendable, Hashable {
             guard i < bytes.count else { throw FormatError(format: format, message: "ends inside a % directive") }
             let directive = bytes[i]
             i += 1
+            builder.label = "%" + (argument.map { "{\($0)}" } ?? "") + String(decoding: [directive], as: UTF8.self)
             switch (directive, argument?.lowercased()) {
             case (0x68, _), (0x61, _): builder.field(.clientAddress)        // h a
             case (0x75, _): builder.field(.remoteUser)                       // u
@@ -269,6 +276,7 @@ public struct LogFormat: Sendable, Hashable {
             }
             guard !variable.isEmpty else { throw FormatError(format: format, message: "a $ is not followed by a variable name") }
             variable = variable.lowercased()
+            builder.label = "$" + variable
             switch variable {
             case "remote_addr", "realip_remote_addr", "binary_remote_addr": builder.field(.clientAddress)
             case "remote_user": builder.field(.remoteUser)
@@ -305,6 +313,9 @@ private struct ElementBuilder {
     var pendingLiteral: [UInt8] = []
     /// Why a `%{FORMAT}t` could not be a time field.
     var timeFailure: FormatError?
+    /// The directive being compiled, as written; each field's, for messages.
+    var label = ""
+    var labels: [String] = []
 
     mutating func literal(_ byte: UInt8) { pendingLiteral.append(byte) }
 
@@ -312,10 +323,12 @@ private struct ElementBuilder {
         if pendingLiteral.isEmpty, kind == .query, case .field(.urlPath, let quoted)? = elements.last {
             // `%U%q`: the path and its query string, written together.
             elements[elements.count - 1] = .field(.requestURI, quoted: quoted)
+            labels[labels.count - 1] += label
             return
         }
         flushLiteral()
         elements.append(.field(kind, quoted: false))
+        labels.append(label)
     }
 
     mutating func flushLiteral() {
@@ -354,6 +367,38 @@ private struct ElementBuilder {
             if let timeFailure { throw timeFailure }
             throw FormatError(format: format, message: "has no time field (%t, %{FORMAT}t, $time_local or $time_iso8601)")
         }
-        return LogFormat(name: name, source: format, elements: elements)
+        return LogFormat(name: name, source: format, elements: elements, labels: labels)
+    }
+}
+
+extension FieldKind {
+    /// How messages name a field of a format built without a format string.
+    var label: String {
+        switch self {
+        case .clientAddress: return "%h"
+        case .remoteUser: return "%u"
+        case .timeLocal: return "%t"
+        case .timeISO8601: return "$time_iso8601"
+        case .timeStrftime: return "%{…}t"
+        case .request: return "%r"
+        case .method: return "%m"
+        case .urlPath: return "%U"
+        case .query: return "%q"
+        case .requestURI: return "$request_uri"
+        case .protocolVersion: return "%H"
+        case .status: return "%>s"
+        case .bytes: return "%b"
+        case .referrer: return "%{Referer}i"
+        case .userAgent: return "%{User-Agent}i"
+        case let .cookie(name): return "%{\(name)}C"
+        case .host: return "%v"
+        case .durationMicroseconds: return "%D"
+        case .durationMilliseconds: return "%{ms}T"
+        case .durationSeconds: return "%T"
+        case .durationSuffixedMilliseconds: return "duration (183ms)"
+        case .requestTime: return "$request_time"
+        case .upstreamTime: return "$upstream_response_time"
+        case .opaque: return "a field"
+        }
     }
 }

@@ -99,7 +99,9 @@ extension ReportBuilder {
         view.parsed = Format.count(ingest.parsed)
         view.skipped = Format.count(ingest.skipped)
         view.skippedShare = Format.percent(ratio(ingest.skipped, ingest.lines))
-        view.samples = ingest.skippedSamples.map { SampleRow(location: "\($0.file):\($0.line)", text: String(SampleRedaction.redacted($0.text).prefix(300))) }
+        view.samples = ingest.skippedSamples.map {
+            SampleRow(location: "\($0.file):\($0.line)", text: String(SampleRedaction.redacted($0.text).prefix(300)), reason: $0.reason)
+        }
         let classes = ingest.classes
         let rows: [(String, Int)] = [
             ("page views", classes.pageViews), ("actions", classes.actions), ("bots", classes.botRequests),

@@ -372,6 +372,7 @@ extension SampleRow: MustacheParent {
         switch name {
         case "location": return location
         case "text": return text
+        case "reason": return reason
         default: return nil
         }
     }

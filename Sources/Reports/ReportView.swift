@@ -346,9 +346,12 @@ public struct InputRow: Sendable {
 public struct SampleRow: Sendable {
     public var location = ""
     public var text = ""
+    /// Why the line does not parse, when known.
+    public var reason: String?
 
-    public init(location: String, text: String) {
+    public init(location: String, text: String, reason: String? = nil) {
         self.location = location
         self.text = text
+        self.reason = reason
     }
 }

@@ -288,7 +288,8 @@ public enum SummaryDocument {
             ("parsed", .int(ingest.parsed)),
             ("skipped", .int(ingest.skipped)),
             ("skipped_samples", .array(ingest.skippedSamples.map { sample in
-                .object([("file", .string(sample.file)), ("line", .int(sample.line)), ("text", .string(SampleRedaction.redacted(sample.text)))])
+                .object([("file", .string(sample.file)), ("line", .int(sample.line)), ("text", .string(SampleRedaction.redacted(sample.text))),
+                         ("reason", sample.reason.map { .string($0) } ?? .null)])
             })),
             ("invalid_requests", .int(classes.invalidRequests)),
             ("bot_requests", .int(classes.botRequests)),

@@ -91,6 +91,7 @@ public enum Pipeline {
             : "\(ingest.skipped) of \(ingest.lines) lines (\(percent(share))) do not parse as \(ingest.format); the limit is \(percent(options.maxBadLineShare)) (--max-bad-lines)"
         for sample in ingest.skippedSamples.prefix(3) {
             message += "\n  \(sample.file):\(sample.line): \(sample.text.prefix(200))"
+            if let reason = sample.reason { message += "\n    \(reason)" }
         }
         var suggestions: [String] = []
         for input in inputs where !input.readsOnce {

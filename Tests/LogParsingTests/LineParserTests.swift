@@ -152,3 +152,28 @@ import Testing
         line.withUnsafeMutableBytes { #expect(LineParser.parseDigits($0.baseAddress!, 0, 8) == 12_345_678) }
     }
 }
+
+/// A line that does not parse is reported with the first field that failed and why.
+@Suite struct DiagnoseTests {
+    func reason(_ line: String, _ format: LogFormat, zone: TimeZoneRule? = nil) -> String? {
+        LineParser(format: format, timeZone: zone).diagnose(Array(line.utf8))
+    }
+
+    @Test func theFirstFieldThatFailedIsNamed() throws {
+        let good = #"192.0.2.1 - - [01/Jun/2019:10:12:31 +0000] "GET / HTTP/1.1" 200 5 "-" "Mozilla/5.0""#
+        #expect(reason(good, .combined) == nil)
+        #expect(reason(#"192.0.2.1 - - [01/Jun/2019:10:12:31] "GET / HTTP/1.1" 200 5 "-" "Mozilla/5.0""#, .combined)
+                == "field 4 (%t): no UTC offset (give the zone with --timezone or timezone:)")
+        #expect(reason(#"192.0.2.1 - - [01/Jun/2019:10:12:31 +0000] "GET / HTTP/1.1" 2000 5 "-" "Mozilla/5.0""#, .combined)
+                == "field 6 (%s): `2000` is not a three-digit status")
+        #expect(reason(#"192.0.2.1 - - [01/Jun/2019:10:12:31 +0000] "GET / HTTP/1.1" 200 5 "-" "Mozilla/5.0"#, .combined)
+                == "field 9 (%{User-Agent}i): no closing quote")
+        #expect(reason(good, .nginxTimed) == "field 10 ($request_time): `` is not seconds with three decimals (0.183)"
+                || reason(good, .nginxTimed)?.hasPrefix("after field 9") == true)
+        let custom = try LogFormat.nginx(#"$remote_addr [$time_local] "$request" $status $request_time"#)
+        #expect(reason(#"192.0.2.1 [01/Jun/2019:10:12:31 +0000] "GET / HTTP/1.1" 200 183"#, custom)
+                == "field 5 ($request_time): `183` is not seconds with three decimals (0.183)")
+        // An address or agent is never quoted.
+        #expect(reason("SecretAgent hello", .combined)?.contains("SecretAgent") == false)
+    }
+}
