@@ -99,6 +99,11 @@ public enum Pipeline {
                 suggestions.append("\(input.name): \(probe.format.name)")
             }
         }
+        // A custom format: the `-f` string that reads the first sample, from its own fields.
+        if let first = ingest.skippedSamples.first,
+           let format = FormatSuggestion.suggest(for: Array(first.text.utf8), timeZone: options.timeZone.flatMap { try? TimeZoneRule.named($0) }) {
+            message += "\n-f '\(format)' would read \(first.file):\(first.line)"
+        }
         if !suggestions.isEmpty {
             message += "\n`--format auto` would pick: " + suggestions.joined(separator: ", ")
         }

@@ -177,3 +177,22 @@ import Testing
         #expect(reason("SecretAgent hello", .combined)?.contains("SecretAgent") == false)
     }
 }
+
+/// The `-f` string suggested for a line no preset reads, from its own fields.
+@Suite struct FormatSuggestionTests {
+    @Test func theUsualPartsInAnotherOrderGiveAFormatThatReadsTheLine() throws {
+        let line = #"192.0.2.3 [01/Jun/2019:10:12:13 +0200] "GET /p/3 HTTP/1.1" "Mozilla/5.0 (X11)" 200 5120 "https://google.com/" 0.013"#
+        let format = try #require(FormatSuggestion.suggest(for: Array(line.utf8)))
+        #expect(format == #"$remote_addr [$time_local] "$request" "$http_user_agent" $status $body_bytes_sent "$http_referer" $request_time"#)
+        var bytes = Array(line.utf8)
+        var fields = ParsedLine()
+        let parser = LineParser(format: try #require(try LogFormat.named(format)))
+        #expect(bytes.withUnsafeMutableBytes { parser.parse($0, into: &fields) })
+        #expect(fields.responseMicroseconds == 13_000 && fields.status == 200)
+        // Apache syntax when no field is nginx's own; an unknown field stays a field.
+        let apache = #"203.0.113.9 shop.example [02/Mar/2026:10:00:00 -0500] "GET / HTTP/1.1" 304 - "-" "curl/8""#
+        #expect(FormatSuggestion.suggest(for: Array(apache.utf8)) == #"%h %l %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#)
+        // Without a time, a request and a status there is nothing to suggest.
+        #expect(FormatSuggestion.suggest(for: Array("hello world 42".utf8)) == nil)
+    }
+}
