@@ -21,6 +21,7 @@ public final class LineParser {
         case referrer, userAgent, cookie, host
         case status, bytes, timeLocal, timeISO8601, timeStrftime
         case durationMicroseconds, durationMilliseconds, durationSeconds, suffixedMilliseconds, requestTime, upstreamTime, opaque
+        case addressWithPort, processingSeconds
 
         /// A field of any text.
         var isText: Bool { rawValue <= Slot.host.rawValue || self == .opaque || self == .upstreamTime }
@@ -143,6 +144,8 @@ public final class LineParser {
     private static func slot(for kind: FieldKind, cookieName: String?) -> Slot {
         switch kind {
         case .clientAddress: return .address
+        case .clientAddressWithPort: return .addressWithPort
+        case .processingSeconds: return .processingSeconds
         case .remoteUser: return .user
         case .timeLocal: return .timeLocal
         case .timeISO8601: return .timeISO8601
@@ -179,6 +182,9 @@ public final class LineParser {
         var pos = 0
         var micros: Int64 = -1, millis: Int64 = -1, requestTime: Int64 = -1, seconds: Int64 = -1, upstream: Int64 = -1
         var own: Int64 = -1
+        // ALB: the processing times added; -1 once one of them is -1.
+        var processing: Int64 = 0
+        var processingFields = 0
         var hasTime = false
         for step in steps {
             if step.isLiteral {
@@ -230,6 +236,20 @@ public final class LineParser {
             let count = end - start
             switch step.slot {
             case .address: fields.address = range
+            case .addressWithPort:
+                // `203.0.113.9:51524`: the address is what comes before the last colon.
+                var colon = end - 1
+                while colon > start, base.load(fromByteOffset: colon, as: UInt8.self) != ASCII.colon { colon -= 1 }
+                guard colon > start else { return false }
+                fields.address = FieldRange(start: Int32(start), end: Int32(colon))
+            case .processingSeconds:
+                processingFields += 1
+                if count == 2, p.load(as: UInt8.self) == ASCII.minus, p.load(fromByteOffset: 1, as: UInt8.self) == ASCII.zero + 1 {
+                    processing = -1
+                } else {
+                    guard let value = Self.parseDecimalMicroseconds(p, count, scale: 1_000_000) else { return false }
+                    if processing >= 0 { processing += value }
+                }
             case .user: fields.user = range
             case .request: fields.request = range
             case .method: fields.method = range
@@ -323,6 +343,7 @@ public final class LineParser {
             : requestTime >= 0 ? requestTime
             : seconds >= 0 ? seconds * 1_000_000
             : own >= 0 ? own
+            : processingFields > 0 ? processing
             : upstream
         // Escapes are rare: one look over the line spares a look per field.
         if memchr(base, Int32(ASCII.backslash), pos) != nil {

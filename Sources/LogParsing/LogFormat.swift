@@ -1,6 +1,7 @@
 /// What a field of a log line holds, for the fields uxchurn reads; the rest are opaque.
 public enum FieldKind: Sendable, Hashable {
     case clientAddress          // %h %a $remote_addr
+    case clientAddressWithPort  // ALB's `client:port`
     case remoteUser             // %u $remote_user
     case timeLocal              // %t (inside its brackets) $time_local
     case timeISO8601            // $time_iso8601
@@ -21,6 +22,7 @@ public enum FieldKind: Sendable, Hashable {
     case durationMilliseconds   // %{ms}T
     case durationSeconds        // %T
     case durationSuffixedMilliseconds  // Traefik's `183ms`
+    case processingSeconds      // ALB's three processing times, added; -1: none
     case requestTime            // $request_time
     case upstreamTime           // $upstream_response_time
     case opaque                 // anything else: present, any text
@@ -129,8 +131,30 @@ public struct LogFormat: Sendable, Hashable {
             .field(.durationSuffixedMilliseconds, quoted: false),
         ])
 
+    /// AWS Application Load Balancer access logs: space-separated, UTC times with microseconds,
+    /// the client as `address:port`, three processing times in seconds (added up; -1 when the
+    /// request never reached a target), the request with an absolute URL, the user agent; no
+    /// referrer.
+    public static let alb: LogFormat = {
+        let space: FormatElement = .literal([ASCII.space])
+        var elements: [FormatElement] = [
+            .field(.opaque, quoted: false), space, .field(.timeISO8601, quoted: false), space, .field(.opaque, quoted: false), space,
+            .field(.clientAddressWithPort, quoted: false), space, .field(.opaque, quoted: false), space,
+        ]
+        elements += [.field(.processingSeconds, quoted: false), space, .field(.processingSeconds, quoted: false), space,
+                     .field(.processingSeconds, quoted: false), space]
+        elements += [.field(.status, quoted: false), space, .field(.opaque, quoted: false), space, .field(.opaque, quoted: false), space,
+                     .field(.bytes, quoted: false), .literal(Array(#" ""#.utf8)), .field(.request, quoted: true),
+                     .literal(Array(#"" ""#.utf8)), .field(.userAgent, quoted: true), .literal([ASCII.quote])]
+        let labels = ["type", "time", "elb", "client:port", "target:port", "request_processing_time", "target_processing_time",
+                      "response_processing_time", "elb_status_code", "target_status_code", "received_bytes", "sent_bytes",
+                      "request", "user_agent"]
+        return LogFormat(name: "alb", source: "type time elb client:port target:port request_processing_time target_processing_time response_processing_time elb_status_code target_status_code received_bytes sent_bytes \"request\" \"user_agent\" …",
+                         elements: elements, labels: labels)
+    }()
+
     /// The presets in the order `auto` breaks ties by.
-    public static let presets: [LogFormat] = [common, combined, combinedTimed, nginxTimed, combinedPlusTime, vcombined, ingressNginx, traefik]
+    public static let presets: [LogFormat] = [common, combined, combinedTimed, nginxTimed, combinedPlusTime, vcombined, ingressNginx, traefik, alb]
 
     /// An example line of each preset, for `uxchurn formats`.
     public static let presetExamples: [String: String] = [
@@ -141,6 +165,7 @@ public struct LogFormat: Sendable, Hashable {
         "combined+time": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" "198.51.100.4" "req-7f3a" 0.183"#,
         "vcombined": #"shop.example:443 203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0""#,
         "ingress-nginx": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" 412 0.183 [shop-web-80] [] 10.244.1.17:8080 5120 0.182 200 5c4f1a0e9b2d7c36a1e8f0b4d2c6a9e1"#,
+        "alb": #"https 2026-03-02T15:00:00.183412Z app/shop-alb/50dc6c495c0c9188 203.0.113.9:51524 10.0.3.11:8080 0.001 0.181 0.001 200 200 412 5120 "GET https://shop.example:443/p/42-hat HTTP/1.1" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop/73e2d6bc24d8a067 "Root=1-65e3a1b0-36d228ad5d99923122bbe354" "shop.example" "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" 0 2026-03-02T15:00:00.002000Z "forward" "-" "-" "10.0.3.11:8080" "200" "-" "-""#,
         "traefik": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" 12 "shop@kubernetes" "http://10.244.1.17:8080" 183ms"#,
     ]
 
@@ -396,6 +421,8 @@ extension FieldKind {
         case .durationMilliseconds: return "%{ms}T"
         case .durationSeconds: return "%T"
         case .durationSuffixedMilliseconds: return "duration (183ms)"
+        case .clientAddressWithPort: return "client:port"
+        case .processingSeconds: return "processing time"
         case .requestTime: return "$request_time"
         case .upstreamTime: return "$upstream_response_time"
         case .opaque: return "a field"

@@ -192,6 +192,18 @@ enum TimestampParser {
     /// `yyyy-mm-ddTHH:MM:SS+hh:mm` or `…Z` (nginx `$time_iso8601`); without an offset
     /// (`yyyy-mm-ddTHH:MM:SS`), a wall-clock time in `zone` when one is given.
     static func parseISO8601(_ p: UnsafeRawPointer, count: Int, zone: TimeZoneRule? = nil) -> LogTimestamp? {
+        // Fractional seconds (`…:00.186641Z`, ALB's, Caddy's): the instant is truncated to the second.
+        if count > 20, p.load(fromByteOffset: 19, as: UInt8.self) == ASCII.dot {
+            var end = 20
+            while end < count, ASCII.isDigit(p.load(fromByteOffset: end, as: UInt8.self)) { end += 1 }
+            guard end > 20, end < count, count - end <= 6 else { return nil }
+            var shortened = [UInt8](repeating: 0, count: 19 + count - end)
+            shortened.withUnsafeMutableBytes { raw in
+                raw.baseAddress?.copyMemory(from: p, byteCount: 19)
+                raw.baseAddress.map { ($0 + 19).copyMemory(from: p + end, byteCount: count - end) }
+            }
+            return shortened.withUnsafeBytes { raw in raw.baseAddress.flatMap { parseISO8601($0, count: raw.count, zone: zone) } }
+        }
         guard count == 25 || count == 20 || (count == 19 && zone != nil),
               p.load(fromByteOffset: 4, as: UInt8.self) == ASCII.minus,
               p.load(fromByteOffset: 7, as: UInt8.self) == ASCII.minus,

@@ -75,10 +75,11 @@ public struct SampleLogs {
 
     /// The formats the sample can be written in.
     public static let formats = ["common", "combined", "combined-timed", "nginx-timed", "combined+time", "vcombined",
-                                 "ingress-nginx", "traefik"]
+                                 "ingress-nginx", "traefik", "alb"]
 
     func line(ip: String, time: Int64, method: String, target: String, status: Int, bytes: Int,
               referrer: String, agent: String, micros: Int) -> String {
+        if format == "alb" { return albLine(ip: ip, time: time, method: method, target: target, status: status, bytes: bytes, agent: agent, micros: micros) }
         var line = "\(ip) - - [\(clock(time))] \"\(method) \(target) HTTP/1.1\" \(status) \(bytes)"
         if format == "common" { return line }
         line += " \"\(referrer)\" \"\(agent)\""
@@ -97,6 +98,20 @@ public struct SampleLogs {
         default: break
         }
         return line
+    }
+
+    /// An AWS Application Load Balancer entry: UTC time with microseconds, no referrer.
+    private func albLine(ip: String, time: Int64, method: String, target: String, status: Int, bytes: Int, agent: String, micros: Int) -> String {
+        let seconds = "\(micros / 1_000_000).\(threeDigits(micros / 1000 % 1000))"
+        let utc = String(LogTimestamp(utcSeconds: time, offsetMinutes: 0).iso8601.dropLast(6))
+        let fraction = String(100_000 + (bytes * 7919 + micros) % 900_000)
+        let stamp = "\(utc).\(fraction)Z"
+        let port = 1024 + bytes % 60_000
+        let trace = String(UInt64(truncatingIfNeeded: time &* 2_654_435_761 &+ Int64(micros)), radix: 16)
+        return "https \(stamp) app/shop-alb/50dc6c495c0c9188 \(ip):\(port) 10.0.3.11:8080 0.000 \(seconds) 0.000 \(status) \(status) 412 \(bytes) "
+            + "\"\(method) https://shop.example:443\(target) HTTP/1.1\" \"\(agent)\" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 "
+            + "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop/73e2d6bc24d8a067 \"Root=1-\(trace)\" \"shop.example\" "
+            + "\"arn:aws:acm:us-east-1:123456789012:certificate/1\" 0 \(stamp) \"forward\" \"-\" \"-\" \"10.0.3.11:8080\" \"\(status)\" \"-\" \"-\""
     }
 
     private func threeDigits(_ value: Int) -> String {
@@ -136,7 +151,8 @@ public struct SampleLogs {
             lines.append((time * 1000, "198.51.100.7 - - [\(clock(time))] \(handshake) 400 157 \"-\" \"-\"" + (format == "combined-timed" ? " 120" : format == "nginx-timed" ? " 0.000" : "")))
         } else {
             let written = line(ip: "198.51.100.7", time: time, method: "X", target: "Y", status: 400, bytes: 157, referrer: "-", agent: "-", micros: 120)
-            lines.append((time * 1000, written.replacing(#""X Y HTTP/1.1""#, with: handshake)))
+            lines.append((time * 1000, written.replacing(#""X Y HTTP/1.1""#, with: handshake)
+                .replacing(#""X https://shop.example:443Y HTTP/1.1""#, with: handshake)))
         }
     }
 }

@@ -7,8 +7,8 @@ import Testing
 
     @Test func presetsCompileWithTheirFieldCounts() {
         #expect(LogFormat.presets.map(\.name) == ["common", "combined", "combined-timed", "nginx-timed", "combined+time", "vcombined",
-                                                  "ingress-nginx", "traefik"])
-        #expect(LogFormat.presets.map(\.fieldCount) == [7, 9, 10, 10, 10, 11, 17, 13])
+                                                  "ingress-nginx", "traefik", "alb"])
+        #expect(LogFormat.presets.map(\.fieldCount) == [7, 9, 10, 10, 10, 11, 17, 13, 14])
     }
 
     @Test func combinedTimedFields() throws {
