@@ -58,13 +58,20 @@ public struct RunResult: Sendable {
     /// Whether any threshold is breached.
     public var breached: Bool { thresholds.contains { !$0.ok } }
 
-    /// The shop's own host: `site.host`, else the most frequent referrer host of second and
-    /// later page views (ties by name), both without a leading `www.` — referrers from it are
+    /// The shop's own host: `site.host`, else the virtual host that served more than half the
+    /// parsed lines (`%v`, `vcombined`), else the most frequent referrer host of second and
+    /// later page views (ties by name), all without a leading `www.` — referrers from it are
     /// internal.
     public var siteHost: String? {
         if var host = settings.siteHost {
             if host.hasPrefix("www.") { host.removeFirst(4) }
             return host
+        }
+        // A log that names the virtual host (`vcombined`): the one that served most lines.
+        let served = ingest.servedHosts
+        if let top = served.max(by: { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }),
+           !top.key.isEmpty, top.key != "-", top.value * 2 > ingest.parsed {
+            return top.key
         }
         let counts = results.statistics.laterReferrerHosts.compactMap { id, count in
             results.host(id).map { ($0, count) }

@@ -85,6 +85,8 @@ public struct ChunkParser {
     /// The session key's third part: 0 none, 1 `user`, 2 a cookie.
     let keyExtra: Int
     var fields = ParsedLine()
+    /// The format names the virtual host (`%v`): lines are counted by it.
+    private let countsHosts: Bool
     var addresses = ByteInterner(capacity: 4096)
     var extras = ByteInterner(capacity: 1024)
     var hosts = ByteInterner(capacity: 256)
@@ -113,6 +115,7 @@ public struct ChunkParser {
         maxLineLength = options.maxLineLength
         keyAddress = options.sessionKey.contains(.ip)
         keyAgent = options.sessionKey.contains(.userAgent)
+        countsHosts = format.has(.host)
         keyExtra = extra
     }
 
@@ -132,6 +135,9 @@ public struct ChunkParser {
         // Held here, so the per-line call does not retain and release it around each line
         // (`fields`, written by the call, is a part of `self` too).
         let parser = self.parser
+        // Served hosts come in long runs of one: counted per run, not per line.
+        var host: [UInt8] = []
+        var hostRun = 0
         chunk.bytes.withUnsafeMutableBytes { raw in
             guard let base = raw.baseAddress else { return }
             var pos = 0
@@ -151,6 +157,17 @@ public struct ChunkParser {
                     let line = UnsafeMutableRawBufferPointer(start: base + pos, count: length)
                     if length <= maxLineLength, parser.parse(line, into: &fields) {
                         result.counts.parsed += 1
+                        if countsHosts {
+                            let range = fields.host
+                            let current = UnsafeRawBufferPointer(start: base + pos + Int(range.start), count: max(0, Int(range.end - range.start)))
+                            if hostRun > 0, current.elementsEqual(host) {
+                                hostRun += 1
+                            } else {
+                                if hostRun > 0 { result.counts.servedHosts[Self.hostName(host), default: 0] += hostRun }
+                                host = Array(current)
+                                hostRun = 1
+                            }
+                        }
                         let hitClass = classifier.classify(UnsafeRawBufferPointer(line), fields)
                         result.counts.classes.add(hitClass)
                         result.counts.include(fields.timestamp)
@@ -170,6 +187,7 @@ public struct ChunkParser {
                 pos = newline + 1
             }
         }
+        if hostRun > 0 { result.counts.servedHosts[Self.hostName(host), default: 0] += hostRun }
         let (bots, probes) = classifier.takeCounts()
         result.counts.botFamilies = bots
         result.counts.probePaths = probes
@@ -279,6 +297,13 @@ public struct ChunkParser {
         values.queries = new(queries, 6)
         values.referrerFamilies = new(referrerFamilies, 7)
         return values
+    }
+
+    /// `WWW.Shop.example` → `shop.example`.
+    static func hostName(_ bytes: [UInt8]) -> String {
+        var name = String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
+        if name.hasPrefix("www.") { name.removeFirst(4) }
+        return name
     }
 
     /// A skipped line's start as messages and reports show it: control bytes made visible.

@@ -52,6 +52,7 @@ public struct IngestResult: Sendable {
     public var classes: ClassCounts { counts.classes }
     /// Bot requests by family, and probe hits by path.
     public var botFamilies: [String: Int] { counts.botFamilies }
+    public var servedHosts: [String: Int] { counts.servedHosts }
     public var probePaths: [String: Int] { counts.probePaths }
     /// The earliest and latest parsed instants: the period.
     public var earliest: LogTimestamp? { counts.earliest }
@@ -111,6 +112,9 @@ public struct LineCounts: Sendable, Codable {
     public var botFamilies: [String: Int] = [:]
     /// Hits whose path is a probe's (`probes`), by path.
     public var probePaths: [String: Int] = [:]
+    /// Parsed lines by the virtual host that served them (`%v`, `vcombined`), lower-cased,
+    /// without `www.`.
+    public var servedHosts: [String: Int] = [:]
     /// The earliest and latest parsed instants; the first seen wins a tie.
     public var earliest: LogTimestamp?
     public var latest: LogTimestamp?
@@ -129,6 +133,7 @@ public struct LineCounts: Sendable, Codable {
         classes.merge(other.classes)
         for (family, count) in other.botFamilies { botFamilies[family, default: 0] += count }
         for (path, count) in other.probePaths { probePaths[path, default: 0] += count }
+        for (host, count) in other.servedHosts { servedHosts[host, default: 0] += count }
         if let e = other.earliest { include(e) }
         if let l = other.latest { include(l) }
     }

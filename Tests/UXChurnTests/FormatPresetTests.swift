@@ -110,6 +110,20 @@ import SampleShop
         #expect(fields.responseMicroseconds == -1 && fields.status == 502)
     }
 
+    @Test func theVirtualHostThatServedMostLinesIsTheSite() throws {
+        let scratch = Scratch()
+        let lines = (0..<10).map { i in
+            let host = i < 8 ? "WWW.Shop.Example" : "static.example"
+            return #"\#(host):443 192.0.2.\#(i) - - [02/Mar/2026:10:00:0\#(i) -0500] "GET / HTTP/1.1" 200 5 "https://news.example.org/" "Mozilla/5.0""#
+        }
+        let log = scratch.write("access.log", lines.joined(separator: "\n") + "\n")
+        var options = RunOptions(inputs: [log])
+        options.configuration = try Configuration.parse(yaml: "pages: []\n", file: "c.yml")
+        let result = try Pipeline.run(options)
+        #expect(result.ingest.servedHosts == ["shop.example": 8, "static.example": 2])
+        #expect(result.siteHost == "shop.example")
+    }
+
     @Test func traefikDurationsMayHaveDecimals() {
         var fields = ParsedLine()
         var line = Array(#"10.0.0.1 - - [10/Nov/2023:12:53:13 +0000] "GET /p/1 HTTP/2.0" 200 312 "-" "Mozilla/5.0" 7 "shop@docker" "http://172.17.0.3:80" 1.5ms"#.utf8)
