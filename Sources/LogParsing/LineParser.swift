@@ -248,7 +248,12 @@ public final class LineParser {
                     processing = -1
                 } else {
                     guard let value = Self.parseDecimalMicroseconds(p, count, scale: 1_000_000) else { return false }
-                    if processing >= 0 { processing += value }
+                    if value < 0 {
+                        processing = -1  // too large to be a time
+                    } else if processing >= 0 {
+                        let (sum, overflow) = processing.addingReportingOverflow(value)
+                        processing = overflow ? -1 : sum
+                    }
                 }
             case .user: fields.user = range
             case .request: fields.request = range
@@ -288,7 +293,8 @@ public final class LineParser {
                 fields.timestamp = time
                 hasTime = true
             case .timeStrftime:
-                guard let time = timePatterns[step.pattern].parse(p, zone: timeZone) else { return false }
+                guard count == timePatterns[step.pattern].width, let time = timePatterns[step.pattern].parse(p, zone: timeZone)
+                else { return false }
                 fields.timestamp = time
                 hasTime = true
             case .durationMicroseconds:
@@ -308,7 +314,7 @@ public final class LineParser {
                 seconds = value
             case .requestTime:
                 guard let value = Self.parseMilliDecimal(p, count) else { return false }
-                requestTime = value * 1000
+                requestTime = Self.times(value, 1000)
             case .upstreamTime:
                 upstream = Self.parseUpstream(p, count)
             case .opaque:
@@ -335,13 +341,13 @@ public final class LineParser {
             var last = n
             while last > pos, base.load(fromByteOffset: last - 1, as: UInt8.self) != ASCII.space { last -= 1 }
             guard last > pos, let value = Self.parseMilliDecimal(UnsafeRawPointer(base + last), n - last) else { return false }
-            requestTime = value * 1000
+            requestTime = Self.times(value, 1000)
         }
         // In this order: %D and %{us}T, %{ms}T, $request_time, %T, the preset's own, the upstream's.
         fields.responseMicroseconds = micros >= 0 ? micros
-            : millis >= 0 ? millis * 1000
+            : millis >= 0 ? Self.times(millis, 1000)
             : requestTime >= 0 ? requestTime
-            : seconds >= 0 ? seconds * 1_000_000
+            : seconds >= 0 ? Self.times(seconds, 1_000_000)
             : own >= 0 ? own
             : processingFields > 0 ? processing
             : upstream
@@ -425,7 +431,7 @@ public final class LineParser {
                     || (step.slot == .timeISO8601 && field.count == 19)
                     || (step.slot == .timeStrftime && !timePatterns[step.pattern].hasOffset)
                 if offsetLess, timeZone == nil { return "\(name): no UTC offset (give the zone with --timezone or timezone:)" }
-                return "\(name): \(shown(field)) is not \(step.slot.expected)"
+                return "\(name): \(Self.mayQuote(field) ? shown(field) : "a field of \(field.count) bytes") is not \(step.slot.expected)"
             }
             pos = end
         }
@@ -434,6 +440,22 @@ public final class LineParser {
         }
         if trailingRequestTime { return "the last field is not a $request_time (seconds with three decimals, 0.183)" }
         return "after field \(number) (\(label(number))): the line ends early or has text stuck to the last field"
+    }
+
+    /// Whether a field's text may be quoted in a message: short, of the characters numbers and
+    /// times are written with, and not shaped like an address (`203.0.113.50`, `2001:db8::1`).
+    static func mayQuote(_ field: ArraySlice<UInt8>) -> Bool {
+        guard field.count <= 32 else { return false }
+        let allowed = field.allSatisfy { byte in
+            ASCII.isDigit(byte) || ASCII.isUpper(byte) || (byte >= ASCII.lowerA && byte <= ASCII.lowerZ)
+                || byte == ASCII.colon || byte == ASCII.slash || byte == ASCII.plus || byte == ASCII.dot || byte == ASCII.minus
+        }
+        guard allowed else { return false }
+        let dots = field.filter { $0 == ASCII.dot }.count
+        let colons = field.filter { $0 == ASCII.colon }.count
+        if dots == 3, field.allSatisfy({ ASCII.isDigit($0) || $0 == ASCII.dot }) { return false }
+        if colons >= 2, field.allSatisfy({ ASCII.hexValue($0) != nil || $0 == ASCII.colon }) { return false }
+        return true
     }
 
     private func label(_ number: Int) -> String {
@@ -528,19 +550,29 @@ public final class LineParser {
     }
 
     /// Digits, optionally `.` and up to six more (`183`, `1.5`), times `scale`: microseconds
-    /// for a number of milliseconds with `scale` 1000.
+    /// for a number of milliseconds with `scale` 1000; -1 when too large to be a time.
     static func parseDecimalMicroseconds(_ p: UnsafeRawPointer, _ count: Int, scale: Int64) -> Int64? {
         var dot = count
         for i in 0..<count where p.load(fromByteOffset: i, as: UInt8.self) == ASCII.dot { dot = i; break }
         guard let whole = parseDigits(p, dot) else { return nil }
-        var value = whole * scale
+        var value = times(whole, scale)
         guard dot < count else { return value }
         let digits = count - dot - 1
         guard digits >= 1, digits <= 6, let fraction = parseDigits(p + dot + 1, digits) else { return nil }
+        guard value >= 0 else { return -1 }
         var divisor: Int64 = 1
         for _ in 0..<digits { divisor *= 10 }
-        value += fraction * scale / divisor
+        let (sum, overflow) = value.addingReportingOverflow(fraction * scale / divisor)
+        value = overflow ? -1 : sum
         return value
+    }
+
+    /// `value × scale` for a time, or -1 (no time) when it does not fit: a line's absurd
+    /// duration is no reason to stop.
+    @inline(__always)
+    static func times(_ value: Int64, _ scale: Int64) -> Int64 {
+        let (product, overflow) = value.multipliedReportingOverflow(by: scale)
+        return overflow || value < 0 ? -1 : product
     }
 
     /// Digits, `.`, three digits (`$request_time`): milliseconds.
@@ -549,6 +581,7 @@ public final class LineParser {
         guard count >= 5, p.load(fromByteOffset: count - 4, as: UInt8.self) == ASCII.dot,
               let whole = parseDigits(p, count - 4), let fraction = parseDigits(p + (count - 3), 3)
         else { return nil }
+        guard whole <= Int64.max / 1000 - 1 else { return nil }
         return whole * 1000 + fraction
     }
 
@@ -565,7 +598,7 @@ public final class LineParser {
         let q = p + start
         var dot = -1
         for i in 0..<length where q.load(fromByteOffset: i, as: UInt8.self) == ASCII.dot { dot = i; break }
-        if dot < 0 { return parseDigits(q, length).map { $0 * 1_000_000 } ?? -1 }
+        if dot < 0 { return parseDigits(q, length).map { times($0, 1_000_000) } ?? -1 }
         guard let whole = parseDigits(q, dot) else { return -1 }
         var micros: Int64 = 0
         var scale: Int64 = 100_000
@@ -575,6 +608,7 @@ public final class LineParser {
             micros += Int64(digit) * scale
             scale /= 10
         }
-        return whole * 1_000_000 + micros
+        let scaled = times(whole, 1_000_000)
+        return scaled < 0 ? -1 : scaled + micros
     }
 }

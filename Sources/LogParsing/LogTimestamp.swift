@@ -137,7 +137,7 @@ enum TimestampParser {
         else { return nil }
         // The date part (`02/Mar/2026`) repeats line after line: look it up once.
         let dateWord = p.loadUnaligned(as: UInt64.self)
-        let dateTail = p.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        let dateTail = p.loadUnaligned(fromByteOffset: 8, as: UInt32.self)  // `026:`: the year's last digits
         let days: Int64
         if cache.word == dateWord, cache.tail == dateTail, cache.valid {
             days = cache.days
@@ -168,7 +168,7 @@ enum TimestampParser {
               p.load(fromByteOffset: 17, as: UInt8.self) == ASCII.colon
         else { return nil }
         let dateWord = p.loadUnaligned(as: UInt64.self)
-        let dateTail = p.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        let dateTail = p.loadUnaligned(fromByteOffset: 8, as: UInt32.self)  // `026:`: the year's last digits
         let days: Int64
         if cache.word == dateWord, cache.tail == dateTail, cache.valid {
             days = cache.days
@@ -189,22 +189,11 @@ enum TimestampParser {
         return LogTimestamp(utcSeconds: local - Int64(offset) * 60, offsetMinutes: offset)
     }
 
-    /// `yyyy-mm-ddTHH:MM:SS+hh:mm` or `…Z` (nginx `$time_iso8601`); without an offset
-    /// (`yyyy-mm-ddTHH:MM:SS`), a wall-clock time in `zone` when one is given.
+    /// `yyyy-mm-ddTHH:MM:SS+hh:mm` or `…Z` (nginx `$time_iso8601`), with or without fractional
+    /// seconds (`…:00.186641Z`, ALB's: the instant is truncated to the second); without an
+    /// offset, a wall-clock time in `zone` when one is given.
     static func parseISO8601(_ p: UnsafeRawPointer, count: Int, zone: TimeZoneRule? = nil) -> LogTimestamp? {
-        // Fractional seconds (`…:00.186641Z`, ALB's, Caddy's): the instant is truncated to the second.
-        if count > 20, p.load(fromByteOffset: 19, as: UInt8.self) == ASCII.dot {
-            var end = 20
-            while end < count, ASCII.isDigit(p.load(fromByteOffset: end, as: UInt8.self)) { end += 1 }
-            guard end > 20, end < count, count - end <= 6 else { return nil }
-            var shortened = [UInt8](repeating: 0, count: 19 + count - end)
-            shortened.withUnsafeMutableBytes { raw in
-                raw.baseAddress?.copyMemory(from: p, byteCount: 19)
-                raw.baseAddress.map { ($0 + 19).copyMemory(from: p + end, byteCount: count - end) }
-            }
-            return shortened.withUnsafeBytes { raw in raw.baseAddress.flatMap { parseISO8601($0, count: raw.count, zone: zone) } }
-        }
-        guard count == 25 || count == 20 || (count == 19 && zone != nil),
+        guard count >= 19, count <= 32,
               p.load(fromByteOffset: 4, as: UInt8.self) == ASCII.minus,
               p.load(fromByteOffset: 7, as: UInt8.self) == ASCII.minus,
               p.load(fromByteOffset: 10, as: UInt8.self) == ASCII.upperT,
@@ -216,21 +205,30 @@ enum TimestampParser {
               let minute = digits2(p, 14), minute < 60,
               let second = digits2(p, 17), second <= 60
         else { return nil }
-        let offset: Int
-        if count == 19, let zone {
-            let local = CivilDate(year: year, month: month, day: day).daysSinceEpoch * 86_400
-                + Int64(hour * 3600 + minute * 60 + second)
-            let minutes = zone.offsetMinutes(localSeconds: local)
-            return LogTimestamp(utcSeconds: local - Int64(minutes) * 60, offsetMinutes: minutes)
-        } else if count == 20 {
-            guard p.load(fromByteOffset: 19, as: UInt8.self) == 0x5A else { return nil }  // "Z"
-            offset = 0
-        } else {
-            guard let parsed = offsetMinutes(p + 19, colon: true) else { return nil }
-            offset = parsed
+        var end = 19
+        if end < count, p.load(fromByteOffset: end, as: UInt8.self) == ASCII.dot {
+            end += 1
+            let digitsStart = end
+            while end < count, ASCII.isDigit(p.load(fromByteOffset: end, as: UInt8.self)) { end += 1 }
+            guard end > digitsStart, end - digitsStart <= 9 else { return nil }
         }
         let local = CivilDate(year: year, month: month, day: day).daysSinceEpoch * 86_400
             + Int64(hour * 3600 + minute * 60 + second)
+        let offset: Int
+        switch count - end {
+        case 0:
+            guard let zone else { return nil }
+            let minutes = zone.offsetMinutes(localSeconds: local)
+            return LogTimestamp(utcSeconds: local - Int64(minutes) * 60, offsetMinutes: minutes)
+        case 1:
+            guard p.load(fromByteOffset: end, as: UInt8.self) == 0x5A else { return nil }  // "Z"
+            offset = 0
+        case 6:
+            guard let parsed = offsetMinutes(p + end, colon: true) else { return nil }
+            offset = parsed
+        default:
+            return nil
+        }
         return LogTimestamp(utcSeconds: local - Int64(offset) * 60, offsetMinutes: Int16(offset))
     }
 
@@ -282,8 +280,9 @@ enum TimestampParser {
 
 /// The last date part seen (`02/Mar/2026`) and its day number.
 struct DayCache {
+    /// The date's bytes 0–7 (`02/Mar/2`) and 8–11 (`026:`): the whole date.
     var word: UInt64 = 0
-    var tail: UInt16 = 0
+    var tail: UInt32 = 0
     var days: Int64 = 0
     var valid = false
     /// The whole last timestamp (26 bytes) and its value: busy logs write several lines a second.

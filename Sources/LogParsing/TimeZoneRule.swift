@@ -45,13 +45,18 @@ public struct TimeZoneRule: Sendable, Hashable {
             throw Failure(description: "'\(text)' is neither a UTC offset (+03:30, -0500) nor a time zone name (Europe/Berlin)")
         }
         let path = databaseFolder + "/" + text
-        guard let bytes = readAll(path) else {
+        guard readAll(path) != nil else {
             throw Failure(description: "'\(text)' is not a time zone of this system's database (\(databaseFolder)); give an IANA name such as Europe/Berlin, or a UTC offset such as +01:00")
         }
-        guard let (transitions, offsets) = parseTZif(bytes) else {
+        return try file(path, name: text)
+    }
+
+    /// The zone a TZif file describes.
+    static func file(_ path: String, name: String) throws(Failure) -> TimeZoneRule {
+        guard let bytes = readAll(path), let (transitions, offsets) = parseTZif(bytes) else {
             throw Failure(description: "\(path) is not a time zone file (TZif) this uxchurn can read")
         }
-        return TimeZoneRule(name: text, transitions: transitions, offsets: offsets)
+        return TimeZoneRule(name: name, transitions: transitions, offsets: offsets)
     }
 
     /// `±HH:MM`, `±HHMM` or `±HH`, at most 18 hours.
@@ -154,6 +159,8 @@ public struct TimeZoneRule: Sendable, Hashable {
         let typesAt = indicesAt + h.timecnt
         guard typesAt + h.typecnt * 6 <= bytes.count else { return nil }
         let typeOffsets = (0..<h.typecnt).map { Int32(truncatingIfNeeded: integer(typesAt + $0 * 6, 4)) }
+        // RFC 8536: an offset is within -25 h and +26 h.
+        guard typeOffsets.allSatisfy({ $0 > -89_999 && $0 < 93_599 }) else { return nil }
         var transitions: [Int64] = []
         // Before the first transition: the first standard-time type (RFC 8536: type 0).
         var offsets: [Int32] = [typeOffsets[0]]
@@ -166,7 +173,136 @@ public struct TimeZoneRule: Sendable, Hashable {
             transitions.append(time)
             offsets.append(typeOffsets[type])
         }
+        // Version 2+ files end with a POSIX TZ string for the times after the last listed change
+        // ("slim" files list changes only up to the last change of rules): its changes are
+        // listed here up to 2100.
+        if width == 8 {
+            let footerAt = typesAt + h.typecnt * 6 + h.charcnt + h.leapcnt * 12 + h.isstdcnt + h.isutcnt
+            if footerAt < bytes.count, bytes[footerAt] == ASCII.newline,
+               let close = bytes[(footerAt + 1)...].firstIndex(of: ASCII.newline) {
+                let footer = String(decoding: bytes[(footerAt + 1)..<close], as: UTF8.self)
+                guard let rule = PosixRule(footer) else { return footer.isEmpty ? (transitions, offsets) : nil }
+                rule.extend(&transitions, &offsets)
+            }
+        }
         return (transitions, offsets)
+    }
+}
+
+/// A POSIX TZ rule (`CET-1CEST,M3.5.0,M10.5.0/3`), as TZif files end with: standard and summer
+/// offsets and the `Mm.w.d[/time]` days the changes happen on.
+struct PosixRule {
+    var standard: Int32
+    var summer: Int32?
+    /// Month, week (1–5, 5 the last), weekday (0 Sunday), seconds after local midnight.
+    var start = (month: 0, week: 0, weekday: 0, time: 7200)
+    var end = (month: 0, week: 0, weekday: 0, time: 7200)
+
+    init?(_ text: String) {
+        var rest = Substring(text)
+        func name() -> Bool {
+            if rest.first == "<" {
+                guard let close = rest.firstIndex(of: ">") else { return false }
+                rest = rest[rest.index(after: close)...]
+                return true
+            }
+            let letters = rest.prefix { $0.isLetter }
+            guard letters.count >= 3 else { return false }
+            rest = rest.dropFirst(letters.count)
+            return true
+        }
+        /// `[+-]hh[:mm[:ss]]`, seconds; POSIX writes west of UTC as positive.
+        func clock() -> Int32? {
+            var sign: Int32 = 1
+            if rest.first == "+" || rest.first == "-" {
+                sign = rest.first == "-" ? -1 : 1
+                rest = rest.dropFirst()
+            }
+            var parts: [Int32] = []
+            while parts.count < 3 {
+                let digits = rest.prefix { $0.isASCII && $0.isNumber }
+                guard !digits.isEmpty, digits.count <= 3, let value = Int32(digits) else { return nil }
+                parts.append(value)
+                rest = rest.dropFirst(digits.count)
+                guard rest.first == ":" else { break }
+                rest = rest.dropFirst()
+            }
+            let seconds = (parts.first ?? 0) * 3600 + (parts.count > 1 ? parts[1] * 60 : 0) + (parts.count > 2 ? parts[2] : 0)
+            return sign * seconds
+        }
+        func day() -> (month: Int, week: Int, weekday: Int, time: Int)? {
+            guard rest.first == "M" else { return nil }
+            rest = rest.dropFirst()
+            var numbers: [Int] = []
+            for separator in [Character("."), Character("."), nil] {
+                let digits = rest.prefix { $0.isASCII && $0.isNumber }
+                guard let value = Int(digits) else { return nil }
+                numbers.append(value)
+                rest = rest.dropFirst(digits.count)
+                if let separator {
+                    guard rest.first == separator else { return nil }
+                    rest = rest.dropFirst()
+                }
+            }
+            var time = 7200
+            if rest.first == "/" {
+                rest = rest.dropFirst()
+                guard let value = clock() else { return nil }
+                time = Int(value)
+            }
+            guard (1...12).contains(numbers[0]), (1...5).contains(numbers[1]), (0...6).contains(numbers[2]) else { return nil }
+            return (numbers[0], numbers[1], numbers[2], time)
+        }
+        guard name(), let west = clock() else { return nil }
+        standard = -west
+        guard !rest.isEmpty else { summer = nil; return }
+        guard name() else { return nil }
+        if rest.first != "," {
+            guard let summerWest = clock() else { return nil }
+            summer = -summerWest
+        } else {
+            summer = standard + 3600
+        }
+        guard rest.first == "," else { return nil }
+        rest = rest.dropFirst()
+        guard let from = day(), rest.first == "," else { return nil }
+        rest = rest.dropFirst()
+        guard let to = day(), rest.isEmpty else { return nil }
+        start = from
+        end = to
+    }
+
+    /// Appends the rule's changes after the last listed one, through 2100.
+    func extend(_ transitions: inout [Int64], _ offsets: inout [Int32]) {
+        guard let summer else {
+            if offsets.last != standard {
+                transitions.append((transitions.last ?? 0) + 1)
+                offsets.append(standard)
+            }
+            return
+        }
+        let lastYear = transitions.last.map { CivilDate(daysSinceEpoch: $0 >= 0 ? $0 / 86_400 : ($0 - 86_399) / 86_400).year } ?? 1970
+        let firstYear = min(max(1970, lastYear), 2100)
+        for year in firstYear...2100 {
+            // Summer time starts at a standard-time wall clock, ends at a summer-time one.
+            let changes = [(Self.local(year, start) - Int64(standard), summer), (Self.local(year, end) - Int64(summer), standard)]
+                .sorted { $0.0 < $1.0 }
+            for (instant, offset) in changes where instant > (transitions.last ?? .min) && offsets.last != offset {
+                transitions.append(instant)
+                offsets.append(offset)
+            }
+        }
+    }
+
+    /// Seconds since 1970 of a rule's day and time as wall-clock time (as if UTC).
+    static func local(_ year: Int, _ day: (month: Int, week: Int, weekday: Int, time: Int)) -> Int64 {
+        let first = CivilDate(year: year, month: day.month, day: 1).daysSinceEpoch
+        // 1970-01-01 was a Thursday (weekday 4).
+        let firstWeekday = Int(((first % 7) + 7 + 4) % 7)
+        var date = 1 + (day.weekday - firstWeekday + 7) % 7 + (day.week - 1) * 7
+        let length = CivilDate.daysInMonth(day.month, year: year)
+        while date > length { date -= 7 }
+        return (first + Int64(date - 1)) * 86_400 + Int64(day.time)
     }
 }
 

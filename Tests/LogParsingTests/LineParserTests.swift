@@ -196,3 +196,42 @@ import Testing
         #expect(FormatSuggestion.suggest(for: Array("hello world 42".utf8)) == nil)
     }
 }
+
+/// Review findings: the day cache keys on the whole date; absurd durations are no time, not a crash.
+@Suite struct ParserEdgeTests {
+    @Test func theSameDayOfAnotherYearIsAnotherDay() {
+        let parser = LineParser(format: .common)
+        var fields = ParsedLine()
+        var first = Array(#"192.0.2.1 - - [02/Mar/2025:10:00:00 +0000] "GET / HTTP/1.1" 200 5"#.utf8)
+        var second = Array(#"192.0.2.1 - - [02/Mar/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 5"#.utf8)
+        #expect(first.withUnsafeMutableBytes { parser.parse($0, into: &fields) })
+        #expect(fields.timestamp.iso8601 == "2025-03-02T10:00:00+00:00")
+        #expect(second.withUnsafeMutableBytes { parser.parse($0, into: &fields) })
+        #expect(fields.timestamp.iso8601 == "2026-03-02T10:00:01+00:00")
+    }
+
+    @Test func hugeDurationsAreNoTime() throws {
+        var fields = ParsedLine()
+        let base = #"10.0.0.1 - - [10/Nov/2023:12:53:13 +0000] "GET /p/1 HTTP/2.0" 200 312 "-" "Mozilla/5.0""#
+        var traefik = Array((base + #" 7 "r@docker" "http://172.17.0.3:80" 9999999999999999ms"#).utf8)
+        #expect(traefik.withUnsafeMutableBytes { LineParser(format: .traefik).parse($0, into: &fields) })
+        #expect(fields.responseMicroseconds == -1)
+        var nginx = Array((base + " 999999999999999.000").utf8)
+        #expect(nginx.withUnsafeMutableBytes { LineParser(format: .nginxTimed).parse($0, into: &fields) })
+        #expect(fields.responseMicroseconds == -1)
+        let ms = try LogFormat.apache(#"%h %l %u %t "%r" %>s %b %{ms}T"#)
+        var millis = Array(#"10.0.0.1 - - [10/Nov/2023:12:53:13 +0000] "GET / HTTP/1.1" 200 5 99999999999999999"#.utf8)
+        #expect(millis.withUnsafeMutableBytes { LineParser(format: ms).parse($0, into: &fields) })
+        #expect(fields.responseMicroseconds == -1)
+    }
+
+    @Test func aQuotedStrftimeTimeMustHaveItsWidth() throws {
+        let format = try LogFormat.apache(#"%h "%{%Y-%m-%d %T %z}t" "%r" %>s"#)
+        var fields = ParsedLine()
+        var empty = Array(#"1.2.3.4 "" "GET / HTTP/1.1" 200"#.utf8)
+        #expect(!empty.withUnsafeMutableBytes { LineParser(format: format).parse($0, into: &fields) })
+        var good = Array(#"1.2.3.4 "2026-03-02 10:00:00 +0100" "GET / HTTP/1.1" 200"#.utf8)
+        #expect(good.withUnsafeMutableBytes { LineParser(format: format).parse($0, into: &fields) })
+        #expect(fields.timestamp.iso8601 == "2026-03-02T10:00:00+01:00")
+    }
+}

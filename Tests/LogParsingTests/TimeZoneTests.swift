@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LogParsing
 
@@ -37,6 +38,33 @@ import Testing
         #expect(newYork.offsetMinutes(localSeconds: local(2026, 3, 8, 1, 30)) == -300)
         #expect(newYork.offsetMinutes(localSeconds: local(2026, 3, 8, 3, 0)) == -240)
         #expect(newYork.offsetMinutes(localSeconds: local(1995, 7, 1, 12, 0)) == -240)
+    }
+
+    /// "Slim" zone files list changes only up to the last change of rules and leave the rest to
+    /// their POSIX footer: read either way, a zone gives the same offsets.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/zoneinfo/tzdata.zi")
+                   && FileManager.default.fileExists(atPath: "/usr/sbin/zic"), "no zic or tzdata.zi here"))
+    func slimAndFatZoneFilesAgree() throws {
+        let folder = NSTemporaryDirectory() + "uxchurn-tz-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let zic = Process()
+        zic.executableURL = URL(fileURLWithPath: "/usr/sbin/zic")
+        zic.arguments = ["-b", "slim", "-d", folder, "/usr/share/zoneinfo/tzdata.zi"]
+        try zic.run()
+        zic.waitUntilExit()
+        for name in ["Europe/Berlin", "America/New_York", "Australia/Sydney", "America/Sao_Paulo", "Asia/Tokyo"] {
+            let fat = try TimeZoneRule.named(name)
+            let slim = try TimeZoneRule.file(folder + "/" + name, name: name)
+            for year in [1995, 2010, 2026, 2031, 2036] {
+                for month in 1...12 {
+                    for (day, hour) in [(1, 12), (8, 2), (15, 3), (25, 2), (28, 1)] {
+                        let wallClock = local(year, month, day, hour, 30)
+                        #expect(slim.offsetMinutes(localSeconds: wallClock) == fat.offsetMinutes(localSeconds: wallClock),
+                                "\(name) \(year)-\(month)-\(day) \(hour):30")
+                    }
+                }
+            }
+        }
     }
 
     @Test func offsetLessTimestampsParseOnlyWithAZoneAndAWrittenOffsetWins() throws {
