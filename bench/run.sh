@@ -39,6 +39,16 @@ fi
 if [ ! -f "$CORPUS-b.log" ]; then
   awk -v a="$CORPUS-a.log" -v b="$CORPUS-b.log" 'NR % 2 { print > a; next } { print > b }' "$CORPUS.log"
 fi
+# The same shop as Kubernetes' ingress-nginx writes it (longer lines, the response time further on).
+INGRESS=$WORK/corpus-$SCALE-ingress
+if [ ! -f "$INGRESS.log" ]; then
+  rm -rf "$INGRESS.d" && mkdir -p "$INGRESS.d"
+  "$BIN" sample-logs "$INGRESS.d" --days "$DAYS" --visitors 20000 --seed 42 --format ingress-nginx 2>/dev/null
+  ( for f in $(ls "$INGRESS.d" | sort -t. -k3,3nr); do
+      if [[ $f == *.gz ]]; then gzip -dc "$INGRESS.d/$f"; else cat "$INGRESS.d/$f"; fi
+    done ) > "$INGRESS.log"
+  rm -rf "$INGRESS.d"
+fi
 LINES=$(wc -l < "$CORPUS.log")
 BYTES=$(stat -c %s "$CORPUS.log")
 echo "corpus: $LINES lines, $((BYTES / 1048576)) MiB plain, $(( $(stat -c %s "$CORPUS.log.gz") / 1048576 )) MiB gzip; $(nproc) cores"
@@ -55,6 +65,7 @@ hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$JSON" \
   -n "uxchurn gz" "$BIN report --quiet -o $WORK/out-gz $CORPUS.log.gz" \
   -n "uxchurn plain" "$BIN report --quiet -o $WORK/out-plain $CORPUS.log" \
   -n "uxchurn plain --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-plain $CORPUS.log" \
+  -n "uxchurn ingress-nginx plain" "$BIN report --quiet -o $WORK/out-ingress $INGRESS.log" \
   -n "uxchurn two files --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log" \
   -n "uxchurn two files --jobs 2" "$BIN report --quiet --jobs 2 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log" \
   "${goaccess_args[@]}" >/dev/null
@@ -78,6 +89,7 @@ out += f"\n- uxchurn on plain: {size / median['uxchurn plain'] / 1e6:.0f} MB/s, 
 if "goaccess" in median:
     out += f"\n- GoAccess HTML report / uxchurn plain: {median['goaccess'] / median['uxchurn plain']:.1f}× faster"
 out += f"\n- --jobs 1 / default --jobs: {median['uxchurn plain --jobs 1'] / median['uxchurn plain']:.2f}×"
+out += f"\n- the same shop as ingress-nginx writes it / as combined-timed: {median['uxchurn ingress-nginx plain'] / median['uxchurn plain']:.2f}× the time"
 out += f"\n- two plain files, --jobs 1 / --jobs 2: {median['uxchurn two files --jobs 1'] / median['uxchurn two files --jobs 2']:.2f}×"
 out += f"\n- peak RSS: {int(rss_gz) // 1024} MiB (gzip), {int(rss_plain) // 1024} MiB (plain)"
 print(out)
