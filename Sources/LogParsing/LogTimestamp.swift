@@ -128,12 +128,29 @@ enum TimestampParser {
     }
 
     private static func parseCommonLogUncached(_ p: UnsafeRawPointer, cache: inout DayCache) -> LogTimestamp? {
+        guard p.load(fromByteOffset: 20, as: UInt8.self) == ASCII.space,
+              let local = localSeconds(p, cache: &cache),
+              let offset = offsetMinutes(p + 21, colon: false)
+        else { return nil }
+        return LogTimestamp(utcSeconds: local - Int64(offset) * 60, offsetMinutes: Int16(offset))
+    }
+
+    /// `dd/Mon/yyyy:HH:MM:SS`, written without an offset: a wall-clock time in `zone`.
+    static func parseCommonLogLocal(_ p: UnsafeRawPointer, count: Int, zone: TimeZoneRule, cache: inout DayCache) -> LogTimestamp? {
+        guard count == 20, let local = localSeconds(p, cache: &cache) else { return nil }
+        let offset = zone.offsetMinutes(localSeconds: local)
+        return LogTimestamp(utcSeconds: local - Int64(offset) * 60, offsetMinutes: offset)
+    }
+
+    /// The wall-clock time of `dd/Mon/yyyy:HH:MM:SS` (20 bytes) as seconds since 1970-01-01 as if
+    /// it were UTC; nil unless it is that shape and a valid date-time.
+    @inline(__always)
+    private static func localSeconds(_ p: UnsafeRawPointer, cache: inout DayCache) -> Int64? {
         guard p.load(fromByteOffset: 2, as: UInt8.self) == ASCII.slash,
               p.load(fromByteOffset: 6, as: UInt8.self) == ASCII.slash,
               p.load(fromByteOffset: 11, as: UInt8.self) == ASCII.colon,
               p.load(fromByteOffset: 14, as: UInt8.self) == ASCII.colon,
-              p.load(fromByteOffset: 17, as: UInt8.self) == ASCII.colon,
-              p.load(fromByteOffset: 20, as: UInt8.self) == ASCII.space
+              p.load(fromByteOffset: 17, as: UInt8.self) == ASCII.colon
         else { return nil }
         // The date part (`02/Mar/2026`) repeats line after line: look it up once.
         let dateWord = p.loadUnaligned(as: UInt64.self)
@@ -151,42 +168,9 @@ enum TimestampParser {
         }
         guard let hour = digits2(p, 12), hour < 24,
               let minute = digits2(p, 15), minute < 60,
-              let second = digits2(p, 18), second <= 60,
-              let offset = offsetMinutes(p + 21, colon: false)
-        else { return nil }
-        let local = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-        return LogTimestamp(utcSeconds: local - Int64(offset) * 60, offsetMinutes: Int16(offset))
-    }
-
-    /// `dd/Mon/yyyy:HH:MM:SS`, written without an offset: a wall-clock time in `zone`.
-    static func parseCommonLogLocal(_ p: UnsafeRawPointer, count: Int, zone: TimeZoneRule, cache: inout DayCache) -> LogTimestamp? {
-        guard count == 20,
-              p.load(fromByteOffset: 2, as: UInt8.self) == ASCII.slash,
-              p.load(fromByteOffset: 6, as: UInt8.self) == ASCII.slash,
-              p.load(fromByteOffset: 11, as: UInt8.self) == ASCII.colon,
-              p.load(fromByteOffset: 14, as: UInt8.self) == ASCII.colon,
-              p.load(fromByteOffset: 17, as: UInt8.self) == ASCII.colon
-        else { return nil }
-        let dateWord = p.loadUnaligned(as: UInt64.self)
-        let dateTail = p.loadUnaligned(fromByteOffset: 8, as: UInt32.self)  // `026:`: the year's last digits
-        let days: Int64
-        if cache.word == dateWord, cache.tail == dateTail, cache.valid {
-            days = cache.days
-        } else {
-            guard let day = digits2(p, 0), let year = digits4(p, 7),
-                  let month = monthNumber(p + 3), day >= 1,
-                  day <= CivilDate.daysInMonth(month, year: year)
-            else { return nil }
-            days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
-            cache = DayCache(word: dateWord, tail: dateTail, days: days, valid: true)
-        }
-        guard let hour = digits2(p, 12), hour < 24,
-              let minute = digits2(p, 15), minute < 60,
               let second = digits2(p, 18), second <= 60
         else { return nil }
-        let local = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-        let offset = zone.offsetMinutes(localSeconds: local)
-        return LogTimestamp(utcSeconds: local - Int64(offset) * 60, offsetMinutes: offset)
+        return days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     }
 
     /// `yyyy-mm-ddTHH:MM:SS+hh:mm` or `…Z` (nginx `$time_iso8601`), with or without fractional

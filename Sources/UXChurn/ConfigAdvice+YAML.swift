@@ -86,8 +86,10 @@ extension ConfigAdvice {
         return "{" + parts.joined(separator: ", ") + "}"
     }
 
+    private func quoted(_ text: String) -> String { Self.yamlQuoted(text) }
+
     /// A YAML single-quoted scalar: a quote inside is doubled.
-    private func quoted(_ text: String) -> String {
+    public static func yamlQuoted(_ text: String) -> String {
         "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
     }
 

@@ -93,15 +93,16 @@ public enum Pipeline {
             message += "\n  \(sample.file):\(sample.line): \(sample.text.prefix(200))"
             if let reason = sample.reason { message += "\n    \(reason)" }
         }
+        let zone = options.timeZone.flatMap { try? TimeZoneRule.named($0) }
         var suggestions: [String] = []
         for input in inputs where !input.readsOnce {
-            if let probe = try? InputProbe.probe(input, forced: nil, timeZone: options.timeZone.flatMap { try? TimeZoneRule.named($0) }) {
+            if let probe = try? InputProbe.probe(input, forced: nil, timeZone: zone) {
                 suggestions.append("\(input.name): \(probe.format.name)")
             }
         }
         // A custom format: the `-f` string that reads the first sample, from its own fields.
         if let first = ingest.skippedSamples.first,
-           let format = FormatSuggestion.suggest(for: Array(first.text.utf8), timeZone: options.timeZone.flatMap { try? TimeZoneRule.named($0) }) {
+           let format = FormatSuggestion.suggest(for: Array(first.text.utf8), timeZone: zone) {
             message += "\n-f '\(format)' would read \(first.file):\(first.line)"
         }
         if !suggestions.isEmpty {

@@ -36,6 +36,13 @@ struct Init: ParsableCommand {
         if let preset, ConfigurationPresets.named(preset) == nil {
             throw ValidationError("unknown preset '\(preset)'; expected one of: \(ConfigurationPresets.names.joined(separator: ", "))")
         }
+        if let timezone {
+            do {
+                _ = try TimeZoneRule.named(timezone)
+            } catch {
+                throw ValidationError("--timezone: \(error.description)")
+            }
+        }
         var text = ConfigurationPresets.named(preset ?? "generic") ?? ConfigurationPresets.generic
         var chosen = preset ?? "generic"
         if !inputs.isEmpty {
@@ -58,13 +65,6 @@ struct Init: ParsableCommand {
                     + (chosen == "generic" ? "no cart or funnel written; add yours" : "the \(chosen) preset's cart and funnel written; check them"))
             }
         }
-        if let timezone {
-            do {
-                _ = try TimeZoneRule.named(timezone)
-            } catch {
-                throw ValidationError("--timezone: \(error.description)")
-            }
-        }
         if let timezone { text = Self.recording(key: "timezone", value: timezone, in: text) }
         if let format, format != "auto" { text = Self.recording(key: "format", value: format, in: text) }
         if out == "-" {
@@ -79,7 +79,7 @@ struct Init: ParsableCommand {
     /// The configuration with `format:` (or `timezone:`) set to the one given, before its first
     /// key, so the next `report -c` reads the logs as `init` did.
     static func recording(key: String, value: String, in text: String) -> String {
-        let quoted = "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        let quoted = ConfigAdvice.yamlQuoted(value)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let first = lines.firstIndex { !$0.hasPrefix("#") && !$0.isEmpty } ?? lines.count
         let option = key == "format" ? "-f" : "--timezone"
