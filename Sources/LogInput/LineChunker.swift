@@ -23,6 +23,9 @@ public struct LineChunk: Sendable {
     public var overlongBefore: OverlongLine?
     /// Bytes of the input file read when the chunk was cut (compressed bytes for gzip).
     public var consumed = 0
+    /// The last directive line (`LineChunker.directivePrefix`) before these bytes, when the
+    /// chunker looks for them: the columns in force where the chunk starts.
+    public var directiveBefore: [UInt8]?
 
     public init(bytes: [UInt8], count: Int, overlongBefore: OverlongLine?) {
         self.bytes = bytes
@@ -58,6 +61,11 @@ public final class LineChunker {
     private var ended = false
     private var deferredError: InputError?
     private var spare: [[UInt8]] = []
+    /// Lines starting with this (`#Fields:`) are directives that set the columns of the lines
+    /// after them: each chunk is handed the last one before it (`LineChunk.directiveBefore`),
+    /// so chunks parsed on different threads read the same columns.
+    public var directivePrefix: [UInt8]?
+    private var lastDirective: [UInt8]?
 
     /// - Parameters:
     ///   - chunkSize: bytes per buffer; must exceed `maxLineLength`.
@@ -184,8 +192,34 @@ public final class LineChunker {
         }
         var chunk = LineChunk(bytes: buffer, count: count, overlongBefore: nil)
         chunk.consumed = reader.consumed
+        if let directivePrefix {
+            chunk.directiveBefore = lastDirective
+            if let last = Self.lastLine(startingWith: directivePrefix, in: buffer, count: count) { lastDirective = last }
+        }
         buffer = next
         return chunk
+    }
+
+    /// The last line of `bytes[0..<count]` that starts with `prefix`, without its line end.
+    static func lastLine(startingWith prefix: [UInt8], in bytes: [UInt8], count: Int) -> [UInt8]? {
+        guard let first = prefix.first else { return nil }
+        var found: [UInt8]?
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var at = 0
+            while at < count, let hit = memchr(base + at, Int32(first), count - at) {
+                let start = base.distance(to: hit)
+                at = start + 1
+                guard start == 0 || raw[start - 1] == 0x0A, start + prefix.count <= count,
+                      zip(raw[start..<(start + prefix.count)], prefix).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) else { continue }
+                var end = start
+                while end < count, raw[end] != 0x0A { end += 1 }
+                let stop = end > start && raw[end - 1] == 0x0D ? end - 1 : end
+                found = Array(raw[start..<stop])
+                at = end
+            }
+        }
+        return found
     }
 
     private func firstNewline(in range: Range<Int>) -> Int? {

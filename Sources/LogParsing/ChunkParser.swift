@@ -135,6 +135,8 @@ public struct ChunkParser {
         // Held here, so the per-line call does not retain and release it around each line
         // (`fields`, written by the call, is a part of `self` too).
         let parser = self.parser
+        let readsDirectives = parser.readsDirectives
+        if readsDirectives, count > 0 { parser.startChunk(directiveBefore: chunk.directiveBefore) }
         // Served hosts come in long runs of one: counted per run, not per line.
         var host: [UInt8] = []
         var hostRun = 0
@@ -152,7 +154,10 @@ public struct ChunkParser {
                 var end = newline
                 if end > pos, base.load(fromByteOffset: end - 1, as: UInt8.self) == 0x0D { end -= 1 }
                 let length = end - pos
-                if length > 0 {
+                if readsDirectives, length > 0, base.load(fromByteOffset: pos, as: UInt8.self) == ASCII.hash {
+                    // `#Fields:` and its kind: directives, not log lines.
+                    parser.directive(UnsafeRawBufferPointer(start: base + pos, count: length))
+                } else if length > 0 {
                     result.counts.lines += 1
                     let line = UnsafeMutableRawBufferPointer(start: base + pos, count: length)
                     if length <= maxLineLength, parser.parse(line, into: &fields) {

@@ -33,6 +33,8 @@ public struct IngestOptions: Sendable {
     public var referrerFamilies = false
     /// Stop after the chunk that reaches this many lines (fitting a configuration to a sample).
     public var lineLimit: Int?
+    /// The keys the `json` format reads (`json:` in the configuration).
+    public var jsonMap = JSONFieldMap.nginx
     /// The parts of the session key (`session.key` in the configuration).
     public var sessionKey: [SessionKeyPart] = [.ip, .userAgent]
     /// Threads that parse and classify (`--jobs`); 1 reads, inflates and parses everything on
@@ -73,7 +75,7 @@ public struct Ingest {
     public func run<Consumer: ParsedChunkConsumer>(_ inputs: [LogInputFile], into stage: inout Consumer) throws -> IngestResult {
         var probes: [InputProbe] = []
         for input in inputs {
-            let probe = try InputProbe.probe(input, forced: options.format, timeZone: options.timeZone)
+            let probe = try InputProbe.probe(input, forced: options.format, timeZone: options.timeZone, json: options.jsonMap)
             if probe.needsTimeZone { throw TimeZoneNeeded(file: input.name, format: probe.format.name) }
             probes.append(probe)
         }
@@ -179,6 +181,7 @@ public final class InputCursor {
         let reader = try LogReader(probe.input)
         let gzip = reader.isGzip
         let chunker = LineChunker(reader: reader, chunkSize: options.chunkSize, maxLineLength: options.maxLineLength)
+        if probe.format.readsDirectives { chunker.directivePrefix = InputProbe.fieldsDirective }
         guard let workers else {
             self.chunker = chunker
             return

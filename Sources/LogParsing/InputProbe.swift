@@ -24,9 +24,13 @@ public struct InputProbe {
     /// Reads the start of `input`, picks its format (unless `forced`) and finds its first timestamp.
     ///
     /// - Parameter timeZone: the zone of timestamps written without an offset, if given.
-    public static func probe(_ input: LogInputFile, forced: LogFormat?, timeZone: TimeZoneRule? = nil) throws(InputError) -> InputProbe {
+    ///   - json: the keys the `json` preset reads.
+    public static func probe(_ input: LogInputFile, forced: LogFormat?, timeZone: TimeZoneRule? = nil,
+                             json: JSONFieldMap = .nginx) throws(InputError) -> InputProbe {
         let reader = try LogReader(input)
         let chunker = LineChunker(reader: reader, chunkSize: probeChunkSize)
+        // Standard input is read on from this chunker: it must know the columns in force.
+        chunker.directivePrefix = fieldsDirective
         var chunks: [LineChunk] = []
         var lines: [[UInt8]] = []
         var fault: InputError?
@@ -40,23 +44,16 @@ public struct InputProbe {
         }
         // Formats are told apart with UTC standing in for a zone not given, so that an input
         // without offsets is named for what it lacks rather than for a format it is not.
-        let format = forced ?? FormatDetector.detect(lines, timeZone: timeZone ?? .utc)
-        let parser = LineParser(format: format, timeZone: timeZone)
-        var fields = ParsedLine()
+        let format = forced ?? FormatDetector.detect(lines, timeZone: timeZone ?? .utc, presets: LogFormat.presets(json: json))
+        if !format.readsDirectives { chunker.directivePrefix = nil }
         var first: LogTimestamp?
-        var parsed = 0
-        for var line in lines where line.withUnsafeMutableBytes({ parser.parse($0, into: &fields) }) {
-            if first == nil { first = fields.timestamp }
-            parsed += 1
+        let (parsed, considered) = FormatDetector.parse(lines, LineParser(format: format, timeZone: timeZone)) { stamp in
+            if first == nil { first = stamp }
         }
         var probe = InputProbe(input: input, format: format, firstTimestamp: first)
         if timeZone == nil {
-            let assumed = LineParser(format: format, timeZone: .utc)
-            let parsedInUTC = lines.reduce(0) { count, line in
-                var copy = line
-                return count + (copy.withUnsafeMutableBytes { assumed.parse($0, into: &fields) } ? 1 : 0)
-            }
-            probe.needsTimeZone = parsedInUTC - parsed > lines.count / 2
+            let parsedInUTC = FormatDetector.parse(lines, LineParser(format: format, timeZone: .utc)).parsed
+            probe.needsTimeZone = parsedInUTC - parsed > considered / 2
         }
         if input.readsOnce {
             probe.replay = chunks
@@ -65,6 +62,9 @@ public struct InputProbe {
         }
         return probe
     }
+
+    /// The directive that names the columns of W3C extended logs.
+    public static let fieldsDirective = Array("#Fields:".utf8)
 
     /// Up to `limit` non-blank lines of a chunk, without `\n` and trailing `\r`.
     static func nonBlankLines(of chunk: LineChunk, limit: Int) -> [[UInt8]] {
@@ -104,9 +104,9 @@ public struct InputProbe {
 /// the most fields (ties: most lines parsed, then preset order); if none does, the one that
 /// parses most (ties: most fields, then preset order).
 public enum FormatDetector {
-    public static func detect(_ lines: [[UInt8]], timeZone: TimeZoneRule? = nil) -> LogFormat {
-        let scores = score(lines, timeZone: timeZone)
-        let qualifying = scores.filter { lines.isEmpty || Double($0.parsed) >= 0.95 * Double(lines.count) }
+    public static func detect(_ lines: [[UInt8]], timeZone: TimeZoneRule? = nil, presets: [LogFormat] = LogFormat.presets) -> LogFormat {
+        let scores = score(lines, timeZone: timeZone, presets: presets)
+        let qualifying = scores.filter { $0.considered == 0 || Double($0.parsed) >= 0.95 * Double($0.considered) }
         if let best = qualifying.max(by: { a, b in
             if a.format.fieldCount != b.format.fieldCount { return a.format.fieldCount < b.format.fieldCount }
             if a.parsed != b.parsed { return a.parsed < b.parsed }
@@ -122,17 +122,34 @@ public enum FormatDetector {
         }?.format ?? LogFormat.combined
     }
 
-    /// Lines each preset parses.
-    public static func score(_ lines: [[UInt8]], timeZone: TimeZoneRule? = nil) -> [(format: LogFormat, parsed: Int, order: Int)] {
-        LogFormat.presets.enumerated().map { order, format in
-            let parser = LineParser(format: format, timeZone: timeZone)
-            var fields = ParsedLine()
-            var parsed = 0
-            for line in lines {
-                var copy = line  // parsing decodes escapes in place
-                if copy.withUnsafeMutableBytes({ parser.parse($0, into: &fields) }) { parsed += 1 }
-            }
-            return (format, parsed, order)
+    /// Lines each preset parses, of the lines it reads (a format with directives does not
+    /// count its `#` lines).
+    public static func score(_ lines: [[UInt8]], timeZone: TimeZoneRule? = nil, presets: [LogFormat] = LogFormat.presets)
+        -> [(format: LogFormat, parsed: Int, considered: Int, order: Int)] {
+        presets.enumerated().map { order, format in
+            let (parsed, considered) = parse(lines, LineParser(format: format, timeZone: timeZone))
+            return (format, parsed, considered, order)
         }
+    }
+
+    /// Parses `lines` in order, directives included; each parsed line's instant goes to `parsedTime`.
+    static func parse(_ lines: [[UInt8]], _ parser: LineParser, parsedTime: (LogTimestamp) -> Void = { _ in })
+        -> (parsed: Int, considered: Int) {
+        var fields = ParsedLine()
+        var parsed = 0
+        var considered = 0
+        for line in lines {
+            if parser.readsDirectives, line.first == ASCII.hash {
+                line.withUnsafeBytes { parser.directive($0) }
+                continue
+            }
+            considered += 1
+            var copy = line  // parsing decodes escapes in place
+            if copy.withUnsafeMutableBytes({ parser.parse($0, into: &fields) }) {
+                parsed += 1
+                parsedTime(fields.timestamp)
+            }
+        }
+        return (parsed, considered)
     }
 }

@@ -69,14 +69,21 @@ public final class LineParser {
     private let trailingWord: UInt64
     private let trailingMask: UInt64
     private let trailingStart: Int
-    /// `combined+time`: the line's last field is the response time in seconds.
-    private let trailingRequestTime: Bool
+    /// `combined+time`, `traefik`: the line's last field is the response time.
+    private let trailingField: TrailingField?
     private var dayCache = DayCache()
     /// The `%{FORMAT}t` patterns of the format.
     private let timePatterns: [StrftimePattern]
     /// The zone of timestamps written without an offset (`--timezone`); without one, such a
     /// timestamp does not parse. A written offset always wins.
     public let timeZone: TimeZoneRule?
+    /// The readers of the formats whose lines are not fields in a fixed order.
+    private let json: JSONLineReader?
+    private let w3c: W3CLineReader?
+    private let isStructured: Bool
+
+    /// Whether lines starting with `#` are directives (`#Fields:`) for `directive(_:)`, not log lines.
+    public var readsDirectives: Bool { w3c != nil }
 
     /// - Parameters:
     ///   - cookieName: the cookie the session key uses (`cookie:NAME`), if any.
@@ -84,6 +91,18 @@ public final class LineParser {
     public init(format: LogFormat, cookieName: String? = nil, timeZone: TimeZoneRule? = nil) {
         self.format = format
         self.timeZone = timeZone
+        switch format.syntax {
+        case let .json(map):
+            json = JSONLineReader(map: map, cookieName: cookieName, timeZone: timeZone)
+            w3c = nil
+        case let .w3c(dialect):
+            json = nil
+            w3c = W3CLineReader(dialect: dialect, cookieName: cookieName)
+        case .text:
+            json = nil
+            w3c = nil
+        }
+        isStructured = json != nil || w3c != nil
         var steps: [Step] = []
         var literalBytes: [UInt8] = []
         var patterns: [StrftimePattern] = []
@@ -129,7 +148,7 @@ public final class LineParser {
         trailingWord = word
         trailingMask = mask
         timePatterns = patterns
-        trailingRequestTime = format.trailingRequestTime
+        trailingField = format.trailing
         self.steps = .allocate(capacity: steps.count)
         _ = self.steps.initialize(from: steps)
         self.literals = .allocate(capacity: max(literalBytes.count, 1))
@@ -139,6 +158,21 @@ public final class LineParser {
     deinit {
         steps.deallocate()
         literals.deallocate()
+    }
+
+    /// Reads a directive line (`#Fields: date time …`), for the formats that have them.
+    public func directive(_ line: UnsafeRawBufferPointer) {
+        w3c?.directive(line)
+    }
+
+    /// Starts a chunk of an input: the `#Fields:` directive in force where it begins, if any.
+    public func startChunk(directiveBefore: [UInt8]?) {
+        guard let w3c else { return }
+        if let directiveBefore {
+            directiveBefore.withUnsafeBytes { w3c.directive($0) }
+        } else {
+            w3c.setColumns(nil)
+        }
     }
 
     private static func slot(for kind: FieldKind, cookieName: String?) -> Slot {
@@ -177,6 +211,10 @@ public final class LineParser {
     /// - Returns: false when the line does not match the format; `fields` is then unspecified.
     @inline(__always)
     public func parse(_ line: UnsafeMutableRawBufferPointer, into fields: inout ParsedLine) -> Bool {
+        if isStructured {
+            if let json { return json.parse(line, into: &fields) == nil }
+            if let w3c { return w3c.parse(line, into: &fields) == nil }
+        }
         guard let base = line.baseAddress else { return false }
         let n = line.count
         var pos = 0
@@ -304,10 +342,7 @@ public final class LineParser {
                 guard let value = Self.parseDigits(base, start, end) else { return false }
                 millis = value
             case .suffixedMilliseconds:
-                // `183ms`, or `1.5ms`: Traefik's duration.
-                guard count > 2, p.load(fromByteOffset: count - 2, as: UInt8.self) == ASCII.lowerM,
-                      p.load(fromByteOffset: count - 1, as: UInt8.self) == ASCII.lowerS,
-                      let value = Self.parseDecimalMicroseconds(p, count - 2, scale: 1000) else { return false }
+                guard let value = Self.parseSuffixedMilliseconds(p, count) else { return false }
                 own = value
             case .durationSeconds:
                 guard let value = Self.parseDigits(base, start, end) else { return false }
@@ -335,13 +370,22 @@ public final class LineParser {
         }
         pos += trailingCount
         guard pos == n || base.load(fromByteOffset: pos, as: UInt8.self) == ASCII.space else { return false }
-        if trailingRequestTime {
-            // `combined+time`: more fields, the last one `$request_time`'s.
+        if let trailingField {
+            // More fields, the last one the response time.
             guard pos < n else { return false }
             var last = n
             while last > pos, base.load(fromByteOffset: last - 1, as: UInt8.self) != ASCII.space { last -= 1 }
-            guard last > pos, let value = Self.parseMilliDecimal(UnsafeRawPointer(base + last), n - last) else { return false }
-            requestTime = Self.times(value, 1000)
+            guard last > pos else { return false }
+            let p = UnsafeRawPointer(base + last)
+            let count = n - last
+            switch trailingField {
+            case .requestTime:
+                guard let value = Self.parseMilliDecimal(p, count) else { return false }
+                requestTime = Self.times(value, 1000)
+            case .suffixedMilliseconds:
+                guard let value = Self.parseSuffixedMilliseconds(p, count) else { return false }
+                own = value
+            }
         }
         // In this order: %D and %{us}T, %{ms}T, $request_time, %T, the preset's own, the upstream's.
         fields.responseMicroseconds = micros >= 0 ? micros
@@ -368,6 +412,12 @@ public final class LineParser {
     public func diagnose(_ text: [UInt8]) -> String? {
         var copy = text
         var fields = ParsedLine()
+        if let json {
+            return copy.withUnsafeMutableBytes { json.parse($0, into: &fields) }.map(json.describe)
+        }
+        if let w3c {
+            return copy.withUnsafeMutableBytes { w3c.parse($0, into: &fields) }.map(w3c.describe)
+        }
         if copy.withUnsafeMutableBytes({ parse($0, into: &fields) }) { return nil }
         let bytes = text
         let n = bytes.count
@@ -438,7 +488,11 @@ public final class LineParser {
         if pos < n, bytes[pos] != ASCII.space, trailingCount == 0 {
             return "after field \(number) (\(label(number))): text stuck to it"
         }
-        if trailingRequestTime { return "the last field is not a $request_time (seconds with three decimals, 0.183)" }
+        switch trailingField {
+        case .requestTime: return "the last field is not a $request_time (seconds with three decimals, 0.183)"
+        case .suffixedMilliseconds: return "the last field is not a duration like 183ms"
+        case nil: break
+        }
         return "after field \(number) (\(label(number))): the line ends early or has text stuck to the last field"
     }
 
@@ -565,6 +619,13 @@ public final class LineParser {
         let (sum, overflow) = value.addingReportingOverflow(fraction * scale / divisor)
         value = overflow ? -1 : sum
         return value
+    }
+
+    /// `183ms`, or `1.5ms` (Traefik's duration), in microseconds.
+    static func parseSuffixedMilliseconds(_ p: UnsafeRawPointer, _ count: Int) -> Int64? {
+        guard count > 2, p.load(fromByteOffset: count - 2, as: UInt8.self) == ASCII.lowerM,
+              p.load(fromByteOffset: count - 1, as: UInt8.self) == ASCII.lowerS else { return nil }
+        return parseDecimalMicroseconds(p, count - 2, scale: 1000)
     }
 
     /// `value × scale` for a time, or -1 (no time) when it does not fit: a line's absurd

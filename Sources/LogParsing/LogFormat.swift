@@ -28,6 +28,24 @@ public enum FieldKind: Sendable, Hashable {
     case opaque                 // anything else: present, any text
 }
 
+/// A field read from the end of the line rather than in order.
+public enum TrailingField: Sendable, Hashable {
+    /// `$request_time`: digits, `.`, three digits.
+    case requestTime
+    /// Traefik's duration: `183ms`.
+    case suffixedMilliseconds
+}
+
+/// How a format's lines are laid out.
+public enum LineSyntax: Sendable, Hashable {
+    /// Literals and fields in a fixed order (Apache, nginx, and the proxies that write like them).
+    case text
+    /// One JSON object a line, its keys read through a map.
+    case json(JSONFieldMap)
+    /// W3C extended: columns named by the latest `#Fields:` directive.
+    case w3c(W3CDialect)
+}
+
 /// One piece of a compiled format: fixed text, or a field.
 public enum FormatElement: Sendable, Hashable {
     case literal([UInt8])
@@ -50,9 +68,17 @@ public struct LogFormat: Sendable, Hashable {
     public let source: String
     public let elements: [FormatElement]
 
+    /// How the lines are laid out: fields in a fixed order (`elements`), a JSON object, or W3C columns.
+    public let syntax: LineSyntax
+
     /// The number of fields, which `auto` prefers more of.
     public var fieldCount: Int {
-        elements.reduce(trailingRequestTime ? 1 : 0) { count, element in
+        switch syntax {
+        case let .json(map): return map.keys.values.filter { !$0.isEmpty }.count
+        case .w3c: return 14
+        case .text: break
+        }
+        return elements.reduce(trailing == nil ? 0 : 1) { count, element in
             if case .field = element { return count + 1 }
             return count
         }
@@ -63,18 +89,33 @@ public struct LogFormat: Sendable, Hashable {
     }
 
     /// Whether the format carries a user agent (bots are recognised by it).
-    public var hasUserAgent: Bool { has(.userAgent) }
+    public var hasUserAgent: Bool {
+        switch syntax {
+        case let .json(map): return map.reads(.userAgent)
+        case .w3c: return true
+        case .text: return has(.userAgent)
+        }
+    }
 
-    /// `combined+time`: the line's last field, after the format's, is `$request_time`.
-    public let trailingRequestTime: Bool
+    /// Whether lines starting with `#` are directives (`#Fields:`), not log lines.
+    public var readsDirectives: Bool {
+        if case .w3c = syntax { return true }
+        return false
+    }
+
+    /// A field the line ends with, after the format's fields and any others: `combined+time`'s
+    /// `$request_time`, Traefik's duration.
+    public let trailing: TrailingField?
     /// Each field as the format names it (`%t`, `$request_time`), for messages.
     public let labels: [String]
 
-    init(name: String, source: String, elements: [FormatElement], trailingRequestTime: Bool = false, labels: [String]? = nil) {
+    init(name: String, source: String, elements: [FormatElement], trailing: TrailingField? = nil, labels: [String]? = nil,
+         syntax: LineSyntax = .text) {
         self.name = name
         self.source = source
         self.elements = elements
-        self.trailingRequestTime = trailingRequestTime
+        self.syntax = syntax
+        self.trailing = trailing
         self.labels = labels ?? elements.compactMap { element in
             if case let .field(kind, _) = element { return kind.label }
             return nil
@@ -110,7 +151,7 @@ public struct LogFormat: Sendable, Hashable {
     /// format adding fields before `$request_time` writes.
     public static let combinedPlusTime = LogFormat(
         name: "combined+time", source: #"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" … $request_time"#,
-        elements: combined.elements, trailingRequestTime: true)
+        elements: combined.elements, trailing: .requestTime)
 
     /// Apache's `vhost_combined` (Debian's `other_vhosts_access.log`): the virtual host and port first.
     public static let vcombined = preset(apache: #"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#, name: "vcombined")
@@ -121,15 +162,14 @@ public struct LogFormat: Sendable, Hashable {
         name: "ingress-nginx")
 
     /// Traefik's access log in its default common format: combined, then the request count,
-    /// the router, the service URL and the duration in milliseconds (`183ms`).
+    /// the router, the service URL and the duration in milliseconds (`183ms`). The router and
+    /// the service are quoted, or a bare `-` in some versions: the duration is read as the
+    /// line's last field.
     public static let traefik = LogFormat(
         name: "traefik",
         source: #"<client> - <user> [<time>] "<request>" <status> <size> "<referrer>" "<agent>" <count> "<router>" "<service URL>" <duration>ms"#,
-        elements: combined.elements + [
-            .literal([ASCII.space]), .field(.opaque, quoted: false), .literal(Array(#" ""#.utf8)), .field(.opaque, quoted: true),
-            .literal(Array(#"" ""#.utf8)), .field(.opaque, quoted: true), .literal(Array(#"" "#.utf8)),
-            .field(.durationSuffixedMilliseconds, quoted: false),
-        ])
+        elements: combined.elements + [.literal([ASCII.space]), .field(.opaque, quoted: false)],
+        trailing: .suffixedMilliseconds)
 
     /// AWS Application Load Balancer access logs: space-separated, UTC times with microseconds,
     /// the client as `address:port`, three processing times in seconds (added up; -1 when the
@@ -153,8 +193,31 @@ public struct LogFormat: Sendable, Hashable {
                          elements: elements, labels: labels)
     }()
 
+    /// Caddy's JSON access log.
+    public static let caddy = LogFormat(name: "caddy", source: "JSON: " + JSONFieldMap.caddy.summary, elements: [],
+                                        syntax: .json(.caddy))
+
+    /// One JSON object a line, read through `map` (the `json:` configuration; by default the
+    /// names of nginx's variables).
+    public static func json(_ map: JSONFieldMap = .nginx) -> LogFormat {
+        LogFormat(name: "json", source: "JSON: " + map.summary, elements: [], syntax: .json(map))
+    }
+
+    /// AWS CloudFront standard logs: W3C columns, tab-separated.
+    public static let cloudfront = LogFormat(name: "cloudfront", source: "#Fields: date time … (tab-separated; time-taken in seconds)",
+                                             elements: [], syntax: .w3c(.cloudfront))
+
+    /// W3C extended logs as IIS writes them: space-separated columns named by `#Fields:`.
+    public static let w3c = LogFormat(name: "w3c", source: "#Fields: date time … (space-separated; time-taken in milliseconds)",
+                                      elements: [], syntax: .w3c(.w3c))
+
     /// The presets in the order `auto` breaks ties by.
-    public static let presets: [LogFormat] = [common, combined, combinedTimed, nginxTimed, combinedPlusTime, vcombined, ingressNginx, traefik, alb]
+    public static let presets: [LogFormat] = presets(json: .nginx)
+
+    /// The presets, `json` reading through `map`.
+    public static func presets(json map: JSONFieldMap) -> [LogFormat] {
+        [common, combined, combinedTimed, nginxTimed, combinedPlusTime, vcombined, ingressNginx, traefik, caddy, json(map), alb, cloudfront, w3c]
+    }
 
     /// An example line of each preset, for `uxchurn formats`.
     public static let presetExamples: [String: String] = [
@@ -166,6 +229,12 @@ public struct LogFormat: Sendable, Hashable {
         "vcombined": #"shop.example:443 203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0""#,
         "ingress-nginx": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" 412 0.183 [shop-web-80] [] 10.244.1.17:8080 5120 0.182 200 5c4f1a0e9b2d7c36a1e8f0b4d2c6a9e1"#,
         "alb": #"https 2026-03-02T15:00:00.183412Z app/shop-alb/50dc6c495c0c9188 203.0.113.9:51524 10.0.3.11:8080 0.001 0.181 0.001 200 200 412 5120 "GET https://shop.example:443/p/42-hat HTTP/1.1" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop/73e2d6bc24d8a067 "Root=1-65e3a1b0-36d228ad5d99923122bbe354" "shop.example" "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" 0 2026-03-02T15:00:00.002000Z "forward" "-" "-" "10.0.3.11:8080" "200" "-" "-""#,
+        "caddy": #"{"level":"info","ts":1772463600.1834,"logger":"http.log.access","msg":"handled request","request":{"remote_ip":"203.0.113.9","remote_port":"51524","client_ip":"203.0.113.9","proto":"HTTP/2.0","method":"GET","host":"shop.example","uri":"/p/42-hat","headers":{"User-Agent":["Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0"],"Referer":["https://www.google.com/"]}},"bytes_read":0,"user_id":"","duration":0.183412,"size":5120,"status":200,"resp_headers":{"Content-Type":["text/html; charset=utf-8"]}}"#,
+        "json": #"{"time_local":"02/Mar/2026:10:00:00 -0500","remote_addr":"203.0.113.9","remote_user":"","request":"GET /p/42-hat HTTP/1.1","status":"200","body_bytes_sent":"5120","request_time":"0.183","http_referer":"https://www.google.com/","http_user_agent":"Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0"}"#,
+        "cloudfront": "#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken\n"
+            + "2026-03-02\t15:00:00\tFRA56-P1\t5120\t203.0.113.9\tGET\td111111abcdef8.cloudfront.net\t/p/42-hat\t200\thttps://www.google.com/\tMozilla/5.0%20(X11;%20Linux%20x86_64)%20Firefox/132.0\t-\t-\tMiss\tSOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==\tshop.example\thttps\t412\t0.183",
+        "w3c": "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n"
+            + "2026-03-02 15:00:00 10.0.3.11 GET /p/42-hat - 443 - 203.0.113.9 Mozilla/5.0+(X11;+Linux+x86_64)+Firefox/132.0 https://www.google.com/ 200 0 0 183",
         "traefik": #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/42-hat HTTP/1.1" 200 5120 "https://www.google.com/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0" 12 "shop@kubernetes" "http://10.244.1.17:8080" 183ms"#,
     ]
 
@@ -173,9 +242,9 @@ public struct LogFormat: Sendable, Hashable {
     ///
     /// - Returns: nil for `auto`.
     /// - Throws: `FormatError` for an unknown name or a string that compiles to no fields.
-    public static func named(_ text: String) throws(FormatError) -> LogFormat? {
+    public static func named(_ text: String, json map: JSONFieldMap = .nginx) throws(FormatError) -> LogFormat? {
         if text == "auto" { return nil }
-        if let preset = presets.first(where: { $0.name == text }) { return preset }
+        if let preset = presets(json: map).first(where: { $0.name == text }) { return preset }
         if text.contains("%") { return try apache(text, name: "custom") }
         if text.contains("$") { return try nginx(text, name: "custom") }
         throw FormatError(

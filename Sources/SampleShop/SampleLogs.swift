@@ -52,11 +52,19 @@ public struct SampleLogs {
             }
             botTraffic(day: day, rng: &rng, into: &lines)
             lines.sort { $0.order < $1.order }
-            var text = lines.map(\.text).joined(separator: "\n")
+            var text = directives(date: CivilDate(daysSinceEpoch: day).description, restart: false)
+                + restartedHalfway(lines.map(\.text)).joined(separator: "\n")
             text.append("\n")
             if dayIndex == days / 2, days > 0 {
                 // A little junk: a truncated line and a blank line, as crashed writers leave.
-                text.append("203.0.113.77 - - [\(clock(day * 86_400 + 43_200 - Int64(offsetMinutes) * 60))] \"GET /p/12-ite\n\n")
+                let noon = day * 86_400 + 43_200 - Int64(offsetMinutes) * 60
+                if Self.textFormats.contains(format) || format == "alb" {
+                    text.append("203.0.113.77 - - [\(clock(noon))] \"GET /p/12-ite\n\n")
+                } else {
+                    let whole = line(ip: "203.0.113.77", time: noon, method: "GET", target: "/p/12-item", status: 200, bytes: 5120,
+                                     referrer: "-", agent: "Mozilla/5.0", micros: 1000)
+                    text.append(String(whole.prefix(whole.count / 2)) + "\n\n")
+                }
             }
             let rotation = days - 1 - dayIndex
             let name = rotation == 0 ? "access.log" : rotation == 1 ? "access.log.1" : "access.log.\(rotation).gz"
@@ -74,12 +82,23 @@ public struct SampleLogs {
     // MARK: Lines
 
     /// The formats the sample can be written in.
-    public static let formats = ["common", "combined", "combined-timed", "nginx-timed", "combined+time", "vcombined",
-                                 "ingress-nginx", "traefik", "alb"]
+    public static let formats = textFormats + ["alb", "caddy", "json", "cloudfront", "w3c"]
+    /// The formats that write the request line quoted after `[time]`.
+    static let textFormats = ["common", "combined", "combined-timed", "nginx-timed", "combined+time", "vcombined",
+                              "ingress-nginx", "traefik"]
 
     func line(ip: String, time: Int64, method: String, target: String, status: Int, bytes: Int,
               referrer: String, agent: String, micros: Int) -> String {
-        if format == "alb" { return albLine(ip: ip, time: time, method: method, target: target, status: status, bytes: bytes, agent: agent, micros: micros) }
+        switch format {
+        case "alb": return albLine(ip: ip, time: time, method: method, target: target, status: status, bytes: bytes, agent: agent, micros: micros)
+        case "json", "caddy":
+            return jsonLine(ip: ip, time: time, method: method, target: target, status: status, bytes: bytes,
+                            referrer: referrer, agent: agent, micros: micros)
+        case "cloudfront", "w3c":
+            return w3cLine(ip: ip, time: time, method: method, target: target, status: status, bytes: bytes,
+                           referrer: referrer, agent: agent, micros: micros)
+        default: break
+        }
         var line = "\(ip) - - [\(clock(time))] \"\(method) \(target) HTTP/1.1\" \(status) \(bytes)"
         if format == "common" { return line }
         line += " \"\(referrer)\" \"\(agent)\""
@@ -112,6 +131,109 @@ public struct SampleLogs {
             + "\"\(method) https://shop.example:443\(target) HTTP/1.1\" \"\(agent)\" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 "
             + "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop/73e2d6bc24d8a067 \"Root=1-\(trace)\" \"shop.example\" "
             + "\"arn:aws:acm:us-east-1:123456789012:certificate/1\" 0 \(stamp) \"forward\" \"-\" \"-\" \"10.0.3.11:8080\" \"\(status)\" \"-\" \"-\""
+    }
+
+    /// nginx `escape=json` with the variables' names as keys, or Caddy's access log.
+    private func jsonLine(ip: String, time: Int64, method: String, target: String, status: Int, bytes: Int,
+                          referrer: String, agent: String, micros: Int) -> String {
+        let seconds = "\(micros / 1_000_000).\(threeDigits(micros / 1000 % 1000))"
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+        }
+        if format == "json" {
+            // nginx writes an empty value for a header the request did not send.
+            return "{\"time_local\":\"\(clock(time))\",\"remote_addr\":\"\(ip)\",\"remote_user\":\"\",\"request\":"
+                + quoted("\(method) \(target) HTTP/1.1") + ",\"status\":\"\(status)\",\"body_bytes_sent\":\"\(bytes)\","
+                + "\"request_time\":\"\(seconds)\",\"http_referer\":" + quoted(referrer == "-" ? "" : referrer)
+                + ",\"http_user_agent\":" + quoted(agent == "-" ? "" : agent) + "}"
+        }
+        // Caddy: `ts` in seconds since 1970 with a fraction, headers as arrays; a header not sent is absent.
+        let fraction = String(1_000_000 + (bytes * 7919 + micros) % 1_000_000).dropFirst()
+        let duration = "\(micros / 1_000_000).\(String(1_000_000 + micros % 1_000_000).dropFirst())"
+        var headers: [String] = []
+        if agent != "-" { headers.append("\"User-Agent\":[" + quoted(agent) + "]") }
+        if referrer != "-" { headers.append("\"Referer\":[" + quoted(referrer) + "]") }
+        headers.append("\"Accept\":[\"text/html\"]")
+        return "{\"level\":\"info\",\"ts\":\(time).\(fraction),\"logger\":\"http.log.access.log0\",\"msg\":\"handled request\","
+            + "\"request\":{\"remote_ip\":\"\(ip)\",\"remote_port\":\"\(1024 + bytes % 60_000)\",\"client_ip\":\"\(ip)\","
+            + "\"proto\":\"HTTP/1.1\",\"method\":" + quoted(method) + ",\"host\":\"shop.example\",\"uri\":" + quoted(target)
+            + ",\"headers\":{" + headers.joined(separator: ",") + "}},\"bytes_read\":0,\"user_id\":\"\",\"duration\":\(duration),"
+            + "\"size\":\(bytes),\"status\":\(status),\"resp_headers\":{\"Server\":[\"Caddy\"],\"Content-Type\":[\"text/html; charset=utf-8\"]}}"
+    }
+
+    /// The columns of the W3C formats, as their `#Fields:` directives name them.
+    static let cloudfrontFields = ["date", "time", "x-edge-location", "sc-bytes", "c-ip", "cs-method", "cs(Host)", "cs-uri-stem",
+                                   "sc-status", "cs(Referer)", "cs(User-Agent)", "cs-uri-query", "cs(Cookie)", "x-edge-result-type",
+                                   "x-edge-request-id", "x-host-header", "cs-protocol", "cs-bytes", "time-taken", "x-forwarded-for",
+                                   "ssl-protocol", "ssl-cipher", "x-edge-response-result-type", "cs-protocol-version"]
+    static let iisFields = ["date", "time", "s-ip", "cs-method", "cs-uri-stem", "cs-uri-query", "s-port", "cs-username", "c-ip",
+                            "cs-version", "cs(User-Agent)", "cs(Referer)", "cs-host", "sc-status", "sc-substatus", "sc-win32-status",
+                            "sc-bytes", "cs-bytes", "time-taken"]
+    /// The columns after the server restarted with another logging setup, as indexes of `iisFields`.
+    static let iisRestartOrder = [0, 1, 8, 7, 2, 6, 3, 4, 5, 13, 14, 15, 16, 17, 18, 9, 12, 10, 11]
+
+    /// An IIS (W3C extended) or CloudFront row: UTC date and time; the agent with `+` for spaces
+    /// (IIS) or percent-encoded (CloudFront); the query in a column of its own.
+    private func w3cLine(ip: String, time: Int64, method: String, target: String, status: Int, bytes: Int,
+                         referrer: String, agent: String, micros: Int) -> String {
+        let utc = LogTimestamp(utcSeconds: time, offsetMinutes: 0).iso8601  // 2026-03-02T15:00:00+00:00
+        let date = String(utc.prefix(10)), clock = String(utc.dropFirst(11).prefix(8))
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let stem = parts.first.map(String.init) ?? target
+        let query = parts.count > 1 ? String(parts[1]) : "-"
+        if format == "w3c" {
+            let columns = [date, clock, "10.0.3.11", method, stem, query, "443", "-", ip, "HTTP/1.1",
+                           agent.replacing(" ", with: "+"), referrer, "shop.example", "\(status)", "0", "0",
+                           "\(bytes)", "\(300 + bytes % 400)", "\(micros / 1000)"]
+            return columns.joined(separator: " ")
+        }
+        var encoded = ""
+        for byte in agent.utf8 {
+            if byte <= 0x20 || byte >= 0x7F || byte == 0x25 || byte == 0x22 {
+                encoded += (byte < 16 ? "%0" : "%") + String(byte, radix: 16, uppercase: true)
+            } else {
+                encoded += String(UnicodeScalar(byte))
+            }
+        }
+        let seconds = "\(micros / 1_000_000).\(threeDigits(micros / 1000 % 1000))"
+        let id = String(UInt64(truncatingIfNeeded: time &* 2_654_435_761 &+ Int64(micros)), radix: 36)
+        let columns = [date, clock, "FRA56-P1", "\(bytes)", ip, method, "d111111abcdef8.cloudfront.net", stem, "\(status)", referrer,
+                       agent == "-" ? "-" : encoded, query, "-", "Miss", id + "==", "shop.example", "https", "\(300 + bytes % 400)",
+                       seconds, "-", "TLSv1.3", "TLS_AES_128_GCM_SHA256", "Miss", "HTTP/1.1"]
+        return columns.joined(separator: "\t")
+    }
+
+    /// The directives a W3C file starts with (and IIS writes again when it restarts).
+    private func directives(date: String, restart: Bool) -> String {
+        switch format {
+        case "cloudfront":
+            return "#Version: 1.0\n#Fields: " + Self.cloudfrontFields.joined(separator: " ") + "\n"
+        case "w3c":
+            let fields = restart ? Self.iisRestartOrder.map { Self.iisFields[$0] } : Self.iisFields
+            return "#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Date: \(date) \(restart ? "12:00:00" : "00:00:00")\n"
+                + "#Fields: " + fields.joined(separator: " ") + "\n"
+        default:
+            return ""
+        }
+    }
+
+    /// IIS logs: halfway through the day the server restarts with its columns in another
+    /// order, and writes its directives again.
+    private func restartedHalfway(_ lines: [String]) -> [String] {
+        guard format == "w3c", lines.count >= 2 else { return lines }
+        let half = lines.count / 2
+        var result = Array(lines[..<half])
+        let date = lines[half].prefix(10)  // the row's date column
+        result.append(String(directives(date: String(date), restart: true).dropLast()))
+        for line in lines[half...] {
+            let columns = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard columns.count == Self.iisFields.count else {
+                result.append(line)
+                continue
+            }
+            result.append(Self.iisRestartOrder.map { String(columns[$0]) }.joined(separator: " "))
+        }
+        return result
     }
 
     private func threeDigits(_ value: Int) -> String {
@@ -147,7 +269,16 @@ public struct SampleLogs {
         // A TLS handshake sent to the plain port, as scanners do.
         let time = day * 86_400 + 3600 - Int64(offsetMinutes) * 60
         let handshake = #""\x16\x03\x01\x02\x00\x01\x00""#
-        if ["common", "combined", "combined-timed", "nginx-timed"].contains(format) {
+        if !Self.textFormats.contains(format), format != "alb" {
+            // A request line that is no request: how each server logs the bytes a TLS client sent.
+            let written = line(ip: "198.51.100.7", time: time, method: "\u{16}\u{3}\u{1}", target: "/", status: 400, bytes: 157,
+                               referrer: "-", agent: "-", micros: 120)
+            lines.append((time * 1000, written
+                .replacing("\u{16}\u{3}\u{1} / HTTP/1.1", with: #"\u0016\u0003\u0001\u0002\u0000\u0001\u0000"#)  // json
+                .replacing("\"method\":\"\u{16}\u{3}\u{1}\"", with: #""method":"\u0016\u0003\u0001""#)  // caddy
+                .replacing("\t\u{16}\u{3}\u{1}\t", with: "\t-\t")  // cloudfront: no method
+                .replacing("\u{16}\u{3}\u{1} / ", with: "- - ")))  // w3c
+        } else if ["common", "combined", "combined-timed", "nginx-timed"].contains(format) {
             lines.append((time * 1000, "198.51.100.7 - - [\(clock(time))] \(handshake) 400 157 \"-\" \"-\"" + (format == "combined-timed" ? " 120" : format == "nginx-timed" ? " 0.000" : "")))
         } else {
             let written = line(ip: "198.51.100.7", time: time, method: "X", target: "Y", status: 400, bytes: 157, referrer: "-", agent: "-", micros: 120)

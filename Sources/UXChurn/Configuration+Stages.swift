@@ -11,11 +11,12 @@ extension Configuration {
     func ingestOptions(_ options: RunOptions) throws(RunError) -> IngestOptions {
         let format: LogFormat?
         do {
-            format = try LogFormat.named(options.format ?? self.format ?? "auto")
+            format = try LogFormat.named(options.format ?? self.format ?? "auto", json: jsonMap)
         } catch {
             throw .configuration(error.description)
         }
         var ingest = IngestOptions(format: format, ignore: ignore, bots: bots)
+        ingest.jsonMap = jsonMap
         if let name = options.timeZone {
             do {
                 ingest.timeZone = try TimeZoneRule.named(name)

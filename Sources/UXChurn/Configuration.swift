@@ -13,6 +13,8 @@ public struct Configuration: Sendable, Equatable {
     public var format: String?
     /// `timezone:`: the zone of timestamps written without a UTC offset.
     public var timeZone: TimeZoneRule?
+    /// `json:`: the keys the `json` format reads, over nginx's variable names.
+    public var jsonMap = JSONFieldMap.nginx
     public var ignore: [String] = ["^/api/"]
     public var bots: [String] = []
     /// Path regexes that mark a scanner's session; a list given replaces the defaults.
@@ -157,7 +159,7 @@ private struct ConfigReader {
     }
 
     func read(_ root: Node, into config: inout Configuration) throws(ConfigurationError) {
-        let top = ["session", "site", "format", "timezone", "ignore", "bots", "probes", "pages", "cart", "funnels", "load", "thresholds", "churn"]
+        let top = ["session", "site", "format", "timezone", "json", "ignore", "bots", "probes", "pages", "cart", "funnels", "load", "thresholds", "churn"]
         for (key, _, value) in try mapping(root, "the configuration", allowed: top) {
             switch key {
             case "session":
@@ -184,6 +186,22 @@ private struct ConfigReader {
                     config.timeZone = try TimeZoneRule.named(name)
                 } catch {
                     throw fail(value, "timezone: \(error.description)")
+                }
+            case "json":
+                for (name, _, item) in try mapping(value, "json", allowed: StructuredField.allCases.map(\.rawValue)) {
+                    // `allowed` admits only the fields' names.
+                    guard let field = StructuredField(rawValue: name) else { continue }
+                    var keys: [String] = []
+                    if case .sequence = item {
+                        for key in try sequence(item, "json.\(name)") { keys.append(try string(key, "json.\(name)")) }
+                    } else {
+                        keys = [try string(item, "json.\(name)")]
+                    }
+                    guard !keys.isEmpty else { throw fail(item, "json.\(name) needs at least one key") }
+                    for key in keys where key.isEmpty || key.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+                        throw fail(item, "json.\(name): '\(key)' is not a key (a name, or names joined by dots for keys inside objects)")
+                    }
+                    config.jsonMap = config.jsonMap.replacing(field, with: keys)
                 }
             case "ignore":
                 config.ignore = []

@@ -26,7 +26,8 @@ import SampleShop
         }
     }
 
-    @Test(arguments: ["combined+time", "vcombined", "ingress-nginx", "traefik", "nginx-timed", "combined", "alb"])
+    @Test(arguments: ["combined+time", "vcombined", "ingress-nginx", "traefik", "nginx-timed", "combined", "alb",
+                      "caddy", "json", "cloudfront", "w3c"])
     func aPresetGivesTheFiguresOfCombinedTimed(format: String) throws {
         let scratch = Scratch()
         let reference = try Self.shop("combined-timed", in: scratch)
@@ -90,10 +91,15 @@ import SampleShop
     @Test func everyPresetsExampleParsesAndAutoPicksIt() throws {
         for preset in LogFormat.presets {
             let example = try #require(LogFormat.presetExamples[preset.name], "\(preset.name) has no example")
-            var line = Array(example.utf8)
+            // W3C examples are a `#Fields:` directive and a line.
+            let lines = example.split(separator: "\n").map { Array($0.utf8) }
+            let parser = LineParser(format: preset)
+            for directive in lines.dropLast() { directive.withUnsafeBytes { parser.directive($0) } }
+            var line = try #require(lines.last)
             var fields = ParsedLine()
-            #expect(line.withUnsafeMutableBytes { LineParser(format: preset).parse($0, into: &fields) }, "\(preset.name)")
-            #expect(FormatDetector.detect([Array(example.utf8)]).name == preset.name)
+            #expect(line.withUnsafeMutableBytes { parser.parse($0, into: &fields) }, "\(preset.name)")
+            #expect(fields.timestamp.iso8601 == "2026-03-02T10:00:00-05:00" || fields.timestamp.utcSeconds == 1_772_463_600, "\(preset.name)")
+            #expect(FormatDetector.detect(lines).name == preset.name)
         }
     }
 

@@ -26,7 +26,7 @@ struct SampleLogsCommand: ParsableCommand {
     @Option(help: "Random seed: the same seed writes the same logs.")
     var seed: UInt64 = 1
 
-    @Option(help: "The log format: common, combined, combined-timed, nginx-timed, combined+time, vcombined, ingress-nginx, traefik or alb.")
+    @Option(help: "The log format: common, combined, combined-timed, nginx-timed, combined+time, vcombined, ingress-nginx, traefik, alb, caddy, json, cloudfront or w3c.")
     var format = "combined-timed"
 
     @Flag(help: "Serve product images without an extension (/image/123/product/200x200), as many real shops do.")
