@@ -49,6 +49,16 @@ if [ ! -f "$INGRESS.log" ]; then
     done ) > "$INGRESS.log"
   rm -rf "$INGRESS.d"
 fi
+# The same shop as nginx writes it with a JSON log_format (escape=json, the variables' names as keys).
+JSONLOG=$WORK/corpus-$SCALE-json
+if [ ! -f "$JSONLOG.log" ]; then
+  rm -rf "$JSONLOG.d" && mkdir -p "$JSONLOG.d"
+  "$BIN" sample-logs "$JSONLOG.d" --days "$DAYS" --visitors 20000 --seed 42 --format json 2>/dev/null
+  ( for f in $(ls "$JSONLOG.d" | sort -t. -k3,3nr); do
+      if [[ $f == *.gz ]]; then gzip -dc "$JSONLOG.d/$f"; else cat "$JSONLOG.d/$f"; fi
+    done ) > "$JSONLOG.log"
+  rm -rf "$JSONLOG.d"
+fi
 LINES=$(wc -l < "$CORPUS.log")
 BYTES=$(stat -c %s "$CORPUS.log")
 echo "corpus: $LINES lines, $((BYTES / 1048576)) MiB plain, $(( $(stat -c %s "$CORPUS.log.gz") / 1048576 )) MiB gzip; $(nproc) cores"
@@ -66,6 +76,7 @@ hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$JSON" \
   -n "uxchurn plain" "$BIN report --quiet -o $WORK/out-plain $CORPUS.log" \
   -n "uxchurn plain --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-plain $CORPUS.log" \
   -n "uxchurn ingress-nginx plain" "$BIN report --quiet -o $WORK/out-ingress $INGRESS.log" \
+  -n "uxchurn json plain" "$BIN report --quiet -o $WORK/out-json $JSONLOG.log" \
   -n "uxchurn two files --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log" \
   -n "uxchurn two files --jobs 2" "$BIN report --quiet --jobs 2 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log" \
   "${goaccess_args[@]}" >/dev/null
@@ -74,10 +85,10 @@ hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$JSON" \
 rss_gz=$( { /usr/bin/time -f %M "$BIN" report --quiet -o "$WORK/out-gz" "$CORPUS.log.gz"; } 2>&1 | tail -1 )
 rss_plain=$( { /usr/bin/time -f %M "$BIN" report --quiet -o "$WORK/out-plain" "$CORPUS.log"; } 2>&1 | tail -1 )
 
-python3 - "$JSON" "$BYTES" "$LINES" "$rss_gz" "$rss_plain" "$SCALE" "$WORK" <<'PY'
+python3 - "$JSON" "$BYTES" "$LINES" "$rss_gz" "$rss_plain" "$SCALE" "$WORK" "$(stat -c %s "$JSONLOG.log")" <<'PY'
 import json, sys
-path, size, lines, rss_gz, rss_plain, scale, work = sys.argv[1:]
-size, lines = int(size), int(lines)
+path, size, lines, rss_gz, rss_plain, scale, work, json_size = sys.argv[1:]
+size, lines, json_size = int(size), int(lines), int(json_size)
 runs = {r["command"]: sorted(r["times"]) for r in json.load(open(path))["results"]}
 median = {k: v[len(v) // 2] for k, v in runs.items()}
 rows = ["| command | median s | vs pigz -dc |", "|---|---|---|"]
@@ -90,6 +101,9 @@ if "goaccess" in median:
     out += f"\n- GoAccess HTML report / uxchurn plain: {median['goaccess'] / median['uxchurn plain']:.1f}× faster"
 out += f"\n- --jobs 1 / default --jobs: {median['uxchurn plain --jobs 1'] / median['uxchurn plain']:.2f}×"
 out += f"\n- the same shop as ingress-nginx writes it / as combined-timed: {median['uxchurn ingress-nginx plain'] / median['uxchurn plain']:.2f}× the time"
+out += (f"\n- the same shop as nginx JSON lines / as combined-timed: {median['uxchurn json plain'] / median['uxchurn plain']:.2f}× the time"
+        f" ({json_size / size:.2f}× the bytes): {1 / (median['uxchurn json plain'] / median['uxchurn plain']):.2f} of the lines a second,"
+        f" {json_size / median['uxchurn json plain'] / 1e6:.0f} MB/s")
 out += f"\n- two plain files, --jobs 1 / --jobs 2: {median['uxchurn two files --jobs 1'] / median['uxchurn two files --jobs 2']:.2f}×"
 out += f"\n- peak RSS: {int(rss_gz) // 1024} MiB (gzip), {int(rss_plain) // 1024} MiB (plain)"
 print(out)

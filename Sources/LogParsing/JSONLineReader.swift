@@ -17,6 +17,8 @@ final class JSONLineReader {
         case notAnObject
         /// The JSON is malformed at this byte offset.
         case syntax(Int)
+        /// The line ends inside the object.
+        case cutShort
         case missing(StructuredField)
         case invalid(StructuredField)
         case noUTCOffset
@@ -158,7 +160,10 @@ final class JSONLineReader {
         for i in 0..<StructuredField.count { found[i] = Found() }
         var pos = Self.skipSpace(base, 0, n)
         guard pos < n, base.load(fromByteOffset: pos, as: UInt8.self) == ASCII.leftBrace else { return .notAnObject }
-        if let fault = scanObject(base, n, &pos, node: 0, depth: 1) { return fault }
+        if let fault = scanObject(base, n, &pos, node: 0, depth: 1) {
+            if case let .syntax(at) = fault, at >= n { return .cutShort }
+            return fault
+        }
         pos = Self.skipSpace(base, pos, n)
         guard pos == n else { return .syntax(pos) }
         return convert(base, n, into: &fields)
@@ -497,6 +502,7 @@ final class JSONLineReader {
         switch fault {
         case .notAnObject: return "not a JSON object"
         case let .syntax(offset): return "not valid JSON at byte \(offset + 1)"
+        case .cutShort: return "not valid JSON: the line ends before the object does"
         case .missing(.request):
             return "no request: neither \(keys(.request)) nor \(keys(.method)) with \(keys(.path))"
         case let .missing(field): return "no \(field.rawValue) (\(keys(field)))"

@@ -1,4 +1,5 @@
 import Foundation
+import LogInput
 import Testing
 @testable import UXChurn
 @testable import LogParsing
@@ -135,5 +136,72 @@ import SampleShop
         var line = Array(#"10.0.0.1 - - [10/Nov/2023:12:53:13 +0000] "GET /p/1 HTTP/2.0" 200 312 "-" "Mozilla/5.0" 7 "shop@docker" "http://172.17.0.3:80" 1.5ms"#.utf8)
         #expect(line.withUnsafeMutableBytes { LineParser(format: .traefik).parse($0, into: &fields) })
         #expect(fields.responseMicroseconds == 1500)
+    }
+}
+
+/// Lines real servers wrote, as their projects' documentation and issue threads show them
+/// (`fixtures/documented/SOURCES.md` names each source): every one parses, and `auto` names
+/// the format that wrote it.
+@Suite struct DocumentedLineTests {
+    @Test(arguments: ["common", "combined", "vcombined", "ingress-nginx", "traefik", "caddy", "json", "alb", "cloudfront", "w3c"])
+    func everyDocumentedLineParses(format: String) throws {
+        let path = fixtures + "/documented/\(format).log"
+        let input = try #require(try summary([path], maxBad: 0)["input"] as? [String: Any])
+        #expect(input["format"] as? String == format)
+        #expect(input["skipped"] as? Int == 0)
+        #expect((input["lines"] as? Int ?? 0) >= 1)
+        #expect(input["parsed"] as? Int == input["lines"] as? Int)
+    }
+
+    @Test func aJSONLogWithItsOwnKeysParsesThroughTheKeyMap() throws {
+        let path = fixtures + "/documented/json-keymap.log"
+        let result = try summary([path], config: fixtures + "/documented/json-keymap.yml", maxBad: 0)
+        let input = try #require(result["input"] as? [String: Any])
+        #expect(input["parsed"] as? Int == 1)
+        #expect(input["asset_requests"] as? Int == 1)  // GET /common/js/index.js
+        // Without the map the keys say nothing: the line names its missing time.
+        #expect(throws: RunError.self) { try summary([path], format: "json") }
+    }
+
+    @Test func theKeyMapIsCheckedWhereItIsWritten() {
+        func error(_ yaml: String) -> String? {
+            do {
+                _ = try Configuration.parse(yaml: yaml, file: "uxchurn.yml")
+                return nil
+            } catch {
+                return error.description
+            }
+        }
+        #expect(error("json: {time: ts, path: [request.uri, uri]}") == nil)
+        #expect(error("json:\n  tiem: ts\n")?.hasPrefix("uxchurn.yml:2:3: unknown key 'tiem' in json; expected one of: time, address,") == true)
+        #expect(error("json: {time: []}") == "uxchurn.yml:1:14: json.time needs at least one key")
+        #expect(error("json: {path: request..uri}")?.contains("'request..uri' is not a key") == true)
+        let map = (try? Configuration.parse(yaml: "json: {time: ts, path: [request.uri, uri]}", file: "x"))?.jsonMap
+        #expect(map?.keys[.path] == ["request.uri", "uri"])
+        #expect(map?.keys[.address] == ["remote_addr"])
+    }
+}
+
+/// W3C logs in many small chunks over several threads: each chunk reads the columns of the
+/// `#Fields:` directive in force where it starts, though the server changed them halfway.
+@Suite struct W3CChunkTests {
+    @Test func chunksOnOtherThreadsReadTheColumnsInForce() throws {
+        let scratch = Scratch()
+        var sample = SampleLogs()
+        sample.days = 1
+        sample.visitors = 200
+        sample.format = "w3c"
+        _ = try sample.write(to: scratch.path)
+        let text = try String(contentsOfFile: scratch.path + "/access.log", encoding: .utf8)
+        #expect(text.components(separatedBy: "#Fields:").count == 3)
+        let inputs = try InputResolver.resolve([scratch.path + "/access.log"])
+        let (serial, serialHits, parallel, parallelHits) = try ParallelIngestTests().readTwice(inputs, jobs: 2)
+        #expect(serial.lines > 1000)
+        // Directives are not lines; every line parses but the truncated one of the sample.
+        #expect(serial.lines == text.split(separator: "\n").filter { !$0.hasPrefix("#") }.count)
+        #expect(serial.parsed == serial.lines - 1)
+        #expect(parallel.parsed == serial.parsed)
+        #expect(parallel.classes == serial.classes)
+        #expect(parallelHits.statistics.sessions == serialHits.statistics.sessions)
     }
 }

@@ -198,7 +198,7 @@ import SampleShop
 
 /// `auto` recognises each preset from the sample generator's lines in that preset.
 @Suite struct AutoDetectionTests {
-    @Test(arguments: ["common", "combined", "combined-timed", "nginx-timed"])
+    @Test(arguments: ["common", "combined", "combined-timed", "nginx-timed", "caddy", "json", "cloudfront", "w3c"])
     func autoPicksEachPreset(format: String) throws {
         let scratch = Scratch()
         var sample = SampleLogs()
