@@ -20,7 +20,11 @@ mkdir -p "$WORK/lines" "$WORK/config"
 seed_lines() {  # file: its first 40 lines, one a file (the reader stops early: no pipefail)
   (set +o pipefail; zcat -f "$1" 2>/dev/null | head -n 40 | split -l 1 -a 4 - "$WORK/lines/$(basename "$1")-")
 }
-for log in fixtures/sample/* fixtures/golden/access.log* fixtures/conformance/*/access.log*; do seed_lines "$log"; done
+for log in fixtures/sample/* fixtures/golden/access.log* fixtures/conformance/*/access.log* fixtures/documented/*.log; do seed_lines "$log"; done
+# W3C rows after their `#Fields:` directive, as the target reads a first line.
+for log in fixtures/documented/w3c.log fixtures/documented/cloudfront.log; do
+  { grep '^#Fields:' "$log" | head -n 1; grep -v '^#' "$log" | head -n 1; } > "$WORK/lines/directive-$(basename "$log")"
+done
 if [ -d ../shared/realdata ]; then
   for log in ../shared/realdata/*.log ../shared/realdata/*.gz; do [ -f "$log" ] && seed_lines "$log"; done
 fi
