@@ -62,8 +62,6 @@ final class JSONLineReader {
     private let layout = CompactLine()
     private var dayCache = DayCache()
     private let timeZone: TimeZoneRule?
-    /// The deepest the map reaches: nested objects below it are skipped, not walked.
-    private let maxDepth: Int
 
     init(map: JSONFieldMap, cookieName: String?, timeZone: TimeZoneRule?) {
         self.map = map
@@ -79,11 +77,9 @@ final class JSONLineReader {
             var children: [Node?] = []
         }
         let root = Node()
-        var depth = 1
         for field in StructuredField.allCases {
             for (rank, key) in (keys[field] ?? []).prefix(250).enumerated() {
                 let parts = key.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) }
-                depth = max(depth, parts.count)
                 var node = root
                 for (level, part) in parts.enumerated() {
                     let index: Int
@@ -105,7 +101,6 @@ final class JSONLineReader {
                 }
             }
         }
-        maxDepth = depth
         // Flatten breadth first: each node's entries lie together.
         var flatKeys: [UInt8] = []
         var flatEntries: [Entry] = []
@@ -160,7 +155,7 @@ final class JSONLineReader {
         for i in 0..<StructuredField.count { found[i] = Found() }
         var pos = Self.skipSpace(base, 0, n)
         guard pos < n, base.load(fromByteOffset: pos, as: UInt8.self) == ASCII.leftBrace else { return .notAnObject }
-        if let fault = scanObject(base, n, &pos, node: 0, depth: 1) {
+        if let fault = scanObject(base, n, &pos, node: 0) {
             if case let .syntax(at) = fault, at >= n { return .cutShort }
             return fault
         }
@@ -170,7 +165,7 @@ final class JSONLineReader {
     }
 
     /// Walks the object at `pos` (its `{`), noting the values the keys of `node` want.
-    private func scanObject(_ base: UnsafeMutableRawPointer, _ n: Int, _ pos: inout Int, node: Int, depth: Int) -> Fault? {
+    private func scanObject(_ base: UnsafeMutableRawPointer, _ n: Int, _ pos: inout Int, node: Int) -> Fault? {
         pos = Self.skipSpace(base, pos + 1, n)
         guard pos < n else { return .syntax(pos) }
         if base.load(fromByteOffset: pos, as: UInt8.self) == ASCII.rightBrace {
@@ -189,7 +184,7 @@ final class JSONLineReader {
             let entry = lookup(base + keyStart, keyEnd - keyStart, nodeStart, nodeEnd)
             let byte = base.load(fromByteOffset: pos, as: UInt8.self)
             if let entry, entry.child >= 0, byte == ASCII.leftBrace {
-                if let fault = scanObject(base, n, &pos, node: Int(entry.child), depth: depth + 1) { return fault }
+                if let fault = scanObject(base, n, &pos, node: Int(entry.child)) { return fault }
             } else if let entry, entry.targetCount > 0 {
                 if let fault = capture(base, n, &pos, entry) { return fault }
             } else {
@@ -337,7 +332,6 @@ final class JSONLineReader {
         }
         guard var address = kept(.address), let user = kept(.user), let referrer = kept(.referrer),
               let agent = kept(.userAgent), let host = kept(.host), let cookie = kept(.cookie) else { return .tooLong }
-        if value(.address).kind == .number { address = .absent }
         Self.dropPort(layout, &address)
         fields.address = address
         fields.user = user

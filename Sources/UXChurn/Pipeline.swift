@@ -35,7 +35,7 @@ public enum Pipeline {
         var ingestOptions = try configuration.ingestOptions(options)
         ingestOptions.referrerFamilies = advises
         let ingest = try parse(inputs, into: &sessions, options: ingestOptions, observer: options.observer)
-        try checkSkipped(ingest, options: options, inputs: inputs)
+        try checkSkipped(ingest, options: options, inputs: inputs, timeZone: ingestOptions.timeZone, json: ingestOptions.jsonMap)
         let statistics = PartialResult(ingest: ingest, sessions: sessions, statistics: fold.finish(), advice: fold.advice)
         var result = RunResult(statistics, configuration: configuration)
         result.fitted = fitted.map { FittedSummary(advice: $0.advice, sampledLines: $0.sampledLines) }
@@ -81,7 +81,11 @@ public enum Pipeline {
 
     /// More than `--max-bad-lines` skipped (or any, with `--strict`) stops the run before any
     /// report is written, with three samples and the format `auto` would pick.
-    static func checkSkipped(_ ingest: IngestResult, options: RunOptions, inputs: [LogInputFile]) throws(RunError) {
+    /// - Parameters:
+    ///   - timeZone: the zone the run read offset-less times in (the option's or the configuration's).
+    ///   - json: the keys the run's `json` format reads.
+    static func checkSkipped(_ ingest: IngestResult, options: RunOptions, inputs: [LogInputFile],
+                             timeZone zone: TimeZoneRule? = nil, json: JSONFieldMap = .nginx) throws(RunError) {
         guard ingest.skipped > 0 else { return }
         let share = ingest.lines == 0 ? 0 : Double(ingest.skipped) / Double(ingest.lines)
         let tooMany = options.strict || share > options.maxBadLineShare
@@ -93,10 +97,9 @@ public enum Pipeline {
             message += "\n  \(sample.file):\(sample.line): \(sample.text.prefix(200))"
             if let reason = sample.reason { message += "\n    \(reason)" }
         }
-        let zone = options.timeZone.flatMap { try? TimeZoneRule.named($0) }
         var suggestions: [String] = []
         for input in inputs where !input.readsOnce {
-            if let probe = try? InputProbe.probe(input, forced: nil, timeZone: zone) {
+            if let probe = try? InputProbe.probe(input, forced: nil, timeZone: zone, json: json) {
                 suggestions.append("\(input.name): \(probe.format.name)")
             }
         }
