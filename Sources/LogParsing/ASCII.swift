@@ -16,6 +16,8 @@ enum ASCII {
     static let zero: UInt8 = 0x30
     static let nine: UInt8 = 0x39
     static let colon: UInt8 = 0x3A
+    static let semicolon: UInt8 = 0x3B
+    static let equals: UInt8 = 0x3D
     static let questionMark: UInt8 = 0x3F
     static let upperA: UInt8 = 0x41
     static let upperF: UInt8 = 0x46
@@ -25,9 +27,14 @@ enum ASCII {
     static let backslash: UInt8 = 0x5C
     static let rightBracket: UInt8 = 0x5D
     static let lowerA: UInt8 = 0x61
+    static let lowerB: UInt8 = 0x62
     static let lowerF: UInt8 = 0x66
     static let lowerM: UInt8 = 0x6D
+    static let lowerN: UInt8 = 0x6E
+    static let lowerR: UInt8 = 0x72
     static let lowerS: UInt8 = 0x73
+    static let lowerT: UInt8 = 0x74
+    static let lowerU: UInt8 = 0x75
     static let lowerX: UInt8 = 0x78
     static let lowerZ: UInt8 = 0x7A
     static let leftBrace: UInt8 = 0x7B

@@ -80,11 +80,11 @@ final class CompactLine {
             let next = p.load(fromByteOffset: read + 1, as: UInt8.self)
             switch next {
             case ASCII.quote, ASCII.backslash, ASCII.slash: put(next); read += 2
-            case 0x62: put(0x08); read += 2  // b
-            case 0x66: put(0x0C); read += 2  // f
-            case 0x6E: put(ASCII.newline); read += 2  // n
-            case 0x72: put(ASCII.carriageReturn); read += 2  // r
-            case 0x74: put(ASCII.tab); read += 2  // t
+            case ASCII.lowerB: put(0x08); read += 2  // backspace
+            case ASCII.lowerF: put(0x0C); read += 2  // form feed
+            case ASCII.lowerN: put(ASCII.newline); read += 2
+            case ASCII.lowerR: put(ASCII.carriageReturn); read += 2
+            case ASCII.lowerT: put(ASCII.tab); read += 2
             case ASCII.lowerX:
                 if read + 3 < n, let high = ASCII.hexValue(p.load(fromByteOffset: read + 2, as: UInt8.self)),
                    let low = ASCII.hexValue(p.load(fromByteOffset: read + 3, as: UInt8.self)) {
@@ -94,7 +94,7 @@ final class CompactLine {
                     put(byte)
                     read += 1
                 }
-            case 0x75:  // u
+            case ASCII.lowerU:
                 guard var scalar = Self.hex4(p, read + 2, n) else {
                     put(byte)
                     read += 1
@@ -103,7 +103,7 @@ final class CompactLine {
                 read += 6
                 if scalar >= 0xD800, scalar < 0xDC00 {
                     if read + 1 < n, p.load(fromByteOffset: read, as: UInt8.self) == ASCII.backslash,
-                       p.load(fromByteOffset: read + 1, as: UInt8.self) == 0x75,
+                       p.load(fromByteOffset: read + 1, as: UInt8.self) == ASCII.lowerU,
                        let low = Self.hex4(p, read + 2, n), low >= 0xDC00, low < 0xE000 {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                         read += 6

@@ -174,8 +174,9 @@ final class JSONLineReader {
         }
         let (nodeStart, nodeEnd) = nodes[node]
         while true {
-            guard pos < n, base.load(fromByteOffset: pos, as: UInt8.self) == ASCII.quote,
-                  let keyEnd = Self.stringEnd(base, pos + 1, n) else { return .syntax(pos) }
+            guard pos < n, base.load(fromByteOffset: pos, as: UInt8.self) == ASCII.quote else { return .syntax(pos) }
+            // A string that does not close: the line ends inside it.
+            guard let keyEnd = Self.stringEnd(base, pos + 1, n) else { return .syntax(n) }
             let keyStart = pos + 1
             pos = Self.skipSpace(base, keyEnd + 1, n)
             guard pos < n, base.load(fromByteOffset: pos, as: UInt8.self) == ASCII.colon else { return .syntax(pos) }
@@ -208,7 +209,7 @@ final class JSONLineReader {
         var value = Found()
         let byte = base.load(fromByteOffset: pos, as: UInt8.self)
         if byte == ASCII.quote {
-            guard let end = Self.stringEnd(base, pos + 1, n) else { return .syntax(pos) }
+            guard let end = Self.stringEnd(base, pos + 1, n) else { return .syntax(n) }
             value = Found(start: Int32(pos + 1), end: Int32(end), kind: .string)
             pos = end + 1
         } else if byte == ASCII.leftBracket {
@@ -221,6 +222,8 @@ final class JSONLineReader {
             }
             pos = open
             guard Self.skipValue(base, n, &pos) else { return .syntax(pos) }
+            // An empty array, or one of numbers: as if the key were not there.
+            if value.kind == .none { return nil }
         } else if byte == ASCII.minus || ASCII.isDigit(byte) {
             let start = pos
             guard Self.skipValue(base, n, &pos) else { return .syntax(pos) }
@@ -265,7 +268,7 @@ final class JSONLineReader {
         if time.kind == .number || (timeCount > 0 && ASCII.isDigit(timeText.load(as: UInt8.self))
                                     && !(timeCount > 4 && timeText.load(fromByteOffset: 4, as: UInt8.self) == ASCII.minus)
                                     && !(timeCount > 2 && timeText.load(fromByteOffset: 2, as: UInt8.self) == ASCII.slash)) {
-            guard let seconds = Self.unixSeconds(timeText, timeCount) else { return .invalid(.time) }
+            guard let seconds = TimestampParser.parseUnixSeconds(timeText, count: timeCount) else { return .invalid(.time) }
             fields.timestamp = LogTimestamp(utcSeconds: seconds, offsetMinutes: 0)
         } else if let stamp = TimestampParser.parseCommonLog(timeText, count: timeCount, cache: &dayCache)
                     ?? TimestampParser.parseISO8601(timeText, count: timeCount, zone: timeZone) {
@@ -299,7 +302,7 @@ final class JSONLineReader {
             guard fields.responseMicroseconds < 0, found.kind != .none else { return true }
             let count = Int(found.end - found.start)
             if count == 0 || (count == 1 && base.load(fromByteOffset: Int(found.start), as: UInt8.self) == ASCII.minus) { return true }
-            guard let micros = Self.decimal(base + Int(found.start), count, scale: scale) else { return false }
+            guard let micros = LineParser.parseDecimalMicroseconds(base + Int(found.start), count, scale: scale) else { return false }
             fields.responseMicroseconds = micros
             return true
         }
@@ -346,7 +349,9 @@ final class JSONLineReader {
             guard let methodRange = kept(.method), var target = kept(.path) else { return .tooLong }
             // `$uri` and `$args`: joined with `?` when the path has no query of its own.
             let query = value(.query)
-            if query.kind == .string, query.end > query.start, !layout.contains(ASCII.questionMark, in: target) {
+            // nginx writes `-` for no query outside `escape=json`.
+            let dash = query.end - query.start == 1 && base.load(fromByteOffset: Int(query.start), as: UInt8.self) == ASCII.minus
+            if query.kind == .string, query.end > query.start, !dash, !layout.contains(ASCII.questionMark, in: target) {
                 guard layout.append(byte: ASCII.questionMark), let queryRange = kept(.query) else { return .tooLong }
                 target.end = queryRange.end
             }
@@ -376,37 +381,6 @@ final class JSONLineReader {
             }
             if colons == 1 { range.end = range.start + Int32(last) }
         }
-    }
-
-    /// Seconds since 1970, with a fraction or not: the second it falls in.
-    static func unixSeconds(_ p: UnsafeRawPointer, _ count: Int) -> Int64? {
-        var dot = count
-        for i in 0..<count where p.load(fromByteOffset: i, as: UInt8.self) == ASCII.dot { dot = i; break }
-        guard dot <= 12, let whole = LineParser.parseDigits(p, dot) else { return nil }
-        for i in (dot + 1)..<max(dot + 1, count) where !ASCII.isDigit(p.load(fromByteOffset: i, as: UInt8.self)) { return nil }
-        if dot < count, dot == count - 1 { return nil }
-        return whole
-    }
-
-    /// A decimal number of units (`0.000929675` seconds) as microseconds, `scale` µs a unit;
-    /// digits past the microsecond are dropped. nil when it is not a number; -1 when it is too large.
-    static func decimal(_ p: UnsafeRawPointer, _ count: Int, scale: Int64) -> Int64? {
-        var dot = count
-        for i in 0..<count where p.load(fromByteOffset: i, as: UInt8.self) == ASCII.dot { dot = i; break }
-        guard let whole = LineParser.parseDigits(p, dot) else { return nil }
-        var micros = LineParser.times(whole, scale)
-        guard dot < count else { return micros }
-        guard dot + 1 < count else { return nil }
-        var unit = scale
-        var fraction: Int64 = 0
-        for i in (dot + 1)..<count {
-            let digit = p.load(fromByteOffset: i, as: UInt8.self) &- ASCII.zero
-            guard digit < 10 else { return nil }
-            unit /= 10
-            fraction += Int64(digit) * unit
-        }
-        if micros >= 0 { micros += fraction }
-        return micros
     }
 
     // MARK: Scanning
@@ -439,13 +413,17 @@ final class JSONLineReader {
     }
 
     /// Steps over the value at `pos`: a string, a number, a literal, or a whole object or
-    /// array (brackets counted, strings stepped over). false when it is malformed.
+    /// array (brackets counted, strings stepped over). false when it is malformed; `pos` is
+    /// then where, or the line's end when the line ends inside the value.
     static func skipValue(_ base: UnsafeMutableRawPointer, _ n: Int, _ pos: inout Int) -> Bool {
         guard pos < n else { return false }
         let first = base.load(fromByteOffset: pos, as: UInt8.self)
         switch first {
         case ASCII.quote:
-            guard let end = stringEnd(base, pos + 1, n) else { return false }
+            guard let end = stringEnd(base, pos + 1, n) else {
+                pos = n  // the line ends inside the string
+                return false
+            }
             pos = end + 1
             return true
         case ASCII.leftBrace, ASCII.leftBracket:
@@ -454,7 +432,10 @@ final class JSONLineReader {
                 let byte = base.load(fromByteOffset: pos, as: UInt8.self)
                 switch byte {
                 case ASCII.quote:
-                    guard let end = stringEnd(base, pos + 1, n) else { return false }
+                    guard let end = stringEnd(base, pos + 1, n) else {
+                        pos = n
+                        return false
+                    }
                     pos = end
                 case ASCII.leftBrace, ASCII.leftBracket:
                     depth += 1

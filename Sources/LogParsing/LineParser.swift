@@ -603,22 +603,27 @@ public final class LineParser {
         return value
     }
 
-    /// Digits, optionally `.` and up to six more (`183`, `1.5`), times `scale`: microseconds
-    /// for a number of milliseconds with `scale` 1000; -1 when too large to be a time.
+    /// Digits, optionally `.` and more digits (`183`, `1.5`, Caddy's `0.000929675`), times
+    /// `scale`: microseconds for a number of milliseconds with `scale` 1000, of seconds with
+    /// 1,000,000; digits past the microsecond are dropped. -1 when too large to be a time.
     static func parseDecimalMicroseconds(_ p: UnsafeRawPointer, _ count: Int, scale: Int64) -> Int64? {
         var dot = count
         for i in 0..<count where p.load(fromByteOffset: i, as: UInt8.self) == ASCII.dot { dot = i; break }
         guard let whole = parseDigits(p, dot) else { return nil }
-        var value = times(whole, scale)
+        let value = times(whole, scale)
         guard dot < count else { return value }
-        let digits = count - dot - 1
-        guard digits >= 1, digits <= 6, let fraction = parseDigits(p + dot + 1, digits) else { return nil }
+        guard dot + 1 < count else { return nil }
+        var unit = scale
+        var fraction: Int64 = 0
+        for i in (dot + 1)..<count {
+            let digit = p.load(fromByteOffset: i, as: UInt8.self) &- ASCII.zero
+            guard digit < 10 else { return nil }
+            unit /= 10
+            fraction += Int64(digit) * unit
+        }
         guard value >= 0 else { return -1 }
-        var divisor: Int64 = 1
-        for _ in 0..<digits { divisor *= 10 }
-        let (sum, overflow) = value.addingReportingOverflow(fraction * scale / divisor)
-        value = overflow ? -1 : sum
-        return value
+        let (sum, overflow) = value.addingReportingOverflow(fraction)
+        return overflow ? -1 : sum
     }
 
     /// `183ms`, or `1.5ms` (Traefik's duration), in microseconds.
@@ -670,6 +675,8 @@ public final class LineParser {
             scale /= 10
         }
         let scaled = times(whole, 1_000_000)
-        return scaled < 0 ? -1 : scaled + micros
+        guard scaled >= 0 else { return -1 }
+        let (sum, overflow) = scaled.addingReportingOverflow(micros)
+        return overflow ? -1 : sum
     }
 }

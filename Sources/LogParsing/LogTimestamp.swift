@@ -173,6 +173,18 @@ enum TimestampParser {
         return days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     }
 
+    /// Seconds since 1970 (Caddy's `ts`, nginx's `$msec`), with a fraction or not: the second
+    /// it falls in, in UTC.
+    static func parseUnixSeconds(_ p: UnsafeRawPointer, count: Int) -> Int64? {
+        var dot = count
+        for i in 0..<count where p.load(fromByteOffset: i, as: UInt8.self) == ASCII.dot { dot = i; break }
+        guard dot <= 12, let whole = LineParser.parseDigits(p, dot) else { return nil }
+        guard dot < count else { return whole }
+        guard dot + 1 < count else { return nil }
+        for i in (dot + 1)..<count where !ASCII.isDigit(p.load(fromByteOffset: i, as: UInt8.self)) { return nil }
+        return whole
+    }
+
     /// `yyyy-mm-ddTHH:MM:SS+hh:mm` or `…Z` (nginx `$time_iso8601`), with or without fractional
     /// seconds (`…:00.186641Z`, ALB's: the instant is truncated to the second); without an
     /// offset, a wall-clock time in `zone` when one is given.

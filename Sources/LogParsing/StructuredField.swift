@@ -28,7 +28,7 @@ public enum StructuredField: String, CaseIterable, Sendable, Hashable {
     /// `$upstream_response_time`: seconds; the last number when several are listed.
     case upstreamSeconds = "upstream_response_time"
 
-    /// A dense index, for tables.
+    /// A dense index, for tables: the case's place in `allCases` (a test checks they agree).
     var index: Int {
         switch self {
         case .time: return 0
@@ -52,7 +52,7 @@ public enum StructuredField: String, CaseIterable, Sendable, Hashable {
         }
     }
 
-    static let count = 18
+    static let count = allCases.count
 }
 
 /// Which JSON keys hold which fields, for the `json` and `caddy` formats.

@@ -36,7 +36,7 @@ final class W3CLineReader {
 
     /// A directive line: `#Fields:` sets the columns; other directives (`#Version:`, `#Date:`) say nothing read here.
     func directive(_ line: UnsafeRawBufferPointer) {
-        let prefix = Array("#Fields:".utf8)
+        let prefix = InputProbe.fieldsDirective
         guard line.count >= prefix.count, zip(line.prefix(prefix.count), prefix).allSatisfy({ ASCII.lowercased($0) == ASCII.lowercased($1) })
         else { return }
         setColumns(String(decoding: line.dropFirst(prefix.count), as: UTF8.self))
@@ -129,7 +129,7 @@ final class W3CLineReader {
             case .timeTaken:
                 if !empty {
                     let scale: Int64 = dialect == .w3c ? 1000 : 1_000_000
-                    guard let micros = JSONLineReader.decimal(p, count, scale: scale) else { return .invalid(index) }
+                    guard let micros = LineParser.parseDecimalMicroseconds(p, count, scale: scale) else { return .invalid(index) }
                     fields.responseMicroseconds = micros
                 }
             }
@@ -199,12 +199,16 @@ final class W3CLineReader {
         let end = Int(header.end)
         while i + name.count < end {
             let before = i == Int(header.start) ? ASCII.space : base.load(fromByteOffset: i - 1, as: UInt8.self)
-            let atStart = before == ASCII.space || before == ASCII.plus || before == 0x3B  // ;
-            if atStart, base.load(fromByteOffset: i + name.count, as: UInt8.self) == 0x3D,  // =
+            // After `; `, IIS's `;+`, or CloudFront's percent-encoded `;%20`.
+            let encodedSpace = i - 3 >= Int(header.start) && before == ASCII.zero
+                && base.load(fromByteOffset: i - 2, as: UInt8.self) == ASCII.zero + 2
+                && base.load(fromByteOffset: i - 3, as: UInt8.self) == ASCII.percent
+            let atStart = before == ASCII.space || before == ASCII.plus || before == ASCII.semicolon || encodedSpace
+            if atStart, base.load(fromByteOffset: i + name.count, as: UInt8.self) == ASCII.equals,
                (0..<name.count).allSatisfy({ base.load(fromByteOffset: i + $0, as: UInt8.self) == name[$0] }) {
                 let start = i + name.count + 1
                 var stop = start
-                while stop < end, base.load(fromByteOffset: stop, as: UInt8.self) != 0x3B { stop += 1 }  // ;
+                while stop < end, base.load(fromByteOffset: stop, as: UInt8.self) != ASCII.semicolon { stop += 1 }
                 return FieldRange(start: Int32(start), end: Int32(stop))
             }
             i += 1

@@ -3,7 +3,8 @@ import FuzzSupport
 
 /// libFuzzer's entry point: the bytes as one log line, parsed and classified under every preset
 /// (and, when it does not parse, diagnosed), and, when they hold a line break, the first line as
-/// a custom format string or a W3C `#Fields:` directive and the rest as a line of it. Any trap is a finding. `.ci/fuzz.sh` builds it with libFuzzer.
+/// a custom format string or a W3C `#Fields:` directive and the rest as a line of it. Any trap
+/// is a finding. `.ci/fuzz.sh` builds it with libFuzzer.
 /// One classifier per preset, in preset order, made once (its regexes compile once).
 nonisolated(unsafe) var classifiers: [Classifier?] = LogFormat.presets.map {
     try? Classifier(format: $0, ignorePatterns: ["^/api/", "^/p/([a-z0-9]+-?)+$"], extraBotTokens: ["scanner"])

@@ -75,6 +75,10 @@ import Testing
         #expect(why(#"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET / HTTP/1.1" 200 5"#) == "not a JSON object")
         #expect(why(#"{"time_local":"02/Mar/2026:10:00:00 -0500","status":"200","request":"GET / HTTP/1.1""#) == "not valid JSON: the line ends before the object does")
         #expect(why(#"{"time_local":"02/Mar/2026:10:00:00 -0500" "status":"200"}"#) == "not valid JSON at byte 44")
+        // Cut inside a string, a key, or a nested value: the line ends too early.
+        #expect(why(#"{"time_local":"02/Mar/2026:10:00:00 -0500","status":"200","request":"GET / HT"#) == "not valid JSON: the line ends before the object does")
+        #expect(why(#"{"time_local":"02/Mar/2026:10:00:00 -0500","sta"#) == "not valid JSON: the line ends before the object does")
+        #expect(why(#"{"time_local":"02/Mar/2026:10:00:00 -0500","x":{"y":["a""#) == "not valid JSON: the line ends before the object does")
         #expect(why(#"{"status":"200","request":"GET / HTTP/1.1"}"#) == "no time (keys `time_local`, `time_iso8601`, `msec`)")
         #expect(why(#"{"time_local":"02/Mar/2026:10:00:00 -0500","status":"20","request":"GET / HTTP/1.1"}"#)
                 == "key `status`: not a three-digit status")
@@ -84,6 +88,28 @@ import Testing
                 == "no request: neither key `request` nor key `request_method` with keys `request_uri`, `uri`")
         #expect(why(#"{"time_local":"02/Mar/2026:10:00:00 -0500","status":"200","request":"GET / HTTP/1.1","request_time":"fast"}"#)
                 == "key `request_time`: not a number")
+    }
+
+    @Test func absurdDurationsAreNoLoadTimeRatherThanATrap() throws {
+        for key in ["request_time", "upstream_response_time"] {
+            let line = #"{"time_local":"02/Mar/2026:10:00:00 -0500","request":"GET / HTTP/1.1","status":"200","#
+                + "\"\(key)\":\"9223372036854.9\"}"
+            let (fields, _) = try #require(parse(line, .json()), "\(key)")
+            #expect(fields.responseMicroseconds == -1, "\(key)")
+        }
+    }
+
+    @Test func aDashQueryAndAnEmptyArrayAreNoValues() throws {
+        let map = JSONFieldMap.nginx.replacing(.userAgent, with: ["ua", "http_user_agent"])
+        let line = #"{"time_local":"02/Mar/2026:10:00:00 -0500","request_method":"GET","uri":"/p/42","args":"-","status":200,"ua":[],"http_user_agent":"Mozilla/5.0"}"#
+        let (fields, bytes) = try #require(parse(line, .json(map)))
+        #expect(text(fields.requestURI, bytes) == "/p/42")
+        #expect(text(fields.userAgent, bytes) == "Mozilla/5.0")
+    }
+
+    @Test func theFieldsIndexesFollowTheirOrder() {
+        #expect(StructuredField.allCases.enumerated().allSatisfy { $0.offset == $0.element.index })
+        #expect(StructuredField.count == StructuredField.allCases.count)
     }
 
     @Test func aLineLeftAsWrittenWhenItDoesNotParse() {
@@ -170,6 +196,14 @@ import Testing
         #expect(text(fields.requestURI, bytes) == "/index.html")
         #expect(fields.referrer.isEmpty)
         #expect(fields.responseMicroseconds == 1000)
+        // CloudFront percent-encodes the cookie header as it does the agent.
+        let cookies = read([
+            "#Fields: date time c-ip cs-method cs-uri-stem sc-status cs(Cookie) time-taken",
+            "2019-12-04\t21:02:31\t192.0.2.100\tGET\t/\t200\ta=1;%20sid=XYZ\t9223372036854.9",
+        ], .cloudfront, cookie: "sid")
+        let (cookieFields, cookieBytes) = try #require(cookies.first ?? nil)
+        #expect(text(cookieFields.cookie, cookieBytes) == "XYZ")
+        #expect(cookieFields.responseMicroseconds == -1)  // absurd: no load time, no trap
         // A space-separated row is not CloudFront's.
         let spaced = read(["#Fields: date time c-ip cs-method cs-uri-stem sc-status", "2019-12-04 21:02:31 192.0.2.100 GET / 200"], .cloudfront)
         #expect(spaced.count == 1 && spaced[0] == nil)
