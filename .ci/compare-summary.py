@@ -2,7 +2,7 @@
 every expected key must be there with the same value (numbers to 1e-6; load_ms within 1%);
 lists of pages and days are matched by their group or date.
 Usage: compare-summary.py EXPECTED ACTUAL [SECTION,SECTION,...] [SKIPPED_KEY,...]
-Skipped keys are those of figures a later issue builds (a key ending in `_ci`: `*_ci`)."""
+Skipped keys are those of figures a later issue builds (shell-style patterns: `*_ci`)."""
 import fnmatch, json, sys
 def cmp(e, a, path, errs, pct=False):
     if isinstance(e, dict):

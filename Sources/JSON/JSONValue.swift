@@ -21,6 +21,12 @@ public indirect enum JSONValue: Sendable, Equatable {
         return .number((value * 1_000_000).rounded() / 1_000_000)
     }
 
+    /// An interval `[low, high]`, each end rounded as a rate; `null` when undefined.
+    public static func interval(_ low: Double?, _ high: Double?) -> JSONValue {
+        guard let low, let high else { return .null }
+        return .array([.rate(low), .rate(high)])
+    }
+
     /// Milliseconds rounded to 0.001; `null` when absent.
     public static func milliseconds(_ value: Double?) -> JSONValue {
         guard let value, value.isFinite else { return .null }

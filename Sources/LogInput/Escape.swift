@@ -1,5 +1,22 @@
 /// Escaping by context, for text that strangers wrote (paths, agents, names from logs).
 public enum Escape {
+    /// Text for HTML with its `code` spans (between backticks) as `<code>`; an unpaired
+    /// backtick stays as written.
+    public static func htmlWithCode(_ text: String) -> String {
+        let parts = text.split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count >= 3 else { return xml(text) }
+        var out = ""
+        for (index, part) in parts.enumerated() {
+            let inCode = index % 2 == 1
+            if inCode, index == parts.count - 1 {
+                out += "`" + xml(String(part))  // the last backtick has no pair
+            } else {
+                out += inCode ? "<code>" + xml(String(part)) + "</code>" : xml(String(part))
+            }
+        }
+        return out
+    }
+
     /// XML text and attribute values.
     public static func xml(_ text: String) -> String {
         var out = ""

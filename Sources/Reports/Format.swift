@@ -1,3 +1,4 @@
+import Analysis
 /// Numbers as the reports print them: fixed rules, no locale, so a report is the same
 /// wherever it is made.
 public enum Format {
@@ -29,6 +30,52 @@ public enum Format {
         // A share too small to show is not none.
         if share > 0 && share < 0.0005 { return "< 0.1%" }
         return oneDecimal(share * 100) + "%"
+    }
+
+    /// A path (or a page group named by one) as a person reads it: percent-escapes decoded
+    /// when what they encode is UTF-8 text (`/m/%DB%8C%D8%AE` → `/m/یخ`); otherwise, and for
+    /// escapes of control characters, `/`, `?`, `#` or `%`, as written.
+    public static func display(_ path: String) -> String {
+        guard path.contains("%") else { return path }
+        let bytes = Array(path.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 0x25, index + 2 < bytes.count, let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2]) {
+                let byte = high << 4 | low
+                // Escapes that keep a path's structure or hide control text stay escaped.
+                if byte >= 0x20, byte != 0x7F, byte != 0x2F, byte != 0x3F, byte != 0x23, byte != 0x25 {
+                    out.append(byte)
+                    index += 3
+                    continue
+                }
+            }
+            out.append(bytes[index])
+            index += 1
+        }
+        guard let decoded = String(validating: out, as: UTF8.self) else { return path }
+        return decoded
+    }
+
+    private static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: return byte - 0x30
+        case 0x41...0x46: return byte - 0x37
+        case 0x61...0x66: return byte - 0x57
+        default: return nil
+        }
+    }
+
+    /// A rate's 95% interval: `36.1–97.0%`; `–` without data.
+    public static func interval(_ interval: WilsonInterval?) -> String {
+        guard let interval else { return "–" }
+        return oneDecimal(interval.low * 100) + "–" + oneDecimal(interval.high * 100) + "%"
+    }
+
+    /// Whether a rate over `n` is marked "few": under 30, it says little.
+    public static func few(_ n: Int) -> Bool {
+        n > 0 && n < WilsonInterval.fewBelow
     }
 
     /// Milliseconds: `840 ms`, `1.25 s`, `12.4 s`; `–` without data.

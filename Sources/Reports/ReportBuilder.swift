@@ -30,6 +30,11 @@ public enum ReportBuilder {
             return view
         }
         view.notices = check.notes
+        if analysis.ingest.parsed == 0 {
+            view.notices.insert(analysis.ingest.lines == 0
+                ? "The inputs hold no log lines: this report has no figures."
+                : "None of the \(Format.count(analysis.ingest.lines)) lines parsed as \(analysis.ingest.format): this report has no figures.", at: 0)
+        }
         if !check.thresholds.isEmpty {
             var thresholds = ThresholdsView()
             thresholds.rows = check.thresholds
@@ -61,13 +66,18 @@ public enum ReportBuilder {
         let rows = SummaryDocument.pageRows(analysis)
         view.load = loadView(analysis, rows: rows, place: place)
         view.leaving = leavingView(stats, place: place)
+        if view.load == nil, stats.pageViews > 0 {
+            view.missingTiming = "The log format (\(analysis.ingest.format)) writes no response time, so there are no load times, "
+                + "Apdex or exits by load time. Add it to the server's log format: `%D` at the end of Apache's LogFormat "
+                + "(the `combined-timed` preset), or `$request_time` at the end of nginx's log_format (`nginx-timed`)."
+        }
         view.errors.errorExits = Format.count(stats.errorExits)
         view.errors.errorExitRate = Format.percent(stats.errorExitRate)
         view.errors.deadEnds = Format.count(stats.deadEndExits)
         view.errors.sessions = Format.count(stats.sessions)
         view.pages = rows.map { row in
             var page = PageRow()
-            page.group = row.name
+            page.group = Format.display(row.name)
             page.views = Format.count(row.stats.views)
             page.entries = Format.count(row.stats.entries)
             page.exits = Format.count(row.stats.exits)
@@ -125,7 +135,7 @@ public enum ReportBuilder {
 
     static func shareRow(_ group: String, _ count: Int, of total: Int) -> PageShareRow {
         var row = PageShareRow()
-        row.group = group
+        row.group = Format.display(group)
         row.count = Format.count(count)
         row.share = Format.percent(ratio(count, total))
         return row
@@ -134,7 +144,7 @@ public enum ReportBuilder {
     /// A page group's name by id, `other pages` for the untracked ones.
     static func groupName(_ analysis: RunResult) -> (Int32) -> String {
         let names = analysis.results.groupNames
-        return { id in id >= 0 && Int(id) < names.count ? names[Int(id)] : FlowDiagram.otherLabel }
+        return { id in id >= 0 && Int(id) < names.count ? Format.display(names[Int(id)]) : FlowDiagram.otherLabel }
     }
 
     static func funnelView(_ analysis: RunResult, _ funnel: FunnelStatistics, index: Int, site: String?,
@@ -143,6 +153,8 @@ public enum ReportBuilder {
         view.name = funnel.steps.name
         view.anchor = "funnel-\(index + 1)"
         view.conversion = Format.percent(funnel.conversion)
+        view.conversionInterval = Format.interval(funnel.conversionInterval)
+        view.few = Format.few(funnel.reached.first ?? 0)
         let medians = funnel.secondsFromStart.map { $0.percentile(50) }
         view.steps = funnel.steps.stepNames.enumerated().map { k, name in
             var row = FunnelStepRow()
@@ -161,8 +173,20 @@ public enum ReportBuilder {
         let drops = (1..<max(funnel.reached.count, 1)).map { k in (k, funnel.reached[k - 1] - funnel.reached[k]) }
         if let worst = drops.max(by: { a, b in a.1 != b.1 ? a.1 < b.1 : a.0 > b.0 }), worst.1 > 0 {
             let k = worst.0
-            view.insight = "The biggest drop is from \(funnel.steps.stepNames[k - 1]) to \(funnel.steps.stepNames[k]): "
-                + "\(Format.count(worst.1)) of \(Format.count(funnel.reached[k - 1])) sessions (\(Format.percent(ratio(worst.1, funnel.reached[k - 1])))) did not go on."
+            // "The biggest" is a finding only when that step's loss is outside the others' 95%
+            // intervals: with few sessions, any step could be it.
+            let loss = { (k: Int) in WilsonInterval(funnel.reached[k - 1] - funnel.reached[k], funnel.reached[k - 1]) }
+            let standsOut = drops.allSatisfy { other in
+                other.0 == k || other.1 == 0 || (loss(k).map { mine in loss(other.0).map { !mine.overlaps($0) } ?? true } ?? false)
+            }
+            let lost = "\(Format.count(worst.1)) of \(Format.count(funnel.reached[k - 1])) sessions (\(Format.percent(ratio(worst.1, funnel.reached[k - 1]))))"
+            if standsOut {
+                view.insight = "The biggest drop is from \(funnel.steps.stepNames[k - 1]) to \(funnel.steps.stepNames[k]): \(lost) did not go on."
+            } else {
+                view.insight = "No step stands out: the most sessions were lost from \(funnel.steps.stepNames[k - 1]) to "
+                    + "\(funnel.steps.stepNames[k]) (\(lost)), but other steps' losses lie within its 95% interval "
+                    + "(\(Format.interval(loss(k))))."
+            }
         } else if funnel.reached.first == 0 {
             view.insight = "No session reached the first step."
         }
@@ -178,6 +202,8 @@ public enum ReportBuilder {
             row.name = name
             row.sessions = Format.count(s.sessions)
             row.conversion = Format.percent(s.conversion)
+            row.interval = Format.interval(WilsonInterval(s.converted, s.sessions))
+            row.few = Format.few(s.sessions)
             return row
         }
         view.devices = Device.allCases.compactMap { device in
@@ -193,6 +219,8 @@ public enum ReportBuilder {
         view.sessions = Format.count(cart.sessions)
         view.abandoned = Format.count(cart.abandoned)
         view.rate = Format.percent(cart.abandonmentRate)
+        view.interval = Format.interval(cart.abandonmentInterval)
+        view.few = Format.few(cart.sessions)
         let unmatched = analysis.unmatchedCart
         if !unmatched.isEmpty {
             let names = unmatched.map { "\($0.name) `\($0.pattern)`" }.joined(separator: " and ")
@@ -220,7 +248,7 @@ public enum ReportBuilder {
         view.rows = timed.map { row in
             let load = row.stats.loadTimes
             var out = LoadRow()
-            out.group = row.name
+            out.group = Format.display(row.name)
             out.views = Format.count(load.count)
             out.p50 = Format.milliseconds(load.percentileMilliseconds(50))
             out.p75 = Format.milliseconds(load.percentileMilliseconds(75))
@@ -232,7 +260,7 @@ public enum ReportBuilder {
         let charted = timed.prefix(16)
         let rows = charted.map { row in
             let load = row.stats.loadTimes
-            return PercentileChart.Row(label: row.name, p50: load.percentileMilliseconds(50) ?? 0,
+            return PercentileChart.Row(label: Format.display(row.name), p50: load.percentileMilliseconds(50) ?? 0,
                                        p75: load.percentileMilliseconds(75) ?? 0, p95: load.percentileMilliseconds(95) ?? 0,
                                        p99: load.percentileMilliseconds(99) ?? 0)
         }
@@ -251,7 +279,7 @@ public enum ReportBuilder {
         }
         for (index, group) in key {
             let load = group.loadTimes
-            view.histogramGroups.append(names[index])
+            view.histogramGroups.append(Format.display(names[index]))
             for bin in load.bins.indices {
                 view.histogramRows[bin].views.append("\(Format.count(load.bins[bin])) (\(Format.percent(ratio(load.bins[bin], load.count))))")
             }
@@ -263,8 +291,8 @@ public enum ReportBuilder {
             let slow = load.bins[LoadHistogram.index(microseconds: 4_000_000)...].reduce(0, +)
             let chart = ColumnChart(columns: columns, axisTitle: "page views", categoryTitle: "load time from (s)") { Format.count(Int($0)) }
             view.histograms.append(place(chart.chart(
-                name: "load-\(names[index])", title: "Load times of \(names[index])",
-                summary: "\(Format.count(load.count)) timed views of \(names[index]); \(Format.count(slow)) (\(Format.percent(ratio(slow, load.count)))) took 4 s or more.", width: 360)))
+                name: "load-\(names[index])", title: "Load times of \(Format.display(names[index]))",
+                summary: "\(Format.count(load.count)) timed views of \(Format.display(names[index])); \(Format.count(slow)) (\(Format.percent(ratio(slow, load.count)))) took 4 s or more.", width: 360)))
         }
         return view
     }
@@ -288,6 +316,8 @@ public enum ReportBuilder {
             row.views = Format.count(stats.bucketViews[index])
             row.exits = Format.count(stats.bucketExits[index])
             row.exitRate = Format.percent(rates[index])
+            row.interval = Format.interval(WilsonInterval(stats.bucketExits[index], stats.bucketViews[index]))
+            row.few = Format.few(stats.bucketViews[index])
             return row
         }
         let columns = labels.indices.map {
@@ -295,8 +325,24 @@ public enum ReportBuilder {
         }
         var chart = ColumnChart(columns: columns, axisTitle: "exit rate", categoryTitle: "page load time (s)") { Format.percent($0) }
         chart.highlighted = rates.indices.max { (rates[$0] ?? -1) < (rates[$1] ?? -1) }
-        if let fast = rates.first ?? nil, let slow = rates.last ?? nil {
-            view.insight = "Page views that took 4 s or more ended the visit \(Format.percent(slow)) of the time, against \(Format.percent(fast)) under 1 s."
+        // A slower bucket is said to lose more visitors only when its 95% interval lies above
+        // the fastest one's: the highest such rate is named; otherwise the sentence says the
+        // difference may be chance.
+        let intervals = labels.indices.map { WilsonInterval(stats.bucketExits[$0], stats.bucketViews[$0]) }
+        if let fast = rates.first ?? nil, let fastInterval = intervals.first ?? nil {
+            let clear = (1..<labels.count).filter { index in
+                guard let interval = intervals[index], let rate = rates[index] else { return false }
+                return rate > fast && !interval.overlaps(fastInterval)
+            }
+            let slowest = labels.count - 1
+            if let worst = clear.max(by: { (rates[$0] ?? 0, $0) < (rates[$1] ?? 0, $1) }), let rate = rates[worst] {
+                let range = LoadBucket.bounds[worst].to == nil ? "4 s or more" : labels[worst]
+                view.insight = "Page views that took \(range) ended the visit \(Format.percent(rate)) of the time, against \(Format.percent(fast)) under 1 s."
+            } else if let slow = rates[slowest], let slowInterval = intervals[slowest] {
+                view.insight = "Exits after slow and fast page views do not differ beyond chance here: \(Format.percent(slow)) of "
+                    + "\(Format.count(stats.bucketViews[slowest])) page views of 4 s or more ended the visit (95% interval "
+                    + "\(Format.interval(slowInterval))), \(Format.percent(fast)) under 1 s (\(Format.interval(fastInterval)))."
+            }
         }
         view.chart = place(chart.chart(name: "exit-by-load", title: "Exit rate by page load time",
                                        summary: view.insight.isEmpty ? "Exit rate of page views by their load time." : view.insight))

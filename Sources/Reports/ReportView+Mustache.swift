@@ -1,3 +1,4 @@
+import LogInput
 import Mustache
 
 // The view models answer the templates by name: `Mirror` would find the same values, at a
@@ -11,7 +12,10 @@ extension ReportView: MustacheParent {
         case "period": return period
         case "headline": return headline
         case "notices": return notices
+        case "noticesHTML": return notices.map(Escape.htmlWithCode)
+        case "missingTiming": return missingTiming.map(Escape.htmlWithCode)
         case "pagesNotice": return pagesNotice
+        case "pagesNoticeHTML": return pagesNotice.map(Escape.htmlWithCode)
         case "thresholds": return thresholds
         case "funnels": return funnels
         case "cart": return cart
@@ -76,8 +80,11 @@ extension FunnelView: MustacheParent {
         case "name": return self.name
         case "anchor": return anchor
         case "conversion": return conversion
+        case "conversionInterval": return conversionInterval
+        case "few": return few
         case "insight": return insight
         case "notice": return notice
+        case "noticeHTML": return notice.map(Escape.htmlWithCode)
         case "chart": return chart
         case "steps": return steps
         case "devices": return devices
@@ -107,6 +114,8 @@ extension SegmentRow: MustacheParent {
         case "name": return self.name
         case "sessions": return sessions
         case "conversion": return conversion
+        case "interval": return interval
+        case "few": return few
         default: return nil
         }
     }
@@ -118,7 +127,10 @@ extension CartView: MustacheParent {
         case "sessions": return sessions
         case "abandoned": return abandoned
         case "rate": return rate
+        case "interval": return interval
+        case "few": return few
         case "notice": return notice
+        case "noticeHTML": return notice.map(Escape.htmlWithCode)
         case "chart": return chart
         case "leftAt": return leftAt
         default: return nil
@@ -194,6 +206,8 @@ extension BucketRow: MustacheParent {
         case "views": return views
         case "exits": return exits
         case "exitRate": return exitRate
+        case "interval": return interval
+        case "few": return few
         default: return nil
         }
     }

@@ -17,6 +17,8 @@ public struct ReportView: Sendable {
     public var funnels: [FunnelView] = []
     public var cart: CartView?
     public var load: LoadView?
+    /// Why there is no load-time section, and the directive that would give one.
+    public var missingTiming: String?
     public var leaving: LeavingView?
     public var errors = ErrorExitsView()
     public var entryPages: [PageShareRow] = []
@@ -86,6 +88,9 @@ public struct FunnelView: Sendable {
     /// The element id of its section.
     public var anchor = ""
     public var conversion = ""
+    /// Its 95% interval, and whether it rests on fewer than 30 sessions.
+    public var conversionInterval = ""
+    public var few = false
     /// One sentence: the biggest drop-off.
     public var insight = ""
     public var chart: ChartView?
@@ -111,6 +116,8 @@ public struct SegmentRow: Sendable {
     public var name = ""
     public var sessions = ""
     public var conversion = ""
+    public var interval = ""
+    public var few = false
 
     public init() {}
 }
@@ -121,6 +128,8 @@ public struct CartView: Sendable {
     public var sessions = ""
     public var abandoned = ""
     public var rate = ""
+    public var interval = ""
+    public var few = false
     public var chart: ChartView?
     public var leftAt: [PageShareRow] = []
 
@@ -181,6 +190,8 @@ public struct BucketRow: Sendable {
     public var views = ""
     public var exits = ""
     public var exitRate = ""
+    public var interval = ""
+    public var few = false
 
     public init() {}
 }

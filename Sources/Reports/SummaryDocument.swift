@@ -8,6 +8,11 @@ import LogInput
 public enum SummaryDocument {
     public static let schema = 1
 
+    /// A rate's 95% interval as `[low, high]`, or `null` where the rate is.
+    static func interval(_ wilson: WilsonInterval?) -> JSONValue {
+        .interval(wilson?.low, wilson?.high)
+    }
+
     /// The pages list: configured groups with views, then this many of the others.
     public static let otherGroupsListed = 50
 
@@ -29,6 +34,7 @@ public enum SummaryDocument {
                 ("from_ms", .int(bound.from)), ("to_ms", bound.to.map { .int($0) } ?? .null),
                 ("views", .int(stats.bucketViews[index])), ("exits", .int(stats.bucketExits[index])),
                 ("exit_rate", .rate(ratio(stats.bucketExits[index], stats.bucketViews[index]))),
+                ("exit_rate_ci", interval(WilsonInterval(stats.bucketExits[index], stats.bucketViews[index]))),
             ])
         }) : .null))
         members.append(("error_exits", .int(stats.errorExits)))
@@ -79,6 +85,7 @@ public enum SummaryDocument {
         return .object([
             ("name", .string(f.steps.name)),
             ("conversion", .rate(f.conversion)),
+            ("conversion_ci", interval(f.conversionInterval)),
             ("steps", .array(steps)),
             ("by_device", .object(Device.allCases.map { ($0.rawValue, segment(f.byDevice[$0] ?? FunnelSegment())) })),
             ("by_source", .object(TrafficSource.allCases.map { ($0.rawValue, segment(bySource[$0] ?? FunnelSegment())) })),
@@ -111,6 +118,7 @@ public enum SummaryDocument {
             ("sessions", .int(cart.sessions)),
             ("abandoned", .int(cart.abandoned)),
             ("abandonment_rate", .rate(cart.abandonmentRate)),
+            ("abandonment_rate_ci", interval(cart.abandonmentInterval)),
             ("left_at", .array(leftAt.map { .object([("group", .string($0.name)), ("sessions", .int($0.sessions))]) })),
         ])
     }
@@ -151,6 +159,7 @@ public enum SummaryDocument {
             ("visitors", .int(analysis.results.visitorCount)),
             ("sessions", .int(stats.sessions)),
             ("bounce_rate", .rate(stats.bounceRate)),
+            ("bounce_rate_ci", interval(stats.bounceRateInterval)),
             ("pages_per_session", .rate(stats.pagesPerSession)),
             ("median_session_seconds", stats.durations.percentile(50).map { .int(Int($0)) } ?? .null),
             ("excluded_sessions", .object(ExclusionReason.allCases.map { ($0.name, .int(stats.excluded[$0.rawValue])) })),

@@ -108,6 +108,15 @@ import Testing
         #expect(html.contains(#"x.x.x.x - - [03/Mar/2026:10:00:00 -0500] \x1b[2J\x07\x0d\x00"#), "the sample is there, masked")
     }
 
+    @Test func anEmptyLogIsReportedWithAWarning() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        FileManager.default.createFile(atPath: dir + "/access.log", contents: Data())
+        let result = try cli.run(["report", "--quiet", "-o", dir + "/r", dir + "/access.log"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("uxchurn: warning: no log line parsed (0 lines read): the report has no figures"), "\(result.stderr)")
+    }
+
     @Test func aCorruptGzipIsNamedWhenTheBadLineLimitStopsTheRun() throws {
         let dir = cli.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Reports
+import Analysis
+import LogInput
 
 /// Compares `text` with `golden/NAME`; `UXCHURN_UPDATE_GOLDEN=1 swift test` rewrites the files
 /// (then read the diff before committing them).
@@ -153,5 +155,36 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
         #expect(Format.duration(7500) == "2 h 5 min")
         #expect(Format.points(-0.004) == "−0.4 pt")
         #expect(Format.relative(0.12) == "+12%")
+    }
+}
+
+@Suite struct UncertaintyAndDisplayTests {
+    @Test func wilsonIntervalsAsDefined() throws {
+        // The golden-wild shop's slowest bucket: 9 exits of 66 views.
+        let slow = try #require(WilsonInterval(9, 66))
+        #expect(abs(slow.low - 0.073433) < 5e-7 && abs(slow.high - 0.239296) < 5e-7)
+        #expect(WilsonInterval(0, 0) == nil)
+        let none = try #require(WilsonInterval(0, 10))
+        #expect(none.low == 0 && none.high > 0.27 && none.high < 0.28)
+        #expect(Format.interval(slow) == "7.3–23.9%")
+        #expect(Format.few(29) && !Format.few(30) && !Format.few(0))
+        #expect(slow.overlaps(try #require(WilsonInterval(20, 66))))
+        #expect(!slow.overlaps(try #require(WilsonInterval(50, 66))))
+    }
+
+    @Test func pathsAreDecodedForReadingWhenTheyAreText() {
+        #expect(Format.display("/m/product/%DB%8C%D8%AE%DA%86%D8%A7%D9%84") == "/m/product/یخچال")
+        #expect(Format.display("/search?q=caf%C3%A9") == "/search?q=café")
+        // Not UTF-8, a control byte, or an escaped slash: as written.
+        #expect(Format.display("/x/%FF%FE") == "/x/%FF%FE")
+        #expect(Format.display("/a%0Ab") == "/a%0Ab")
+        #expect(Format.display("/a%2Fb/%25") == "/a%2Fb/%25")
+        #expect(Format.display("/plain") == "/plain")
+    }
+
+    @Test func codeSpansBecomeCodeInHTML() {
+        #expect(Escape.htmlWithCode("add `%D` to <LogFormat>") == "add <code>%D</code> to &lt;LogFormat&gt;")
+        #expect(Escape.htmlWithCode("one ` alone") == "one ` alone")
+        #expect(Escape.htmlWithCode("`a` and `b") == "<code>a</code> and `b")
     }
 }

@@ -87,10 +87,10 @@ func conformanceDifferences(_ expected: Any, _ actual: Any?, path: String = "", 
     }
 }
 
-/// Keys of figures this build does not compute yet: the 95% intervals (`*_ci`) and the
-/// funnels' conversion of frustrated and calm sessions.
+/// Keys of figures this build does not compute yet: the frustration rate's interval and the
+/// funnels' conversion of frustrated and calm sessions (the frustration issue).
 func notYetComputed(_ key: String) -> Bool {
-    key.hasSuffix("_ci") || key == "conversion_frustrated" || key == "conversion_calm"
+    key == "rate_ci" || key == "conversion_frustrated" || key == "conversion_calm"
 }
 
 /// The sections this build computes.

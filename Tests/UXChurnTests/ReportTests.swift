@@ -37,6 +37,31 @@ import Testing
         try expectGolden(report["report.md"], "report.md")
     }
 
+    @Test func aLogWithoutTimesSaysWhyThereAreNoLoadTimes() throws {
+        let scratch = Scratch()
+        let line = #"203.0.113.9 - - [02/Mar/2026:10:00:00 -0500] "GET /p/1 HTTP/1.1" 200 512 "-" "Mozilla/5.0 (X11)""#
+        let log = scratch.write("access.log", line + "\n")
+        let html = try #require(try files([log], config: Self.golden + "/uxchurn.yml")["index.html"])
+        #expect(html.contains("<section id=\"load\">"))
+        #expect(html.contains("The log format (combined) writes no response time"))
+        #expect(html.contains("<code>%D</code>") && html.contains("<code>$request_time</code>"))
+        #expect(!html.contains("<section id=\"leaving\">"))
+    }
+
+    @Test func anEmptyLogSaysItHasNoFigures() throws {
+        let scratch = Scratch()
+        let log = scratch.write("access.log", "")
+        let html = try #require(try files([log], config: Self.golden + "/uxchurn.yml")["index.html"])
+        #expect(html.contains("The inputs hold no log lines: this report has no figures."))
+    }
+
+    @Test func smallRatesAreMarkedFewWithTheirIntervals() throws {
+        let report = try files([Self.golden], config: Self.golden + "/uxchurn.yml")
+        let html = try #require(report["index.html"])
+        #expect(html.contains("<th scope=\"col\">95% interval</th>"))
+        #expect(html.contains("95% interval of the conversion:"))
+    }
+
     @Test func everySectionAndChartIsThere() throws {
         let report = try files([Self.golden], config: Self.golden + "/uxchurn.yml")
         let html = try #require(report["index.html"])

@@ -45,6 +45,9 @@ struct ReportFolderOptions: ParsableArguments {
         if !quiet {
             printErr("uxchurn: \(ingest.lines) lines from \(ingest.files.count) input(s), \(ingest.skipped) skipped; report in \(out)/")
         }
+        if ingest.parsed == 0 {
+            printErr("uxchurn: warning: no log line parsed (\(ingest.lines) lines read): the report has no figures")
+        }
         if let junit, ReportFolder.relativePath(of: junit, inside: out) == nil {
             try writeText(CheckReport.make(result).junit(), to: junit)
         }
