@@ -101,6 +101,15 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return "\(y)-\(twoDigits(month))-\(twoDigits(day))"
     }
 
+    /// `2026-03-02`, or nil.
+    public static func parseISO(_ text: String) -> CivilDate? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              month >= 1, month <= 12, day >= 1, day <= daysInMonth(month, year: year) else { return nil }
+        return CivilDate(year: year, month: month, day: day)
+    }
+
     static func daysInMonth(_ month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

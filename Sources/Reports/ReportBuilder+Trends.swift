@@ -29,19 +29,41 @@ extension ReportBuilder {
             row.p95 = Format.milliseconds(day.loadP95All)
             return row
         }
+        // Every calendar day from the first to the last: a day without sessions is a gap in the
+        // lines, not a fall to zero.
+        let dayIndex = Dictionary(days.enumerated().map { ($1.day, $0) }, uniquingKeysWith: { first, _ in first })
+        let calendar = Array((days.first?.day ?? 0)...(days.last?.day ?? 0))
         func line(_ name: String, _ title: String, _ values: [Double?], _ axis: @escaping @Sendable (Double) -> String) {
-            let points = zip(labels, values).map { LineChart.Point(label: $0, value: $1) }
+            let points = calendar.map { day in
+                LineChart.Point(label: CivilDate(daysSinceEpoch: day).description, value: dayIndex[day].flatMap { values[$0] })
+            }
             view.charts.append(place(LineChart(points: points, axis: axis).chart(name: name, title: title)))
         }
         line("trend-sessions", "Sessions per day", days.map { Double($0.sessions) }) { Format.count(Int($0)) }
         if let funnelName {
-            line("trend-conversion", "Conversion (\(funnelName)) per day", days.map { $0.conversion(of: funnelName) }) { Format.percent($0) }
+            let values = days.map { $0.conversion(of: funnelName) }
+            if !analysis.unmatched(funnel: funnelName).isEmpty || values.allSatisfy({ $0 == nil }) {
+                view.emptyCharts.append("No conversion trend: no session reached the first step of the funnel \(funnelName) on any day. "
+                    + "Name your shop's product, cart and order pages under `funnels:` in the configuration.")
+            } else {
+                line("trend-conversion", "Conversion (\(funnelName)) per day", values) { Format.percent($0) }
+            }
         }
         if stats.cart != nil {
-            line("trend-abandonment", "Cart abandonment per day", days.map(\.cartAbandonmentRate)) { Format.percent($0) }
+            let values = days.map(\.cartAbandonmentRate)
+            if !analysis.unmatchedCart.isEmpty || values.allSatisfy({ $0 == nil }) {
+                view.emptyCharts.append("No cart abandonment trend: no session added to the cart on any day. "
+                    + "Name your shop's add-to-cart request and order confirmation under `cart:` in the configuration.")
+            } else {
+                line("trend-abandonment", "Cart abandonment per day", values) { Format.percent($0) }
+            }
         }
         if days.contains(where: { $0.loadP95All != nil }) {
-            line("trend-p95", "p95 load time per day", days.map(\.loadP95All)) { Format.milliseconds($0) }
+            // One unit for the whole axis: seconds once any day reaches one.
+            let inSeconds = days.contains { ($0.loadP95All ?? 0) >= 1000 }
+            line("trend-p95", "p95 load time per day", days.map(\.loadP95All)) { ms in
+                inSeconds ? Format.twoDecimals(ms / 1000) + " s" : Format.milliseconds(ms)
+            }
         }
         return view
     }

@@ -256,6 +256,7 @@ extension TrendsView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "charts": return charts
+        case "emptyCharts": return emptyCharts.map(Escape.htmlWithCode)
         case "days": return days
         case "hasConversion": return hasConversion
         case "hasAbandonment": return hasAbandonment

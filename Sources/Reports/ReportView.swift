@@ -228,6 +228,8 @@ public struct PathRow: Sendable {
 
 public struct TrendsView: Sendable {
     public var charts: [ChartView] = []
+    /// Charts left out for want of data: why, and what to configure.
+    public var emptyCharts: [String] = []
     public var days: [DayRow] = []
     /// Funnel and cart columns are shown only when configured.
     public var hasConversion = false

@@ -3,6 +3,7 @@ import Testing
 @testable import Reports
 import Analysis
 import LogInput
+import LogParsing
 
 /// Compares `text` with `golden/NAME`; `UXCHURN_UPDATE_GOLDEN=1 swift test` rewrites the files
 /// (then read the diff before committing them).
@@ -186,5 +187,41 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
         #expect(Escape.htmlWithCode("add `%D` to <LogFormat>") == "add <code>%D</code> to &lt;LogFormat&gt;")
         #expect(Escape.htmlWithCode("one ` alone") == "one ` alone")
         #expect(Escape.htmlWithCode("`a` and `b") == "<code>a</code> and `b")
+    }
+}
+
+@Suite struct AxisLabelTests {
+    /// The `data-box` extents of a chart's axis labels.
+    static func boxes(_ svg: String) -> [(Double, Double)] {
+        svg.components(separatedBy: "data-box=\"").dropFirst().compactMap { part in
+            let numbers = part.prefix { $0 != "\"" }.split(separator: " ").compactMap { Double($0) }
+            return numbers.count == 2 ? (numbers[0], numbers[1]) : nil
+        }
+    }
+
+    @Test(arguments: [2, 6, 7, 37, 40, 120, 400])
+    func dayLabelsNeverOverlap(days: Int) throws {
+        let first = CivilDate(year: 2026, month: 1, day: 20).daysSinceEpoch
+        let points = (0..<days).map { LineChart.Point(label: CivilDate(daysSinceEpoch: first + Int64($0)).description, value: Double($0 % 5)) }
+        let svg = LineChart(points: points) { Format.count(Int($0)) }.chart(name: "t", title: "t").marks
+        let boxes = Self.boxes(svg)
+        #expect(boxes.count >= min(days, 2))
+        for (a, b) in zip(boxes, boxes.dropFirst()) {
+            #expect(a.1 + 6 <= b.0, "labels \(a) and \(b) overlap over \(days) days")
+        }
+        // Long ranges label weeks (Mondays) or months, besides the first and last day.
+        if days > 21 && days <= 90 {
+            #expect(svg.contains(">02-02<"))  // 2026-02-02 is a Monday
+            #expect(!svg.contains(">01-21<"))
+        }
+    }
+
+    @Test func missingDaysAreGapsNotZeros() {
+        let points = [LineChart.Point(label: "2026-03-02", value: 10), LineChart.Point(label: "2026-03-03", value: nil),
+                      LineChart.Point(label: "2026-03-04", value: 12)]
+        let svg = LineChart(points: points) { Format.count(Int($0)) }.chart(name: "t", title: "t").marks
+        // Two separate moves, no line through the missing day.
+        #expect(svg.components(separatedBy: "M").count - 1 >= 2)
+        #expect(!svg.contains("L"))
     }
 }

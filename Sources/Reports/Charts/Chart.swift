@@ -96,10 +96,13 @@ struct SVGWriter {
 
     enum Anchor: String { case start, middle, end }
 
+    /// - Parameter box: an axis label's estimated horizontal extent, written as `data-box`
+    ///   so checks can see that no two labels overlap.
     mutating func text(_ content: String, x: Double, y: Double, class name: String = "ux-text",
-                       anchor: Anchor = .start, full: String? = nil) {
+                       anchor: Anchor = .start, full: String? = nil, box: ClosedRange<Double>? = nil) {
         out += "<text class=\"\(name)\" x=\"\(c(x))\" y=\"\(c(y))\""
         if anchor != .start { out += " text-anchor=\"\(anchor.rawValue)\"" }
+        if let box { out += " data-box=\"\(c(box.lowerBound)) \(c(box.upperBound))\"" }
         out += ">\(Escape.xml(content))"
         if let full, full != content { out += "<title>\(Escape.xml(full))</title>" }
         out += "</text>\n"
@@ -116,6 +119,44 @@ struct SVGWriter {
     }
 
     func c(_ value: Double) -> String { Format.coordinate(value) }
+}
+
+/// Where axis labels go so that none overlaps another: boxes estimated from the characters'
+/// average advance.
+enum LabelLayout {
+    /// The first and last point's labels lean inwards; the others are centred on their point.
+    static func anchor(_ index: Int, count: Int) -> SVGWriter.Anchor {
+        count == 1 ? .middle : index == 0 ? .start : index == count - 1 ? .end : .middle
+    }
+
+    /// The horizontal extent of `label` drawn at `x` with `anchor`.
+    static func box(_ label: String, x: Double, anchor: SVGWriter.Anchor) -> ClosedRange<Double> {
+        let width = Double(label.count) * ChartLayout.characterWidth
+        switch anchor {
+        case .start: return x...(x + width)
+        case .middle: return (x - width / 2)...(x + width / 2)
+        case .end: return (x - width)...x
+        }
+    }
+
+    /// Of the `candidates` (point indexes in order), the first and the last point, then each
+    /// candidate whose box keeps `gap` pixels from the labels kept before it and from the last.
+    static func nonOverlapping(_ candidates: [Int], count: Int, x: (Int) -> Double, labels: [String], gap: Double) -> [Int] {
+        guard count > 0 else { return [] }
+        func boxOf(_ index: Int) -> ClosedRange<Double> { box(labels[index], x: x(index), anchor: anchor(index, count: count)) }
+        let lastBox = boxOf(count - 1)
+        var kept = [0]
+        var previous = boxOf(0)
+        for index in candidates where index > 0 && index < count - 1 {
+            let candidate = boxOf(index)
+            if candidate.lowerBound >= previous.upperBound + gap, candidate.upperBound + gap <= lastBox.lowerBound {
+                kept.append(index)
+                previous = candidate
+            }
+        }
+        if count > 1, lastBox.lowerBound >= previous.upperBound + gap { kept.append(count - 1) }
+        return kept
+    }
 }
 
 /// Layout helpers the chart types share.

@@ -1,3 +1,5 @@
+import LogParsing
+
 /// One figure over days: a line with a dot per day; days without a value leave a gap.
 public struct LineChart: Sendable {
     public struct Point: Sendable {
@@ -51,24 +53,24 @@ public struct LineChart: Sendable {
                 svg.circle(x: x(index), y: y(value), radius: 3, class: "ux-s0", title: "\(point.label): \(axis(value))")
             }
         }
-        // Day labels: ISO dates of one year without it; the first, the last, and evenly between
-        // so that they do not collide.
+        // Day labels: ISO dates of one year without it. Over three weeks only Mondays (the
+        // points' dates tell), over three months only the 1st of each month, are candidates;
+        // then the first, the last, and as many between as fit without their boxes touching.
         var axisLabels = points.map(\.label)
         if let year = axisLabels.first?.prefix(5), year.count == 5, year.hasSuffix("-"),
            axisLabels.allSatisfy({ $0.count == 10 && $0.hasPrefix(year) }) {
             axisLabels = axisLabels.map { String($0.dropFirst(5)) }
         }
-        let labelWidth = Double(axisLabels.map(\.count).max() ?? 1) * ChartLayout.characterWidth + 12
-        let room = max(1, Int((width - left - right) / labelWidth))
-        let every = max(1, Int((Double(points.count - 1) / Double(room)).rounded(.up)))
-        var labelled = Array(stride(from: 0, to: points.count, by: every))
-        if let lastLabelled = labelled.last, lastLabelled != points.count - 1 {
-            if points.count - 1 - lastLabelled <= every / 2 { labelled.removeLast() }
-            labelled.append(points.count - 1)
+        var candidates = Array(points.indices)
+        if points.count > 90 {
+            candidates = points.indices.filter { points[$0].label.hasSuffix("-01") }
+        } else if points.count > 21 {
+            candidates = points.indices.filter { CivilDate.parseISO(points[$0].label).map { ($0.daysSinceEpoch + 3) % 7 == 0 } ?? false }
         }
-        for index in labelled {
-            let anchor: SVGWriter.Anchor = points.count == 1 ? .middle : index == 0 ? .start : index == points.count - 1 ? .end : .middle
-            svg.text(axisLabels[index], x: x(index), y: bottom + 16, class: "ux-muted", anchor: anchor, full: points[index].label)
+        for index in LabelLayout.nonOverlapping(candidates, count: points.count, x: x, labels: axisLabels, gap: 6) {
+            let anchor = LabelLayout.anchor(index, count: points.count)
+            svg.text(axisLabels[index], x: x(index), y: bottom + 16, class: "ux-muted ux-tick", anchor: anchor, full: points[index].label,
+                     box: LabelLayout.box(axisLabels[index], x: x(index), anchor: anchor))
         }
         let first = points.first { $0.value != nil }
         let last = points.last { $0.value != nil }
