@@ -321,12 +321,36 @@ public enum URLShape: String, CaseIterable, Sendable {
     /// `GET /cart.do?action=addtocart&itemId=12`, `/cart.do?action=view`, `…action=checkout`,
     /// `…action=payment`, `/cart.do?action=purchase&orderId=12345`.
     case query
+    /// A Persian shop whose pages are long percent-encoded words, as real ones write them:
+    /// `/m/product/12/84/%DB%8C%D8%AE%DA%86%D8%A7%D9%84-…-12`, `/m/category/%D9%BE…`; the cart
+    /// as in `standard`.
+    case persian
+
+    /// Persian words of the sample's product and category names.
+    static let persianWords = ["یخچال", "فریزر", "ساید", "بای", "لباسشویی", "ماشین", "ظرفشویی", "جاروبرقی", "کولر", "گازی",
+                               "تلویزیون", "هوشمند", "اینچ", "مدل", "سفید", "نقره‌ای"]
+
+    /// A Persian slug of `count` words from `seed`, percent-encoded as browsers send it.
+    static func persianSlug(_ seed: Int, words count: Int) -> String {
+        let words = (0..<count).map { persianWords[(seed * 7 + $0 * 3) % persianWords.count] }
+        var out = ""
+        for byte in words.joined(separator: "-").utf8 {
+            if byte >= 0x80 {
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            } else {
+                out += String(UnicodeScalar(byte))
+            }
+        }
+        return out
+    }
 
     func category(_ name: String) -> String {
         switch self {
         case .standard: return "/c/\(name)"
         case .basket: return "/kategorie/\(name)"
         case .query: return "/category.screen?categoryId=\(name.uppercased())"
+        case .persian: return "/m/category/" + Self.persianSlug(name.utf8.count, words: 2)
         }
     }
 
@@ -335,12 +359,13 @@ public enum URLShape: String, CaseIterable, Sendable {
         case .standard: return "/p/\(id)-item"
         case .basket: return "/produkt/\(id)/wollmuetze-\(id)"
         case .query: return "/product.screen?productId=EST-\(id)"
+        case .persian: return "/m/product/\(id)/\(id * 7)/" + Self.persianSlug(id, words: 6) + "-\(id)"
         }
     }
 
     func search(_ words: String) -> String {
         switch self {
-        case .standard: return "/search?q=\(words)"
+        case .standard, .persian: return "/search?q=\(words)"
         case .basket: return "/suche?q=\(words)"
         case .query: return "/search.do?items=\(words)"
         }
@@ -349,7 +374,7 @@ public enum URLShape: String, CaseIterable, Sendable {
     /// The add-to-cart request for a product: method, target and status.
     func add(_ product: Int) -> (method: String, target: String, status: Int) {
         switch self {
-        case .standard: return ("POST", "/cart/add", 302)
+        case .standard, .persian: return ("POST", "/cart/add", 302)
         case .basket: return ("GET", "/basket/add/\(product)", 200)
         case .query: return ("GET", "/cart.do?action=addtocart&itemId=EST-\(product)", 200)
         }
@@ -357,7 +382,7 @@ public enum URLShape: String, CaseIterable, Sendable {
 
     var cart: String {
         switch self {
-        case .standard: return "/cart"
+        case .standard, .persian: return "/cart"
         case .basket: return "/basket/view"
         case .query: return "/cart.do?action=view"
         }
@@ -365,7 +390,7 @@ public enum URLShape: String, CaseIterable, Sendable {
 
     var checkout: String {
         switch self {
-        case .standard: return "/checkout"
+        case .standard, .persian: return "/checkout"
         case .basket: return "/basket/kasse"
         case .query: return "/cart.do?action=checkout"
         }
@@ -374,7 +399,7 @@ public enum URLShape: String, CaseIterable, Sendable {
     /// The payment page, which its form posts back to.
     var payment: String {
         switch self {
-        case .standard: return "/checkout/payment"
+        case .standard, .persian: return "/checkout/payment"
         case .basket: return "/basket/zahlung"
         case .query: return "/cart.do?action=payment"
         }
@@ -382,7 +407,7 @@ public enum URLShape: String, CaseIterable, Sendable {
 
     func confirmation(_ order: Int) -> String {
         switch self {
-        case .standard: return "/order/confirmation/\(order)"
+        case .standard, .persian: return "/order/confirmation/\(order)"
         case .basket: return "/bestellung/danke/\(order)"
         case .query: return "/cart.do?action=purchase&orderId=\(order)"
         }
@@ -390,7 +415,7 @@ public enum URLShape: String, CaseIterable, Sendable {
 
     var account: String {
         switch self {
-        case .standard: return "/account"
+        case .standard, .persian: return "/account"
         case .basket: return "/konto"
         case .query: return "/account.do"
         }

@@ -103,6 +103,20 @@ import SampleShop
                   - {name: payment, path: '^/basket/zahlung$'}
                   - {name: purchase, path: '^/bestellung/danke/'}
             """
+        case .persian:
+            return """
+            cart:
+              add: {method: POST, path: '^/cart/add$'}
+              purchase: {path: '^/order/confirmation/'}
+            funnels:
+              - name: checkout
+                steps:
+                  - {name: product, path: '^/m/product/'}
+                  - {name: add to cart, method: POST, path: '^/cart/add$'}
+                  - {name: checkout, path: '^/checkout$'}
+                  - {name: payment, path: '^/checkout/payment$'}
+                  - {name: purchase, path: '^/order/confirmation/'}
+            """
         case .query:
             return """
             cart:

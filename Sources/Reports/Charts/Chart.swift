@@ -23,7 +23,9 @@ public struct Chart: Sendable, Equatable {
     public func svg(standalone: Bool) -> String {
         let id = "chart-" + name
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"ux-chart\" viewBox=\"0 0 \(width) \(height)\""
-        out += standalone ? " width=\"\(width)\" height=\"\(height)\"" : " style=\"max-width:\(width)px;min-width:\(width * 4 / 5)px\""
+        // Inline charts keep 4/5 of their size where there is room, and shrink to a phone's width
+        // rather than overflow it.
+        out += standalone ? " width=\"\(width)\" height=\"\(height)\"" : " style=\"max-width:\(width)px;min-width:min(\(width * 4 / 5)px,100%)\""
 
         out += " role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\">\n"
         out += "<title id=\"\(id)-title\">\(Escape.xml(title))</title>\n"

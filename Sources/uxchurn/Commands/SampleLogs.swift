@@ -32,7 +32,7 @@ struct SampleLogsCommand: ParsableCommand {
     @Flag(help: "Serve product images without an extension (/image/123/product/200x200), as many real shops do.")
     var imagesWithoutExtension = false
 
-    @Option(help: "The shop's URL shapes: standard (/p/12-item, POST /cart/add), basket (a German shop: /produkt/12/…, GET /basket/add/12) or query (/product.screen?productId=…, /cart.do?action=addtocart).")
+    @Option(help: "The shop's URL shapes: standard (/p/12-item, POST /cart/add), basket (a German shop: /produkt/12/…, GET /basket/add/12) query (/product.screen?productId=…, /cart.do?action=addtocart) or persian (long percent-encoded Persian pages: /m/product/12/84/%DB%8C…).")
     var urls = "standard"
 
     func validate() throws {
