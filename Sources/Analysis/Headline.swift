@@ -1,3 +1,5 @@
+import LogParsing
+
 /// One headline figure: its value as a number (stored with each night) and how to show it.
 public struct HeadlineValue: Sendable {
     /// What the history stores the value under: stable, unlike the label a report shows
@@ -75,9 +77,32 @@ public enum Headline {
         return notes
     }
 
-    /// The numbers, by key, as the history keeps them.
-    public static func numbers(_ figures: [HeadlineValue]) -> [String: Double] {
-        Dictionary(figures.compactMap { figure in figure.value.map { (figure.key, $0) } }, uniquingKeysWith: { a, _ in a })
+    /// The key under which a night's number of days is stored beside its figures.
+    public static let daysKey = "days"
+
+    /// The calendar days the run's parsed lines span (first to last, each in its own offset):
+    /// what counts are divided by to compare runs of different lengths.
+    public static func days(_ result: RunResult) -> Int? {
+        guard let first = result.ingest.earliest, let last = result.ingest.latest else { return nil }
+        return Int(max(0, last.localDay - first.localDay)) + 1
+    }
+
+    /// The numbers, by key, as the history keeps them, with the run's days.
+    public static func numbers(_ figures: [HeadlineValue], days: Int?) -> [String: Double] {
+        var numbers = Dictionary(figures.compactMap { figure in figure.value.map { (figure.key, $0) } }, uniquingKeysWith: { a, _ in a })
+        if let days { numbers[daysKey] = Double(days) }
+        return numbers
+    }
+
+    /// A figure's change since the previous night, compared like for like: a rate as it is,
+    /// a count per day of each run (a night of 5 days against one of 3 is not 67% more
+    /// sessions). nil when there is nothing to compare: no earlier night, no value, or a count
+    /// of a night stored without its days.
+    public static func change(_ figure: HeadlineValue, days: Int?, previous: [String: Double]) -> (now: Double, then: Double)? {
+        guard let value = figure.value, let before = previous[figure.key] else { return nil }
+        if figure.isRate { return (value, before) }
+        guard let days, days > 0, let beforeDays = previous[daysKey], beforeDays > 0 else { return nil }
+        return (value / Double(days), before / beforeDays)
     }
 
     /// A stored night's numbers by this run's keys. Nights stored by uxchurn 0.5 and earlier
@@ -87,6 +112,7 @@ public enum Headline {
         for figure in figures {
             if let value = numbers[figure.key] ?? numbers[figure.label] { out[figure.key] = value }
         }
+        if let days = numbers[daysKey] { out[daysKey] = days }
         return out
     }
 }

@@ -19,15 +19,22 @@ public enum ReportBuilder {
         view.title = site.map { "UX churn report · \($0)" } ?? "UX churn report"
         view.period = period(analysis.ingest)
         let check = CheckReport.make(analysis)
+        let days = Headline.days(analysis)
         view.headline = Headline.figures(analysis).map { figure in
             var view = FigureView(label: figure.label, value: figure.text)
-            if let previous = analysis.previousHeadline?[figure.key], let value = figure.value {
-                let delta = value - previous
-                view.change = figure.isRate ? Format.points(delta) : (previous > 0 ? Format.relative(delta / previous) : nil)
-                let shown = figure.isRate ? (delta * 1000).rounded() : (previous > 0 ? (delta / previous * 1000).rounded() : 0)
+            if let previous = analysis.previousHeadline, let (value, before) = Headline.change(figure, days: days, previous: previous) {
+                let delta = value - before
+                view.change = figure.isRate ? Format.points(delta) : (before > 0 ? Format.relative(delta / before) + " a day" : nil)
+                let shown = figure.isRate ? (delta * 1000).rounded() : (before > 0 ? (delta / before * 1000).rounded() : 0)
                 view.trend = shown == 0 ? "same" : (shown > 0) == figure.higherIsBetter ? "good" : "bad"
             }
             return view
+        }
+        if let previous = analysis.previousHeadline, view.headline.contains(where: { $0.change != nil }) {
+            let before = previous[Headline.daysKey].map { Int($0) }
+            let span = { (count: Int?) in count.map { $0 == 1 ? "1 day" : "\($0) days" } ?? "?" }
+            view.comparison = "Changes are against the previous night stored: rates as they are, counts per day "
+                + "(this run \(span(days)), the previous \(span(before)))."
         }
         view.notices = check.notes
         if analysis.ingest.parsed == 0 {

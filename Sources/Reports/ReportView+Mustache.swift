@@ -11,6 +11,7 @@ extension ReportView: MustacheParent {
         case "site": return site
         case "period": return period
         case "headline": return headline
+        case "comparison": return comparison
         case "notices": return notices
         case "noticesHTML": return notices.map(Escape.htmlWithCode)
         case "missingTiming": return missingTiming.map(Escape.htmlWithCode)

@@ -10,6 +10,8 @@ public struct ReportView: Sendable {
     /// The time span of the parsed lines, as text.
     public var period = ""
     public var headline: [FigureView] = []
+    /// What the headline's changes compare, in a sentence.
+    public var comparison: String?
     /// What the headline must say beside its figures: no shop recognised, matchers that
     /// matched no hit.
     public var notices: [String] = []

@@ -38,7 +38,7 @@ enum HistoryStep {
         }
         let figures = Headline.figures(result)
         let night = NightRecord(days: result.days, visitors: hashedVisitors(store.hasher),
-                                headline: Headline.numbers(figures), lines: result.ingest.lines)
+                                headline: Headline.numbers(figures, days: Headline.days(result)), lines: result.ingest.lines)
         let keep = options.keepDays.flatMap { count in
             retentionAnchor(result.days, options: options).map { HistoryStore.Retention(count: count, anchor: $0) }
         }

@@ -80,6 +80,22 @@ import Testing
         #expect(nightly.previousHeadline?["sessions"] == Double(try run([nights[1]], configuration: configuration).results.statistics.sessions))
     }
 
+    /// A night of one day, then one of two: the headline compares sessions per day, and says so.
+    @Test func countsAreComparedPerDay() throws {
+        let scratch = Scratch()
+        let nights = try Self.nights(in: scratch)
+        let state = scratch.path + "/state.db"
+        let first = try run([nights[0]], state: state)
+        let second = try run([nights[1]], state: state)
+        #expect(Headline.days(first) == 1 && Headline.days(second) == 2)
+        #expect(second.previousHeadline?[Headline.daysKey] == 1)
+        let view = ReportBuilder.build(second, generator: "test")
+        let sessions = try #require(view.headline.first { $0.label == "sessions" })
+        let perDay = Double(second.results.statistics.sessions) / 2 / Double(first.results.statistics.sessions) - 1
+        #expect(sessions.change == Format.relative(perDay) + " a day")
+        #expect(view.comparison == "Changes are against the previous night stored: rates as they are, counts per day (this run 2 days, the previous 1 day).")
+    }
+
     @Test func theStateHoldsNoAddressNorUserAgent() throws {
         let scratch = Scratch()
         let nights = try Self.nights(in: scratch)
