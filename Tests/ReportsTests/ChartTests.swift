@@ -225,3 +225,13 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
         #expect(!svg.contains("L"))
     }
 }
+
+@Suite struct LabelShorteningTests {
+    @Test func longLabelsKeepTheirStartAndEnd() {
+        let label = "other pages 2,134"
+        let short = ChartLayout.shorten(label, width: 10 * ChartLayout.characterWidth)
+        #expect(short.count == 10)
+        #expect(short == "other… 134" || short.hasPrefix("other") && short.hasSuffix("134"))
+        #expect(ChartLayout.shorten("cart 12", width: 100) == "cart 12")
+    }
+}

@@ -19,7 +19,7 @@ public struct BarChart: Sendable {
         for (index, bar) in bars.enumerated() {
             let y = 6 + Double(index) * rowHeight
             // Labels are bold (`ux-strong`): about 15% wider than the average character.
-            svg.text(ChartLayout.fit(bar.label, width: (labelWidth - 10) / 1.15), x: labelWidth - 8, y: y + 15,
+            svg.text(ChartLayout.shorten(bar.label, width: (labelWidth - 10) / 1.15), x: labelWidth - 8, y: y + 15,
                      class: "ux-strong", anchor: .end, full: bar.label)
             let length = maximum > 0 ? plot * bar.value / maximum : 0
             svg.rect(x: labelWidth, y: y + 3, width: length, height: rowHeight - 8, class: "ux-s0", title: "\(bar.label): \(bar.text)")

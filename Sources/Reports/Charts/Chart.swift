@@ -166,6 +166,16 @@ enum ChartLayout {
     /// Average advance of a 13px sans-serif character, for fitting labels.
     static let characterWidth = 7.2
 
+    /// A label shortened in the middle to `width` pixels (`/m/product/{i…}/یخچال-12`,
+    /// `other pa… 2,134`): its start and its end, which tell paths and counts apart, stay.
+    static func shorten(_ label: String, width: Double) -> String {
+        let most = max(1, Int(width / characterWidth))
+        guard label.count > most else { return label }
+        let kept = max(1, most - 1)
+        let head = (kept + 1) / 2
+        return String(label.prefix(head)) + "…" + String(label.suffix(kept - head))
+    }
+
     /// A label cut to `width` pixels, with an ellipsis when cut.
     static func fit(_ label: String, width: Double) -> String {
         let most = max(1, Int(width / characterWidth))

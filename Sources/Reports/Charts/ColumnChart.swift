@@ -46,7 +46,7 @@ public struct ColumnChart: Sendable {
             svg.rect(x: barX, y: bottom - height, width: barWidth, height: height, class: "ux-s\(index == highlighted ? 1 : 0)",
                      title: "\(column.label): \(column.text)")
             svg.text(column.text, x: x + slot / 2, y: bottom - height - 5, class: "ux-text", anchor: .middle)
-            svg.text(ChartLayout.fit(column.label, width: slot - 4), x: x + slot / 2, y: bottom + 16, class: "ux-muted",
+            svg.text(ChartLayout.shorten(column.label, width: slot - 4), x: x + slot / 2, y: bottom + 16, class: "ux-muted",
                      anchor: .middle, full: column.label)
         }
         svg.line(x1: left, y1: bottom, x2: width - right, y2: bottom, class: "ux-axis")

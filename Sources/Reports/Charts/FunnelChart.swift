@@ -39,7 +39,7 @@ public struct FunnelChart: Sendable {
                 y += gap
             }
             let share = start > 0 ? Double(step.sessions) / start : 0
-            svg.text(ChartLayout.fit(step.name, width: labelWidth - 10), x: labelWidth - 8, y: y + barHeight / 2 + 4,
+            svg.text(ChartLayout.shorten(step.name, width: labelWidth - 10), x: labelWidth - 8, y: y + barHeight / 2 + 4,
                      class: "ux-strong", anchor: .end, full: step.name)
             svg.rect(x: labelWidth, y: y, width: barArea, height: barHeight, class: "ux-empty")
             let barWidth = barArea * share
