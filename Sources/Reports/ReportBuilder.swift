@@ -332,6 +332,9 @@ public enum ReportBuilder {
         }
         var chart = ColumnChart(columns: columns, axisTitle: "exit rate", categoryTitle: "page load time (s)") { Format.percent($0) }
         chart.highlighted = rates.indices.max { (rates[$0] ?? -1) < (rates[$1] ?? -1) }
+        chart.intervals = labels.indices.map { index in
+            WilsonInterval(stats.bucketExits[index], stats.bucketViews[index]).map { ($0.low, $0.high) }
+        }
         // A slower bucket is said to lose more visitors only when its 95% interval lies above
         // the fastest one's: the highest such rate is named; otherwise the sentence says the
         // difference may be chance.
@@ -351,7 +354,7 @@ public enum ReportBuilder {
                     + "\(Format.interval(slowInterval))), \(Format.percent(fast)) under 1 s (\(Format.interval(fastInterval)))."
             }
         }
-        view.chart = place(chart.chart(name: "exit-by-load", title: "Exit rate by page load time",
+        view.chart = place(chart.chart(name: "exit-by-load", title: "Exit rate by page load time (bars: 95% intervals)",
                                        summary: view.insight.isEmpty ? "Exit rate of page views by their load time." : view.insight))
         return view
     }

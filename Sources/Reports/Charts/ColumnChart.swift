@@ -12,6 +12,8 @@ public struct ColumnChart: Sendable {
     public var categoryTitle: String
     /// The column drawn in the second colour.
     public var highlighted: Int?
+    /// Per column, an interval to draw as an error bar (a rate's 95% interval), or nil.
+    public var intervals: [(low: Double, high: Double)?] = []
 
     public init(columns: [Column], axisTitle: String, categoryTitle: String, axis: @escaping @Sendable (Double) -> String) {
         self.columns = columns
@@ -27,7 +29,8 @@ public struct ColumnChart: Sendable {
         let top = 26.0
         let plotHeight = 170.0
         let bottom = top + plotHeight
-        let ticks = ChartLayout.ticks(upTo: columns.map(\.value).max() ?? 0, count: 4)
+        let highest = max(columns.map(\.value).max() ?? 0, intervals.compactMap { $0?.high }.max() ?? 0)
+        let ticks = ChartLayout.ticks(upTo: highest, count: 4)
         let scale = plotHeight / (ticks.last ?? 1)
         let slot = (width - left - right) / Double(max(columns.count, 1))
         var svg = SVGWriter()
@@ -45,7 +48,16 @@ public struct ColumnChart: Sendable {
             let barX = x + (slot - barWidth) / 2
             svg.rect(x: barX, y: bottom - height, width: barWidth, height: height, class: "ux-s\(index == highlighted ? 1 : 0)",
                      title: "\(column.label): \(column.text)")
-            svg.text(column.text, x: x + slot / 2, y: bottom - height - 5, class: "ux-text", anchor: .middle)
+            var valueY = bottom - height - 5
+            if index < intervals.count, let interval = intervals[index] {
+                // The error bar: a line from low to high with short caps; the value above it.
+                let middle = x + slot / 2, low = bottom - interval.low * scale, high = bottom - interval.high * scale
+                svg.line(x1: middle, y1: low, x2: middle, y2: high, class: "ux-whisker")
+                svg.line(x1: middle - 5, y1: high, x2: middle + 5, y2: high, class: "ux-whisker")
+                svg.line(x1: middle - 5, y1: low, x2: middle + 5, y2: low, class: "ux-whisker")
+                valueY = min(valueY, high - 5)
+            }
+            svg.text(column.text, x: x + slot / 2, y: valueY, class: "ux-text", anchor: .middle)
             svg.text(ChartLayout.shorten(column.label, width: slot - 4), x: x + slot / 2, y: bottom + 16, class: "ux-muted",
                      anchor: .middle, full: column.label)
         }
