@@ -80,11 +80,11 @@ public enum Headline {
     /// The key under which a night's number of days is stored beside its figures.
     public static let daysKey = "days"
 
-    /// The calendar days the run's parsed lines span (first to last, each in its own offset):
+    /// The run's days with sessions (inside `--from`/`--to`, bots and scanners left out):
     /// what counts are divided by to compare runs of different lengths.
     public static func days(_ result: RunResult) -> Int? {
-        guard let first = result.ingest.earliest, let last = result.ingest.latest else { return nil }
-        return Int(max(0, last.localDay - first.localDay)) + 1
+        let count = result.runDays ?? result.days.count
+        return count > 0 ? count : nil
     }
 
     /// The numbers, by key, as the history keeps them, with the run's days.
@@ -101,7 +101,9 @@ public enum Headline {
     public static func change(_ figure: HeadlineValue, days: Int?, previous: [String: Double]) -> (now: Double, then: Double)? {
         guard let value = figure.value, let before = previous[figure.key] else { return nil }
         if figure.isRate { return (value, before) }
-        guard let days, days > 0, let beforeDays = previous[daysKey], beforeDays > 0 else { return nil }
+        guard let days, days > 0, let beforeDays = previous[daysKey], beforeDays >= 1, beforeDays <= 100_000 else { return nil }
+        // Distinct visitors do not add up over days: compared only between runs of as many days.
+        if figure.key == "visitors", Double(days) != beforeDays { return nil }
         return (value / Double(days), before / beforeDays)
     }
 

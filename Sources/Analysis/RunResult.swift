@@ -35,6 +35,8 @@ public struct RunResult: Sendable {
     public var spansHistory = false
     /// With a history: the previous night's headline numbers, by `HeadlineValue.key`.
     public var previousHeadline: [String: Double]?
+    /// This run's own days with sessions, kept when `days` becomes the whole history's.
+    public var runDays: Int?
     /// The configuration fitted to the logs, when the run had none of its own and used it.
     public var fitted: FittedSummary?
     /// The configured funnel steps, cart matchers and page groups no hit matched.

@@ -36,7 +36,7 @@ public enum Format {
     /// when what they encode is UTF-8 text (`/m/%DB%8C%D8%AE` → `/m/یخ`); otherwise, and for
     /// escapes of control characters, `/`, `?`, `#` or `%`, as written.
     public static func display(_ path: String) -> String {
-        guard path.contains("%") else { return path }
+        guard path.hasPrefix("/"), path.contains("%") else { return path }
         let bytes = Array(path.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -55,6 +55,17 @@ public enum Format {
             index += 1
         }
         guard let decoded = String(validating: out, as: UTF8.self) else { return path }
+        // Invisible, private, unassigned or direction-changing characters would let a path show
+        // as something else (`%E2%80%AE` reverses what follows): then it is shown as written.
+        // Joiners stay: Persian writes ZWNJ inside words.
+        for scalar in decoded.unicodeScalars {
+            let category = scalar.properties.generalCategory
+            let invisible = category == .format && scalar.value != 0x200C && scalar.value != 0x200D
+            if scalar.properties.isBidiControl || invisible || category == .control || category == .lineSeparator
+                || category == .paragraphSeparator || category == .privateUse || category == .unassigned {
+                return path
+            }
+        }
         return decoded
     }
 
@@ -70,7 +81,11 @@ public enum Format {
     /// A rate's 95% interval: `36.1–97.0%`; `–` without data.
     public static func interval(_ interval: WilsonInterval?) -> String {
         guard let interval else { return "–" }
-        return oneDecimal(interval.low * 100) + "–" + oneDecimal(interval.high * 100) + "%"
+        func fixed(_ share: Double) -> String {
+            let tenths = Int64((share * 1000).rounded())
+            return "\(tenths / 10).\(tenths % 10)"
+        }
+        return fixed(interval.low) + "–" + fixed(interval.high) + "%"
     }
 
     /// Whether a rate over `n` is marked "few": under 30, it says little.

@@ -32,7 +32,9 @@ extension ReportBuilder {
         // Every calendar day from the first to the last: a day without sessions is a gap in the
         // lines, not a fall to zero.
         let dayIndex = Dictionary(days.enumerated().map { ($1.day, $0) }, uniquingKeysWith: { first, _ in first })
-        let calendar = Array((days.first?.day ?? 0)...(days.last?.day ?? 0))
+        // (A span of more than two years, one stray old line, is drawn day by day without gaps.)
+        let first = days.first?.day ?? 0, last = days.last?.day ?? 0
+        let calendar = last - first <= 731 ? Array(first...last) : days.map(\.day)
         func line(_ name: String, _ title: String, _ values: [Double?], _ axis: @escaping @Sendable (Double) -> String) {
             let points = calendar.map { day in
                 LineChart.Point(label: CivilDate(daysSinceEpoch: day).description, value: dayIndex[day].flatMap { values[$0] })
@@ -42,18 +44,22 @@ extension ReportBuilder {
         line("trend-sessions", "Sessions per day", days.map { Double($0.sessions) }) { Format.count(Int($0)) }
         if let funnelName {
             let values = days.map { $0.conversion(of: funnelName) }
-            if !analysis.unmatched(funnel: funnelName).isEmpty || values.allSatisfy({ $0 == nil }) {
-                view.emptyCharts.append("No conversion trend: no session reached the first step of the funnel \(funnelName) on any day. "
-                    + "Name your shop's product, cart and order pages under `funnels:` in the configuration.")
+            if !analysis.unmatched(funnel: funnelName).isEmpty {
+                view.emptyCharts.append("No conversion trend: a step of the funnel \(funnelName) matched no hit, so its conversion says "
+                    + "nothing yet. Name your shop's pages under `funnels:` in the configuration.")
+            } else if values.allSatisfy({ $0 == nil }) {
+                view.emptyCharts.append("No conversion trend: no session reached the first step of the funnel \(funnelName) on any day.")
             } else {
                 line("trend-conversion", "Conversion (\(funnelName)) per day", values) { Format.percent($0) }
             }
         }
         if stats.cart != nil {
             let values = days.map(\.cartAbandonmentRate)
-            if !analysis.unmatchedCart.isEmpty || values.allSatisfy({ $0 == nil }) {
-                view.emptyCharts.append("No cart abandonment trend: no session added to the cart on any day. "
-                    + "Name your shop's add-to-cart request and order confirmation under `cart:` in the configuration.")
+            if !analysis.unmatchedCart.isEmpty {
+                view.emptyCharts.append("No cart abandonment trend: the cart's add-to-cart or purchase request matched no hit, so "
+                    + "abandonment says nothing yet. Name them under `cart:` in the configuration.")
+            } else if values.allSatisfy({ $0 == nil }) {
+                view.emptyCharts.append("No cart abandonment trend: no session added to the cart on any day.")
             } else {
                 line("trend-abandonment", "Cart abandonment per day", values) { Format.percent($0) }
             }

@@ -24,17 +24,20 @@ public enum ReportBuilder {
             var view = FigureView(label: figure.label, value: figure.text)
             if let previous = analysis.previousHeadline, let (value, before) = Headline.change(figure, days: days, previous: previous) {
                 let delta = value - before
-                view.change = figure.isRate ? Format.points(delta) : (before > 0 ? Format.relative(delta / before) + " a day" : nil)
+                view.change = figure.isRate ? Format.points(delta) : (before > 0 ? Format.relative(delta / before) + " per day" : nil)
                 let shown = figure.isRate ? (delta * 1000).rounded() : (before > 0 ? (delta / before * 1000).rounded() : 0)
                 view.trend = shown == 0 ? "same" : (shown > 0) == figure.higherIsBetter ? "good" : "bad"
             }
             return view
         }
         if let previous = analysis.previousHeadline, view.headline.contains(where: { $0.change != nil }) {
-            let before = previous[Headline.daysKey].map { Int($0) }
-            let span = { (count: Int?) in count.map { $0 == 1 ? "1 day" : "\($0) days" } ?? "?" }
-            view.comparison = "Changes are against the previous night stored: rates as they are, counts per day "
-                + "(this run \(span(days)), the previous \(span(before)))."
+            let span = { (count: Int) in count == 1 ? "1 day" : "\(count) days" }
+            if let before = previous[Headline.daysKey].flatMap({ Int(exactly: $0) }), let days {
+                view.comparison = "Changes are against the previous night stored: rates as they are, counts as a daily average "
+                    + "(this run \(span(days)), the previous \(span(before)); visitors only between runs of as many days)."
+            } else {
+                view.comparison = "Changes are against the previous night stored: rates only (that night's days were not stored, so counts are not compared)."
+            }
         }
         view.notices = check.notes
         if analysis.ingest.parsed == 0 {
@@ -74,9 +77,10 @@ public enum ReportBuilder {
         view.load = loadView(analysis, rows: rows, place: place)
         view.leaving = leavingView(stats, place: place)
         if view.load == nil, stats.pageViews > 0 {
-            view.missingTiming = "The log format (\(analysis.ingest.format)) writes no response time, so there are no load times, "
-                + "Apdex or exits by load time. Add it to the server's log format: `%D` at the end of Apache's LogFormat "
-                + "(the `combined-timed` preset), or `$request_time` at the end of nginx's log_format (`nginx-timed`)."
+            view.missingTiming = "No page view has a response time: the log format (\(analysis.ingest.format)) writes none, or wrote "
+                + "none for these page views. So there are no load times, Apdex or exits by load time. To get them, log the "
+                + "response time: `%D` at the end of Apache's LogFormat (the `combined-timed` preset), `$request_time` at the "
+                + "end of nginx's log_format (`nginx-timed`), or the `time-taken` field in IIS's W3C logging."
         }
         view.errors.errorExits = Format.count(stats.errorExits)
         view.errors.errorExitRate = Format.percent(stats.errorExitRate)
@@ -177,22 +181,26 @@ public enum ReportBuilder {
             FunnelChart.Step(name: name, sessions: funnel.reached[k], medianSeconds: k == 0 ? nil : medians[k])
         }
         view.chart = place(FunnelChart(steps: steps).chart(name: "funnel-\(funnel.steps.name)", title: "Funnel \(funnel.steps.name): sessions per step"))
-        let drops = (1..<max(funnel.reached.count, 1)).map { k in (k, funnel.reached[k - 1] - funnel.reached[k]) }
-        if let worst = drops.max(by: { a, b in a.1 != b.1 ? a.1 < b.1 : a.0 > b.0 }), worst.1 > 0 {
-            let k = worst.0
-            // "The biggest" is a finding only when that step's loss is outside the others' 95%
-            // intervals: with few sessions, any step could be it.
-            let loss = { (k: Int) in WilsonInterval(funnel.reached[k - 1] - funnel.reached[k], funnel.reached[k - 1]) }
-            let standsOut = drops.allSatisfy { other in
-                other.0 == k || other.1 == 0 || (loss(k).map { mine in loss(other.0).map { !mine.overlaps($0) } ?? true } ?? false)
-            }
-            let lost = "\(Format.count(worst.1)) of \(Format.count(funnel.reached[k - 1])) sessions (\(Format.percent(ratio(worst.1, funnel.reached[k - 1]))))"
+        // The step that loses the largest share of the sessions reaching it is "the biggest
+        // drop" only when its 95% interval lies above every other step's: with few sessions,
+        // any step could be it.
+        let losses = (1..<max(funnel.reached.count, 1)).compactMap { k -> (k: Int, lost: Int, interval: WilsonInterval)? in
+            let lost = funnel.reached[k - 1] - funnel.reached[k]
+            return WilsonInterval(lost, funnel.reached[k - 1]).map { (k, lost, $0) }
+        }
+        if let worst = losses.max(by: { a, b in
+            let (x, y) = (ratio(a.lost, funnel.reached[a.k - 1]) ?? 0, ratio(b.lost, funnel.reached[b.k - 1]) ?? 0)
+            return x != y ? x < y : a.k > b.k
+        }), worst.lost > 0 {
+            let k = worst.k
+            let standsOut = losses.allSatisfy { $0.k == k || worst.interval.low > $0.interval.high }
+            let lost = "\(Format.count(worst.lost)) of \(Format.count(funnel.reached[k - 1])) sessions (\(Format.percent(ratio(worst.lost, funnel.reached[k - 1]))))"
             if standsOut {
                 view.insight = "The biggest drop is from \(funnel.steps.stepNames[k - 1]) to \(funnel.steps.stepNames[k]): \(lost) did not go on."
             } else {
-                view.insight = "No step stands out: the most sessions were lost from \(funnel.steps.stepNames[k - 1]) to "
-                    + "\(funnel.steps.stepNames[k]) (\(lost)), but other steps' losses lie within its 95% interval "
-                    + "(\(Format.interval(loss(k))))."
+                view.insight = "No step stands out: the largest share was lost from \(funnel.steps.stepNames[k - 1]) to "
+                    + "\(funnel.steps.stepNames[k]) (\(lost)), but another step's loss is within its 95% interval "
+                    + "(\(Format.interval(worst.interval)))."
             }
         } else if funnel.reached.first == 0 {
             view.insight = "No session reached the first step."
@@ -237,11 +245,11 @@ public enum ReportBuilder {
         let leftAt = SummaryDocument.cartLeftAt(analysis, cart)
         view.leftAt = leftAt.map { shareRow($0.name, $0.sessions, of: cart.abandoned) }
         if !leftAt.isEmpty {
-            let bars = leftAt.prefix(topRows).map { BarChart.Bar(label: $0.name, value: Double($0.sessions), text: Format.count($0.sessions)) }
+            let bars = leftAt.prefix(topRows).map { BarChart.Bar(label: Format.display($0.name), value: Double($0.sessions), text: Format.count($0.sessions)) }
             let top = leftAt[0]
             view.chart = place(BarChart(bars: bars).chart(
                 name: "cart-left-at", title: "Where abandoned carts were left",
-                summary: "\(Format.count(cart.abandoned)) abandoned cart sessions by their last page; most ended at \(top.name) (\(Format.count(top.sessions)))."))
+                summary: "\(Format.count(cart.abandoned)) abandoned cart sessions by their last page; most ended at \(Format.display(top.name)) (\(Format.count(top.sessions)))."))
         }
         return view
     }
@@ -348,10 +356,13 @@ public enum ReportBuilder {
             if let worst = clear.max(by: { (rates[$0] ?? 0, $0) < (rates[$1] ?? 0, $1) }), let rate = rates[worst] {
                 let range = LoadBucket.bounds[worst].to == nil ? "4 s or more" : labels[worst]
                 view.insight = "Page views that took \(range) ended the visit \(Format.percent(rate)) of the time, against \(Format.percent(fast)) under 1 s."
-            } else if let slow = rates[slowest], let slowInterval = intervals[slowest] {
+            } else if let slow = rates[slowest], let slowInterval = intervals[slowest], slowInterval.overlaps(fastInterval) {
                 view.insight = "Exits after slow and fast page views do not differ beyond chance here: \(Format.percent(slow)) of "
                     + "\(Format.count(stats.bucketViews[slowest])) page views of 4 s or more ended the visit (95% interval "
                     + "\(Format.interval(slowInterval))), \(Format.percent(fast)) under 1 s (\(Format.interval(fastInterval)))."
+            } else if let slow = rates[slowest], slow < fast {
+                view.insight = "Slow page views did not end visits more often here: \(Format.percent(slow)) of those of 4 s or more "
+                    + "ended the visit, against \(Format.percent(fast)) under 1 s."
             }
         }
         view.chart = place(chart.chart(name: "exit-by-load", title: "Exit rate by page load time (bars: 95% intervals)",

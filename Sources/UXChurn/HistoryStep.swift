@@ -51,6 +51,7 @@ enum HistoryStep {
                     var complete = result
                     complete.spansHistory = true
                     complete.previousHeadline = snapshot.previousHeadline.map { Headline.stored($0, for: figures) }
+                    complete.runDays = result.days.count
                     complete.days = snapshot.days
                     let historyEnd = options.window.to == nil ? max(end, snapshot.visitors.map(\.last.lastHit).max() ?? end) : end
                     complete.retention = RetentionFigures.compute(snapshot.visitors, end: historyEnd,

@@ -168,6 +168,8 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
         let none = try #require(WilsonInterval(0, 10))
         #expect(none.low == 0 && none.high > 0.27 && none.high < 0.28)
         #expect(Format.interval(slow) == "7.3–23.9%")
+        #expect(Format.interval(try #require(WilsonInterval(25, 620))) == "2.7–5.9%")
+        #expect(Format.interval(try #require(WilsonInterval(0, 7))) == "0.0–35.4%")
         #expect(Format.few(29) && !Format.few(30) && !Format.few(0))
         #expect(slow.overlaps(try #require(WilsonInterval(20, 66))))
         #expect(!slow.overlaps(try #require(WilsonInterval(50, 66))))
@@ -181,6 +183,12 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
         #expect(Format.display("/a%0Ab") == "/a%0Ab")
         #expect(Format.display("/a%2Fb/%25") == "/a%2Fb/%25")
         #expect(Format.display("/plain") == "/plain")
+        // A character that reverses or hides text: the path as written.
+        #expect(Format.display("/p/%E2%80%AEfdp.exe") == "/p/%E2%80%AEfdp.exe")
+        #expect(Format.display("/p/%E2%80%8Bx") == "/p/%E2%80%8Bx")
+        // A joiner inside a Persian word stays; a configured name is not a path.
+        #expect(Format.display("/%D9%86%D9%82%D8%B1%D9%87%E2%80%8C%D8%A7%DB%8C") == "/نقره\u{200C}ای")
+        #expect(Format.display("Sale %50") == "Sale %50")
     }
 
     @Test func codeSpansBecomeCodeInHTML() {

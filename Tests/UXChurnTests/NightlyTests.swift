@@ -92,8 +92,11 @@ import Testing
         let view = ReportBuilder.build(second, generator: "test")
         let sessions = try #require(view.headline.first { $0.label == "sessions" })
         let perDay = Double(second.results.statistics.sessions) / 2 / Double(first.results.statistics.sessions) - 1
-        #expect(sessions.change == Format.relative(perDay) + " a day")
-        #expect(view.comparison == "Changes are against the previous night stored: rates as they are, counts per day (this run 2 days, the previous 1 day).")
+        #expect(sessions.change == Format.relative(perDay) + " per day")
+        // Distinct visitors of two days are not twice one day's: not compared.
+        #expect(view.headline.first { $0.label == "visitors" }?.change == nil)
+        #expect(view.comparison == "Changes are against the previous night stored: rates as they are, counts as a daily average "
+                + "(this run 2 days, the previous 1 day; visitors only between runs of as many days).")
     }
 
     @Test func theStateHoldsNoAddressNorUserAgent() throws {

@@ -43,7 +43,7 @@ import Testing
         let log = scratch.write("access.log", line + "\n")
         let html = try #require(try files([log], config: Self.golden + "/uxchurn.yml")["index.html"])
         #expect(html.contains("<section id=\"load\">"))
-        #expect(html.contains("The log format (combined) writes no response time"))
+        #expect(html.contains("No page view has a response time: the log format (combined) writes none"))
         #expect(html.contains("<code>%D</code>") && html.contains("<code>$request_time</code>"))
         #expect(!html.contains("<section id=\"leaving\">"))
     }
