@@ -94,9 +94,9 @@ final class JSONLineReader {
                     if level == parts.count - 1 {
                         node.targets[index].append(Target(field: UInt8(field.index), rank: UInt8(rank)))
                     } else {
-                        if node.children[index] == nil { node.children[index] = Node() }
-                        // Set just above.
-                        node = node.children[index]!
+                        let child = node.children[index] ?? Node()
+                        node.children[index] = child
+                        node = child
                     }
                 }
             }
