@@ -2,11 +2,11 @@
 
 Usage: layout-check.py SCREENSHOT_DIR REPORT_DIR...
 
-For each report and width: every table box (`.table`), chart (`figure`) and section must not be
-wider than its box (scrollWidth <= clientWidth + 1), and no two axis labels of one chart
-(`text.ux-tick`) may overlap as the browser laid them out (their bounding boxes). A full-page
-screenshot of each is written to SCREENSHOT_DIR. Playwright drives Debian's chromium through
-`executable_path`: no browser is downloaded. Exit 1 on any finding.
+For each report and width: the page, its header, every table box (`.table`), chart (`figure`)
+and section must not be wider than its box (scrollWidth <= clientWidth + 1), and no two texts of
+one chart (axis labels, bar labels, values) may overlap as the browser laid them out (their
+bounding boxes). A full-page screenshot of each is written to SCREENSHOT_DIR. Playwright drives
+Debian's chromium through `executable_path`: no browser is downloaded. Exit 1 on any finding.
 """
 import os
 import sys
@@ -22,18 +22,30 @@ CHECK = """
     return (section ? '#' + section.id : '') + ' ' + el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className : '')
       + (caption ? ' "' + caption.textContent.trim().slice(0, 50) + '"' : '');
   };
-  for (const el of document.querySelectorAll('.table, figure, section, .cards')) {
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth + 1) {
+    findings.push(`the page: ${root.scrollWidth}px of content in ${root.clientWidth}px`);
+  }
+  for (const el of document.querySelectorAll('header, main, footer, nav, .table, figure, section, .cards')) {
     if (el.scrollWidth > el.clientWidth + 1) {
       findings.push(`${name(el)}: ${el.scrollWidth}px of content in ${el.clientWidth}px`);
     }
   }
+  // Every two texts of a chart (axis labels, bar and column labels, values, titles): their
+  // boxes as the browser laid them out must not intersect.
   for (const svg of document.querySelectorAll('svg')) {
-    const ticks = Array.from(svg.querySelectorAll('text.ux-tick')).map((t) => t.getBoundingClientRect());
-    for (let i = 0; i + 1 < ticks.length; i++) {
-      const a = ticks[i], b = ticks[i + 1];
-      if (a.right > b.left + 0.5 && a.width > 0 && b.width > 0) {
-        const title = svg.querySelector('title');
-        findings.push(`chart "${title ? title.textContent : '?'}": axis labels ${i} and ${i + 1} overlap (${a.right.toFixed(1)} > ${b.left.toFixed(1)})`);
+    const title = svg.querySelector('title');
+    const texts = Array.from(svg.querySelectorAll('text'))
+      .map((t) => ({ text: t.firstChild ? t.firstChild.textContent : '', box: t.getBoundingClientRect() }))
+      .filter((t) => t.box.width > 0 && t.box.height > 0);
+    for (let i = 0; i < texts.length; i++) {
+      for (let j = i + 1; j < texts.length; j++) {
+        const a = texts[i].box, b = texts[j].box;
+        const across = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const down = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (across > 0.5 && down > 0.2 * Math.min(a.height, b.height)) {
+          findings.push(`chart "${title ? title.textContent : '?'}": labels "${texts[i].text}" and "${texts[j].text}" overlap`);
+        }
       }
     }
   }
