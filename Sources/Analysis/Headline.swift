@@ -13,6 +13,17 @@ public struct HeadlineValue: Sendable {
     /// A matcher the figure depends on matched no hit: the figure is no finding, and has no
     /// value.
     public var unmatched = false
+    /// A rate's numerator and denominator (bounces of sessions), for its interval.
+    public var count: (k: Int, n: Int)?
+
+    /// A rate's 95% interval.
+    public var interval: WilsonInterval? { count.flatMap { WilsonInterval($0.k, $0.n) } }
+
+    /// A rate over fewer than 30 (sessions, entrants, carts): it says little.
+    public var few: Bool {
+        guard let count, value != nil else { return false }
+        return count.n > 0 && count.n < WilsonInterval.fewBelow
+    }
 }
 
 /// The headline every output shares: `check`, the step summary, the HTML and Markdown reports.
@@ -23,21 +34,22 @@ public enum Headline {
             HeadlineValue(key: "sessions", label: "sessions", value: Double(stats.sessions), isRate: false, higherIsBetter: true),
             HeadlineValue(key: "visitors", label: "visitors", value: Double(result.results.visitorCount), isRate: false,
                           higherIsBetter: true),
-            HeadlineValue(key: "bounce_rate", label: "bounce rate", value: stats.bounceRate, isRate: true, higherIsBetter: false),
+            HeadlineValue(key: "bounce_rate", label: "bounce rate", value: stats.bounceRate, isRate: true, higherIsBetter: false,
+                          count: (stats.bounces, stats.sessions)),
         ]
         for funnel in stats.funnels {
             let unmatched = !result.unmatched(funnel: funnel.steps.name).isEmpty
             figures.append(HeadlineValue(key: "funnel_conversion:\(funnel.steps.name)", label: "\(funnel.steps.name) conversion",
                                          value: unmatched ? nil : funnel.conversion, isRate: true, higherIsBetter: true,
-                                         unmatched: unmatched))
+                                         unmatched: unmatched, count: (funnel.reached.last ?? 0, funnel.reached.first ?? 0)))
         }
         if let cart = stats.cart {
             let unmatched = !result.unmatchedCart.isEmpty
             figures.append(HeadlineValue(key: "cart_abandonment", label: "cart abandonment", value: unmatched ? nil : cart.abandonmentRate,
-                                         isRate: true, higherIsBetter: false, unmatched: unmatched))
+                                         isRate: true, higherIsBetter: false, unmatched: unmatched, count: (cart.abandoned, cart.sessions)))
         }
         figures.append(HeadlineValue(key: "error_exit_rate", label: "error exit rate", value: stats.errorExitRate, isRate: true,
-                                     higherIsBetter: false))
+                                     higherIsBetter: false, count: (stats.errorExits, stats.sessions)))
         return figures
     }
 
@@ -87,11 +99,31 @@ public enum Headline {
         return count > 0 ? count : nil
     }
 
-    /// The numbers, by key, as the history keeps them, with the run's days.
+    /// The key under which a rate's denominator is stored beside it (`bounce_rate#n`).
+    static func denominatorKey(_ key: String) -> String { key + "#n" }
+
+    /// The numbers, by key, as the history keeps them, with the run's days and each rate's
+    /// denominator (so that the next night can tell a change from chance).
     public static func numbers(_ figures: [HeadlineValue], days: Int?) -> [String: Double] {
-        var numbers = Dictionary(figures.compactMap { figure in figure.value.map { (figure.key, $0) } }, uniquingKeysWith: { a, _ in a })
+        var numbers: [String: Double] = [:]
+        for figure in figures {
+            guard let value = figure.value, numbers[figure.key] == nil else { continue }
+            numbers[figure.key] = value
+            if figure.isRate, let count = figure.count { numbers[denominatorKey(figure.key)] = Double(count.n) }
+        }
         if let days { numbers[daysKey] = Double(days) }
         return numbers
+    }
+
+    /// Whether a rate's change since the previous night lies within chance: both nights'
+    /// 95% intervals overlap. false when either denominator is unknown (a night stored before
+    /// denominators were kept).
+    public static func withinChance(_ figure: HeadlineValue, previous: [String: Double]) -> Bool {
+        guard figure.isRate, let now = figure.interval, let rate = previous[figure.key],
+              let stored = previous[denominatorKey(figure.key)], stored >= 1, stored <= 1e12, rate >= 0, rate <= 1 else { return false }
+        let n = Int(stored)
+        guard let then = WilsonInterval(Int((rate * Double(n)).rounded()), n) else { return false }
+        return now.overlaps(then)
     }
 
     /// A figure's change since the previous night, compared like for like: a rate as it is,
@@ -113,6 +145,7 @@ public enum Headline {
         var out: [String: Double] = [:]
         for figure in figures {
             if let value = numbers[figure.key] ?? numbers[figure.label] { out[figure.key] = value }
+            if let n = numbers[denominatorKey(figure.key)] { out[denominatorKey(figure.key)] = n }
         }
         if let days = numbers[daysKey] { out[daysKey] = days }
         return out

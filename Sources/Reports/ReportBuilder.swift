@@ -22,11 +22,20 @@ public enum ReportBuilder {
         let days = Headline.days(analysis)
         view.headline = Headline.figures(analysis).map { figure in
             var view = FigureView(label: figure.label, value: figure.text)
+            if figure.value != nil, let interval = figure.interval {
+                view.interval = Format.interval(interval)
+                view.few = figure.few
+            }
             if let previous = analysis.previousHeadline, let (value, before) = Headline.change(figure, days: days, previous: previous) {
                 let delta = value - before
                 view.change = figure.isRate ? Format.points(delta) : (before > 0 ? Format.relative(delta / before) + " per day" : nil)
                 let shown = figure.isRate ? (delta * 1000).rounded() : (before > 0 ? (delta / before * 1000).rounded() : 0)
                 view.trend = shown == 0 ? "same" : (shown > 0) == figure.higherIsBetter ? "good" : "bad"
+                // A rate that moved less than chance allows is not news, good or bad.
+                if shown != 0, Headline.withinChance(figure, previous: previous) {
+                    view.trend = "same"
+                    view.withinChance = true
+                }
             }
             return view
         }
@@ -199,7 +208,7 @@ public enum ReportBuilder {
                 view.insight = "The biggest drop is from \(funnel.steps.stepNames[k - 1]) to \(funnel.steps.stepNames[k]): \(lost) did not go on."
             } else {
                 view.insight = "No step stands out: the largest share was lost from \(funnel.steps.stepNames[k - 1]) to "
-                    + "\(funnel.steps.stepNames[k]) (\(lost)), but another step's loss is within its 95% interval "
+                    + "\(funnel.steps.stepNames[k]), \(lost), but another step's loss lies within its 95% interval "
                     + "(\(Format.interval(worst.interval)))."
             }
         } else if funnel.reached.first == 0 {

@@ -58,6 +58,9 @@ extension FigureView: MustacheParent {
         case "value": return value
         case "change": return change
         case "trend": return trend
+        case "interval": return interval
+        case "few": return few
+        case "withinChance": return withinChance
         default: return nil
         }
     }

@@ -67,6 +67,12 @@ public struct FigureView: Sendable {
     public var change: String?
     /// `good`, `bad` or `same`: how the change reads for the shop.
     public var trend = "same"
+    /// A rate's 95% interval (`43.4–90.3%`).
+    public var interval: String?
+    /// The rate rests on fewer than 30.
+    public var few = false
+    /// The two nights' intervals overlap: the change is within chance, shown as no finding.
+    public var withinChance = false
 
     public init(label: String, value: String) {
         self.label = label

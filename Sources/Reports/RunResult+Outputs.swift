@@ -15,7 +15,7 @@ extension HeadlineValue {
 extension CheckReport {
     /// The check report of a run: headline figures and threshold rows.
     public static func make(_ result: RunResult) -> CheckReport {
-        let headline = Headline.figures(result).map { HeadlineFigure(label: $0.label, value: $0.text) }
+        let headline = Headline.figures(result).map { HeadlineFigure(label: $0.label, value: $0.text + ($0.few ? " (few)" : "")) }
         let rows = result.thresholds.map { t in
             ThresholdRow(title: t.title, limit: t.limit, value: t.value.map(formatLimit) ?? "no data", ok: t.ok,
                          note: t.unmatched.isEmpty ? nil : "no hit matched " + t.unmatched.map { "\($0.subject) `\($0.pattern)`" }.joined(separator: ", "))

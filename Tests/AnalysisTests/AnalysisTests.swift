@@ -97,6 +97,27 @@ import LogParsing
         #expect(stored == ["sessions": 10, "bounce_rate": 0.4, "error_exit_rate": 0.1])
     }
 
+    /// A rate keeps its denominator in the history; the next night's change is within chance
+    /// when the two nights' 95% intervals overlap.
+    @Test func aRateChangeIsJudgedAgainstBothNightsIntervals() {
+        let bounce = HeadlineValue(key: "bounce_rate", label: "bounce rate", value: 8.0 / 11, isRate: true, higherIsBetter: false,
+                                   count: (8, 11))
+        #expect(bounce.few)
+        #expect(bounce.interval.map { (($0.low * 1000).rounded(), ($0.high * 1000).rounded()) } ?? (0, 0) == (434, 903))
+        let numbers = Headline.numbers([bounce], days: 2)
+        #expect(numbers == ["bounce_rate": 8.0 / 11, "bounce_rate#n": 11, "days": 2])
+        #expect(Headline.stored(numbers, for: [bounce]) == numbers)
+        // 8 of 11 against 5 of 11: intervals 43.4–90.3% and 21.3–72.0% overlap.
+        #expect(Headline.withinChance(bounce, previous: ["bounce_rate": 5.0 / 11, "bounce_rate#n": 11]))
+        // Against 50 of 1,000 (3.8–6.5%) the rise is a finding.
+        #expect(!Headline.withinChance(bounce, previous: ["bounce_rate": 0.05, "bounce_rate#n": 1000]))
+        // A night stored without its denominator, or a count: never within chance.
+        #expect(!Headline.withinChance(bounce, previous: ["bounce_rate": 5.0 / 11]))
+        let sessions = HeadlineValue(key: "sessions", label: "sessions", value: 11, isRate: false, higherIsBetter: true)
+        #expect(!sessions.few && sessions.interval == nil)
+        #expect(!Headline.withinChance(sessions, previous: ["sessions": 10, "sessions#n": 10]))
+    }
+
     @Test func aThresholdWithoutDataIsABreach() {
         let result = Self.result(hosts: [], later: [:])
         let rules = [ThresholdRule(metric: .bounceRate, max: 0.5, line: 3),

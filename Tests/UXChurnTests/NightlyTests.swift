@@ -97,6 +97,16 @@ import Testing
         #expect(view.headline.first { $0.label == "visitors" }?.change == nil)
         #expect(view.comparison == "Changes are against the previous night stored: rates as they are, counts as a daily average "
                 + "(this run 2 days, the previous 1 day; visitors only between runs of as many days).")
+        // Each rate keeps its denominator; a change whose two intervals overlap is no finding.
+        #expect(second.previousHeadline?["bounce_rate#n"] == Double(first.results.statistics.sessions))
+        for figure in Headline.figures(second) where figure.isRate {
+            let card = try #require(view.headline.first { $0.label == figure.label })
+            #expect(card.interval == Format.interval(figure.interval))
+            let previous = try #require(second.previousHeadline)
+            #expect(card.withinChance == (card.change != nil && card.change != Format.points(0)
+                && Headline.withinChance(figure, previous: previous)))
+            if card.withinChance { #expect(card.trend == "same") }
+        }
     }
 
     @Test func theStateHoldsNoAddressNorUserAgent() throws {
