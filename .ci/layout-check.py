@@ -4,8 +4,8 @@ Usage: layout-check.py SCREENSHOT_DIR REPORT_DIR...
 
 For each report and width: the page, its header, every table box (`.table`), chart (`figure`)
 and section must not be wider than its box (scrollWidth <= clientWidth + 1), and no two texts of
-one chart (axis labels, bar labels, values) may overlap as the browser laid them out (their
-bounding boxes). A full-page screenshot of each is written to SCREENSHOT_DIR. Playwright drives
+one chart (axis labels, bar labels, values) may overlap or be cut by the chart's edge as the
+browser laid them out (their bounding boxes). A full-page screenshot of each is written to SCREENSHOT_DIR. Playwright drives
 Debian's chromium through `executable_path`: no browser is downloaded. Exit 1 on any finding.
 """
 import os
@@ -31,13 +31,19 @@ CHECK = """
       findings.push(`${name(el)}: ${el.scrollWidth}px of content in ${el.clientWidth}px`);
     }
   }
-  // Every two texts of a chart (axis labels, bar and column labels, values, titles): their
-  // boxes as the browser laid them out must not intersect.
+  // Every text of a chart (axis labels, bar and column labels, values, titles) inside the
+  // chart, and no two of them intersecting, as the browser laid them out.
   for (const svg of document.querySelectorAll('svg')) {
     const title = svg.querySelector('title');
     const texts = Array.from(svg.querySelectorAll('text'))
       .map((t) => ({ text: t.firstChild ? t.firstChild.textContent : '', box: t.getBoundingClientRect() }))
       .filter((t) => t.box.width > 0 && t.box.height > 0);
+    const frame = svg.getBoundingClientRect();
+    for (const t of texts) {
+      if (t.box.left < frame.left - 0.5 || t.box.right > frame.right + 0.5) {
+        findings.push(`chart "${title ? title.textContent : '?'}": label "${t.text}" is cut by the chart's edge`);
+      }
+    }
     for (let i = 0; i < texts.length; i++) {
       for (let j = i + 1; j < texts.length; j++) {
         const a = texts[i].box, b = texts[j].box;

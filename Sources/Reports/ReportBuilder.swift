@@ -230,12 +230,53 @@ public enum ReportBuilder {
             row.few = Format.few(s.sessions)
             return row
         }
-        view.devices = Device.allCases.compactMap { device in
-            funnel.byDevice[device].map { segment(device.rawValue, $0) }
+        let devices = Device.allCases.compactMap { device in funnel.byDevice[device].map { (device.rawValue, $0) } }
+        let sourceSegments = SummaryDocument.sources(analysis, funnel, site: site)
+        let sources = TrafficSource.allCases.compactMap { source in sourceSegments[source].map { (source.rawValue, $0) } }
+        view.devices = devices.map(segment)
+        view.sources = sources.map(segment)
+        guard view.notice == nil else { return view }
+        for (kind, segments) in [("device", devices), ("source", sources)] where segments.count > 1 {
+            var chart = BarChart(bars: segments.map { name, s in LabelledValue(label: name, value: s.conversion ?? 0, text: Format.percent(s.conversion)) })
+            chart.intervals = segments.map { _, s in WilsonInterval(s.converted, s.sessions).map { ($0.low, $0.high) } }
+            let placed = place(chart.chart(name: "funnel-\(funnel.steps.name)-by-\(kind)",
+                                           title: "Funnel \(funnel.steps.name): conversion by \(kind == "source" ? "traffic source" : kind)",
+                                           summary: "Each bar is the conversion of the sessions from one \(kind == "source" ? "traffic source" : kind), "
+                                               + "the line across it its 95% interval."))
+            let insight = segmentInsight(segments, kind: kind)
+            if kind == "device" {
+                view.deviceChart = placed
+                view.deviceInsight = insight
+            } else {
+                view.sourceChart = placed
+                view.sourceInsight = insight
+            }
         }
-        let sources = SummaryDocument.sources(analysis, funnel, site: site)
-        view.sources = TrafficSource.allCases.compactMap { source in sources[source].map { segment(source.rawValue, $0) } }
         return view
+    }
+
+    /// What the segments' conversions say: the two furthest apart whose 95% intervals do not
+    /// overlap ("desktop sessions converted more often than mobile ones"), or that no two differ
+    /// beyond chance.
+    static func segmentInsight(_ segments: [(name: String, segment: FunnelSegment)], kind: String) -> String {
+        let rated = segments.compactMap { name, s in
+            s.conversion.flatMap { rate in WilsonInterval(s.converted, s.sessions).map { (name: name, rate: rate, interval: $0) } }
+        }
+        var best: (high: Int, low: Int)?
+        for i in rated.indices {
+            for j in rated.indices where rated[i].interval.low > rated[j].interval.high {
+                if let found = best, rated[found.high].rate - rated[found.low].rate >= rated[i].rate - rated[j].rate { continue }
+                best = (i, j)
+            }
+        }
+        let plural = kind == "source" ? "traffic sources" : "devices"
+        guard let best else {
+            return "No \(kind == "source" ? "traffic source" : kind) converted differently from another beyond chance: "
+                + "every two \(plural)' 95% intervals overlap."
+        }
+        let (high, low) = (rated[best.high], rated[best.low])
+        return "Sessions from \(high.name) converted more often than from \(low.name): \(Format.percent(high.rate)) "
+            + "(\(Format.interval(high.interval))) against \(Format.percent(low.rate)) (\(Format.interval(low.interval)))."
     }
 
     static func cartView(_ analysis: RunResult, _ cart: CartStatistics, place: (Chart) -> ChartView) -> CartView {

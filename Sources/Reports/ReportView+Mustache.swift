@@ -93,6 +93,10 @@ extension FunnelView: MustacheParent {
         case "steps": return steps
         case "devices": return devices
         case "sources": return sources
+        case "deviceChart": return deviceChart
+        case "sourceChart": return sourceChart
+        case "deviceInsight": return deviceInsight
+        case "sourceInsight": return sourceInsight
         default: return nil
         }
     }

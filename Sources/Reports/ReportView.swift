@@ -105,6 +105,12 @@ public struct FunnelView: Sendable {
     public var steps: [FunnelStepRow] = []
     public var devices: [SegmentRow] = []
     public var sources: [SegmentRow] = []
+    /// Conversion by device and by source with 95% error bars (two or more segments).
+    public var deviceChart: ChartView?
+    public var sourceChart: ChartView?
+    /// What the segments' intervals allow to say.
+    public var deviceInsight: String?
+    public var sourceInsight: String?
 
     public init() {}
 }

@@ -175,6 +175,29 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
         #expect(!slow.overlaps(try #require(WilsonInterval(50, 66))))
     }
 
+    /// Two segments are compared in words only when their intervals are apart; the chart draws
+    /// each segment's interval as an error bar.
+    @Test func segmentsAreComparedOnlyBeyondChance() {
+        func segment(_ converted: Int, of sessions: Int) -> FunnelSegment {
+            var s = FunnelSegment()
+            s.sessions = sessions
+            s.converted = converted
+            return s
+        }
+        // desktop 30/200 (10.7–20.6%), mobile 10/300 (1.8–6.0%), tablet 2/20 (2.8–30.1%).
+        let apart = ReportBuilder.segmentInsight([("desktop", segment(30, of: 200)), ("mobile", segment(10, of: 300)),
+                                                  ("tablet", segment(2, of: 20))], kind: "device")
+        #expect(apart == "Sessions from desktop converted more often than from mobile: 15% (10.7–20.6%) against 3.3% (1.8–6.0%).")
+        let close = ReportBuilder.segmentInsight([("direct", segment(5, of: 40)), ("search", segment(3, of: 50))], kind: "source")
+        #expect(close == "No traffic source converted differently from another beyond chance: every two traffic sources' 95% intervals overlap.")
+        var chart = BarChart(bars: [LabelledValue(label: "desktop", value: 0.15, text: "15%"), LabelledValue(label: "mobile", value: 0.033, text: "3.3%")])
+        chart.intervals = [(0.107, 0.206), (0.018, 0.060)]
+        let marks = chart.chart(name: "t", title: "t", summary: "t").marks
+        // Three whisker lines a bar; the widest high (20.6%) spans the plot (320 px from x = 130).
+        #expect(marks.components(separatedBy: "ux-whisker").count - 1 == 6)
+        #expect(marks.contains("x2=\"450\""))
+    }
+
     @Test func pathsAreDecodedForReadingWhenTheyAreText() {
         #expect(Format.display("/m/product/%DB%8C%D8%AE%DA%86%D8%A7%D9%84") == "/m/product/یخچال")
         #expect(Format.display("/search?q=caf%C3%A9") == "/search?q=café")
@@ -237,9 +260,34 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
 @Suite struct LabelShorteningTests {
     @Test func longLabelsKeepTheirStartAndEnd() {
         let label = "other pages 2,134"
-        let short = ChartLayout.shorten(label, width: 10 * ChartLayout.characterWidth)
-        #expect(short.count == 10)
-        #expect(short == "other… 134" || short.hasPrefix("other") && short.hasSuffix("134"))
+        let short = ChartLayout.shorten(label, width: 80)
+        #expect(short == "other…,134")
+        #expect(ChartLayout.textWidth(short) <= 80)
         #expect(ChartLayout.shorten("cart 12", width: 100) == "cart 12")
+        #expect(ChartLayout.fit("Conversion (checkout) per day", width: 100) == "Conversion (…")
+    }
+
+    /// Widths as Chromium lays out DejaVu Sans at 13px (measured): the estimate is within a
+    /// few pixels, and bold is not narrower than drawn.
+    @Test func textWidthsFollowTheFont() {
+        #expect(abs(ChartLayout.textWidth("checkout payment") - 120.9) < 2)
+        #expect(abs(ChartLayout.textWidth("2026-03-05") - 75.6) < 2)
+        #expect(ChartLayout.textWidth("checkout payment", bold: true) >= 134.7)
+        #expect(ChartLayout.textWidth("…") == 13)
+        // Persian letters, with a zero-width non-joiner that takes no room.
+        #expect(ChartLayout.textWidth("یخچالفریزرلباسشویی") >= 115 && ChartLayout.textWidth("یخچالفریزرلباسشویی") < 170)
+        #expect(ChartLayout.textWidth("سشویی", bold: true) >= 52.2)
+        #expect(ChartLayout.textWidth("نقره\u{200C}ای") == ChartLayout.textWidth("نقرهای"))
+    }
+
+    /// A shortened bold label fits the room it is shortened to, whatever its script.
+    @Test func shortenedLabelsFitTheirRoom() {
+        for label in ["order confirmation", "checkout payment", "/m/category/12/یخچال-فریزر-ساید-بای-ساید", "WWWWWWWWWWWWWWWWWW", "iiiiiiiiiiiiiiiiiiiiiiii"] {
+            for width in [40.0, 80, 120] {
+                let short = ChartLayout.shorten(label, width: width, bold: true)
+                #expect(ChartLayout.textWidth(short, bold: true) <= width || short.count == 2, "\(label) at \(width): \(short)")
+                #expect(short.first == label.first)
+            }
+        }
     }
 }

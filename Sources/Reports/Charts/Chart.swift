@@ -133,7 +133,7 @@ enum LabelLayout {
 
     /// The horizontal extent of `label` drawn at `x` with `anchor`.
     static func box(_ label: String, x: Double, anchor: SVGWriter.Anchor) -> ClosedRange<Double> {
-        let width = Double(label.count) * ChartLayout.characterWidth
+        let width = ChartLayout.textWidth(label)
         switch anchor {
         case .start: return x...(x + width)
         case .middle: return (x - width / 2)...(x + width / 2)
@@ -163,24 +163,69 @@ enum LabelLayout {
 
 /// Layout helpers the chart types share.
 enum ChartLayout {
-    /// Average advance of a 13px sans-serif character, for fitting labels.
-    static let characterWidth = 7.2
+    /// The charts' font size in pixels.
+    static let fontSize = 13.0
+
+    /// Advances of the printable ASCII characters (space to `~`) in em, as DejaVu Sans draws
+    /// them: the widest of the usual sans-serif fonts (and Linux's default), so a label that
+    /// fits by this estimate fits in Segoe UI, Roboto or Helvetica too.
+    private static let asciiAdvance: [Double] = [
+        0.318, 0.401, 0.460, 0.838, 0.636, 0.950, 0.780, 0.275, 0.390, 0.390, 0.500, 0.838, 0.318, 0.361, 0.318, 0.337,
+        0.636, 0.636, 0.636, 0.636, 0.636, 0.636, 0.636, 0.636, 0.636, 0.636, 0.337, 0.337, 0.838, 0.838, 0.838, 0.531,
+        1.000, 0.684, 0.686, 0.698, 0.770, 0.632, 0.575, 0.775, 0.752, 0.295, 0.295, 0.656, 0.557, 0.863, 0.748, 0.787,
+        0.603, 0.787, 0.695, 0.635, 0.611, 0.732, 0.684, 0.989, 0.685, 0.611, 0.685, 0.390, 0.337, 0.390, 0.838, 0.500,
+        0.500, 0.613, 0.635, 0.550, 0.635, 0.615, 0.352, 0.635, 0.634, 0.278, 0.278, 0.579, 0.278, 0.974, 0.634, 0.612,
+        0.635, 0.635, 0.411, 0.521, 0.392, 0.634, 0.592, 0.818, 0.592, 0.592, 0.525, 0.636, 0.337, 0.636, 0.838,
+    ]
+
+    /// A character's advance in em: ASCII from the table, other scripts by their usual width.
+    private static func advance(_ scalar: Unicode.Scalar) -> Double {
+        let value = scalar.value
+        switch value {
+        case 0x20...0x7E: return asciiAdvance[Int(value - 0x20)]
+        case 0x300...0x36F, 0x610...0x61A, 0x64B...0x65F, 0x670, 0x6D6...0x6ED, 0x200B...0x200F: return 0  // marks, joiners
+        case 0x2026, 0x2014: return 1.0  // … —
+        case 0x1100...0x11FF, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60: return 1.0
+        case 0x600...0x6FF, 0x750...0x77F, 0xFB50...0xFDFF, 0xFE70...0xFEFF: return 0.7  // Arabic and Persian letters (س and ش are the widest)
+        default: return 0.7
+        }
+    }
+
+    /// The width in pixels of `text` at the charts' font size; bold (`ux-strong`, `ux-on-bar`)
+    /// about 15% wider.
+    static func textWidth(_ text: String, bold: Bool = false) -> Double {
+        var ems = 0.0
+        for scalar in text.unicodeScalars { ems += advance(scalar) }
+        return ems * fontSize * (bold ? 1.15 : 1)
+    }
 
     /// A label shortened in the middle to `width` pixels (`/m/product/{i…}/یخچال-12`,
     /// `other pa… 2,134`): its start and its end, which tell paths and counts apart, stay.
-    static func shorten(_ label: String, width: Double) -> String {
-        let most = max(1, Int(width / characterWidth))
-        guard label.count > most else { return label }
-        let kept = max(1, most - 1)
-        let head = (kept + 1) / 2
-        return String(label.prefix(head)) + "…" + String(label.suffix(kept - head))
+    static func shorten(_ label: String, width: Double, bold: Bool = false) -> String {
+        guard textWidth(label, bold: bold) > width else { return label }
+        let characters = Array(label)
+        // The most characters, split between head and tail (the head one longer), that fit
+        // with the ellipsis.
+        var kept = characters.count - 1
+        while kept > 1 {
+            let head = (kept + 1) / 2
+            let candidate = String(characters[..<head]) + "…" + String(characters[(characters.count - (kept - head))...])
+            if textWidth(candidate, bold: bold) <= width { return candidate }
+            kept -= 1
+        }
+        return String(characters[0]) + "…"
     }
 
     /// A label cut to `width` pixels, with an ellipsis when cut.
-    static func fit(_ label: String, width: Double) -> String {
-        let most = max(1, Int(width / characterWidth))
-        guard label.count > most else { return label }
-        return String(label.prefix(max(1, most - 1))) + "…"
+    static func fit(_ label: String, width: Double, bold: Bool = false) -> String {
+        guard textWidth(label, bold: bold) > width else { return label }
+        var characters = Array(label)
+        while characters.count > 1 {
+            characters.removeLast()
+            let candidate = String(characters) + "…"
+            if textWidth(candidate, bold: bold) <= width { return candidate }
+        }
+        return String(characters) + "…"
     }
 
     /// A name for files and ids: lower-case letters, digits and single dashes.

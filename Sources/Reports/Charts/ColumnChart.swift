@@ -35,7 +35,7 @@ public struct ColumnChart: Sendable {
         let slot = (width - left - right) / Double(max(columns.count, 1))
         var svg = SVGWriter()
         svg.text(axisTitle, x: 4, y: 12, class: "ux-muted")
-        if width < 500 { svg.text(ChartLayout.fit(title, width: width - 100), x: width - right, y: 12, class: "ux-strong", anchor: .end, full: title) }
+        if width < 500 { svg.text(ChartLayout.fit(title, width: width - 100, bold: true), x: width - right, y: 12, class: "ux-strong", anchor: .end, full: title) }
         for tick in ticks {
             let y = bottom - tick * scale
             svg.line(x1: left, y1: y, x2: width - right, y2: y, class: "ux-grid")

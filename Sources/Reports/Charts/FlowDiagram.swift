@@ -145,7 +145,7 @@ public struct FlowDiagram: Sendable {
                 let share = total > 0 ? Double(node.sessions) / total : 0
                 svg.rect(x: x, y: node.y, width: nodeWidth, height: node.height, class: node.isExit ? "ux-bad" : "ux-s0",
                          title: "\(node.label): \(Format.count(node.sessions)) sessions (\(Format.percent(share)))")
-                let text = ChartLayout.shorten("\(node.label) \(Format.count(node.sessions))", width: nodeWidth - 8)
+                let text = ChartLayout.shorten("\(node.label) \(Format.count(node.sessions))", width: nodeWidth - 8, bold: true)
                 svg.text(text, x: x + 5, y: node.y + min(node.height, 20) / 2 + 4.5, class: "ux-on-bar",
                          full: "\(node.label) \(Format.count(node.sessions))")
             }

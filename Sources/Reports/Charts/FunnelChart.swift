@@ -39,14 +39,14 @@ public struct FunnelChart: Sendable {
                 y += gap
             }
             let share = start > 0 ? Double(step.sessions) / start : 0
-            svg.text(ChartLayout.shorten(step.name, width: labelWidth - 10), x: labelWidth - 8, y: y + barHeight / 2 + 4,
+            svg.text(ChartLayout.shorten(step.name, width: labelWidth - 10, bold: true), x: labelWidth - 8, y: y + barHeight / 2 + 4,
                      class: "ux-strong", anchor: .end, full: step.name)
             svg.rect(x: labelWidth, y: y, width: barArea, height: barHeight, class: "ux-empty")
             let barWidth = barArea * share
             let value = "\(Format.count(step.sessions)) · \(Format.percent(start > 0 ? share : nil))"
             svg.rect(x: labelWidth, y: y, width: barWidth, height: barHeight, class: "ux-s0",
                      title: "\(step.name): \(Format.count(step.sessions)) sessions, \(Format.percent(start > 0 ? share : nil)) of the first step")
-            let textWidth = Double(value.count) * ChartLayout.characterWidth
+            let textWidth = ChartLayout.textWidth(value, bold: true)
             if barWidth > textWidth + 12 {
                 svg.text(value, x: labelWidth + 8, y: y + barHeight / 2 + 4, class: "ux-on-bar")
             } else {

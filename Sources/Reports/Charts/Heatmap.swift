@@ -36,7 +36,7 @@ public struct Heatmap: Sendable {
         for (rowIndex, row) in rows.enumerated() {
             let y = top + Double(rowIndex) * cellHeight
             let label = "\(row.label) (\(Format.count(row.size)))"
-            svg.text(ChartLayout.shorten(label, width: labelWidth - 10), x: labelWidth - 8, y: y + 16, class: "ux-strong",
+            svg.text(ChartLayout.shorten(label, width: labelWidth - 10, bold: true), x: labelWidth - 8, y: y + 16, class: "ux-strong",
                      anchor: .end, full: label)
             for (index, cell) in row.cells.enumerated() {
                 let x = labelWidth + Double(index) * cellWidth

@@ -34,7 +34,7 @@ public struct LineChart: Sendable {
         func x(_ index: Int) -> Double { points.count > 1 ? left + Double(index) * step : (left + width - right) / 2 }
         func y(_ value: Double) -> Double { bottom - value * scale }
         var svg = SVGWriter()
-        svg.text(ChartLayout.fit(title, width: width - 8), x: 4, y: 14, class: "ux-strong", full: title)
+        svg.text(ChartLayout.fit(title, width: width - 8, bold: true), x: 4, y: 14, class: "ux-strong", full: title)
         for tick in ticks {
             svg.line(x1: left, y1: y(tick), x2: width - right, y2: y(tick), class: "ux-grid")
             svg.text(axis(tick), x: left - 6, y: y(tick) + 4, class: "ux-muted", anchor: .end)

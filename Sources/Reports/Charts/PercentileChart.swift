@@ -57,7 +57,7 @@ public struct PercentileChart: Sendable {
         for (index, row) in rows.enumerated() {
             let y = top + Double(index) * rowHeight
             let middle = y + rowHeight / 2
-            svg.text(ChartLayout.shorten(row.label, width: labelWidth - 10), x: labelWidth - 8, y: middle + 4,
+            svg.text(ChartLayout.shorten(row.label, width: labelWidth - 10, bold: true), x: labelWidth - 8, y: middle + 4,
                      class: "ux-strong", anchor: .end, full: row.label)
             svg.line(x1: x(row.p95), y1: middle, x2: x(row.p99), y2: middle, class: "ux-whisker")
             svg.line(x1: x(row.p99), y1: middle - 5, x2: x(row.p99), y2: middle + 5, class: "ux-whisker")
