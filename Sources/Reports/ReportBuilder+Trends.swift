@@ -13,6 +13,7 @@ extension ReportBuilder {
         let stats = analysis.results.statistics
         var view = TrendsView()
         let labels = days.map { CivilDate(daysSinceEpoch: $0.day).description }
+        let partial = partialDays(analysis)
         let funnelName = stats.funnels.first?.steps.name
         view.hasConversion = funnelName != nil
         view.hasAbandonment = stats.cart != nil
@@ -20,6 +21,7 @@ extension ReportBuilder {
             let day = days[index]
             var row = DayRow()
             row.date = labels[index]
+            row.partial = partial[day.day]
             row.sessions = Format.count(day.sessions)
             row.visitors = Format.count(day.visitors)
             row.pageViews = Format.count(day.pageViews)
@@ -37,7 +39,8 @@ extension ReportBuilder {
         let calendar = last - first <= 731 ? Array(first...last) : days.map(\.day)
         func line(_ name: String, _ title: String, _ values: [Double?], _ axis: @escaping @Sendable (Double) -> String) {
             let points = calendar.map { day in
-                LineChart.Point(label: CivilDate(daysSinceEpoch: day).description, value: dayIndex[day].flatMap { values[$0] })
+                LineChart.Point(label: CivilDate(daysSinceEpoch: day).description, value: dayIndex[day].flatMap { values[$0] },
+                                partial: partial[day] != nil)
             }
             view.charts.append(place(LineChart(points: points, axis: axis).chart(name: name, title: title)))
         }
@@ -64,6 +67,10 @@ extension ReportBuilder {
                 line("trend-abandonment", "Cart abandonment per day", values) { Format.percent($0) }
             }
         }
+        for (day, coverage) in partial.sorted(by: { $0.key < $1.key }) {
+            view.partialDays.append("\(CivilDate(daysSinceEpoch: day)) is a partial day (the logs cover \(coverage)): its figures "
+                + "are not comparable with whole days', so its points are hollow and the lines do not reach them.")
+        }
         if days.contains(where: { $0.loadP95All != nil }) {
             // One unit for the whole axis: seconds once any day reaches one.
             let inSeconds = days.contains { ($0.loadP95All ?? 0) >= 1000 }
@@ -72,6 +79,26 @@ extension ReportBuilder {
             }
         }
         return view
+    }
+
+    /// The run's first and last day when the logs cover only part of them, with the hours they
+    /// cover (`00:00–00:12`): a last day the logs leave before 18:00, a first day they reach
+    /// after 06:00 (without history: with it, the first day is an earlier night's). A log
+    /// rotated at midnight has neither; one rotated at 06:25 has both.
+    static func partialDays(_ analysis: RunResult) -> [Int64: String] {
+        guard let earliest = analysis.ingest.earliest, let latest = analysis.ingest.latest,
+              let firstDay = analysis.days.first?.day, let lastDay = analysis.days.last?.day, firstDay < lastDay else { return [:] }
+        func secondOfDay(_ time: LogTimestamp) -> Int64 { time.utcSeconds + Int64(time.offsetMinutes) * 60 - time.localDay * 86_400 }
+        func clock(_ second: Int64) -> String {
+            let minutes = Int(second / 60)
+            return (minutes / 60 < 10 ? "0" : "") + "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)"
+        }
+        var out: [Int64: String] = [:]
+        if latest.localDay == lastDay, secondOfDay(latest) < 18 * 3600 { out[lastDay] = "00:00–" + clock(secondOfDay(latest)) }
+        if !analysis.spansHistory, earliest.localDay == firstDay, secondOfDay(earliest) > 6 * 3600 {
+            out[firstDay] = clock(secondOfDay(earliest)) + "–24:00"
+        }
+        return out
     }
 
     /// Cohorts shown in the heatmap: the newest.

@@ -265,6 +265,7 @@ extension TrendsView: MustacheParent {
         switch name {
         case "charts": return charts
         case "emptyCharts": return emptyCharts.map(Escape.htmlWithCode)
+        case "partialDays": return partialDays
         case "days": return days
         case "hasConversion": return hasConversion
         case "hasAbandonment": return hasAbandonment
@@ -284,6 +285,7 @@ extension DayRow: MustacheParent {
         case "conversion": return conversion
         case "abandonment": return abandonment
         case "p95": return p95
+        case "partial": return partial
         default: return nil
         }
     }

@@ -244,6 +244,8 @@ public struct TrendsView: Sendable {
     public var charts: [ChartView] = []
     /// Charts left out for want of data: why, and what to configure.
     public var emptyCharts: [String] = []
+    /// A sentence per partial first or last day.
+    public var partialDays: [String] = []
     public var days: [DayRow] = []
     /// Funnel and cart columns are shown only when configured.
     public var hasConversion = false
@@ -261,6 +263,8 @@ public struct DayRow: Sendable {
     public var conversion = ""
     public var abandonment = ""
     public var p95 = ""
+    /// The hours the logs cover, on a partial first or last day (`00:00–00:12`).
+    public var partial: String?
 
     public init() {}
 }

@@ -175,6 +175,27 @@ import Testing
         }
     }
 
+    /// A last day the logs leave at 00:12 is marked partial: a hollow point the line does not
+    /// reach, a sentence, and a marker in the table; whole days are not.
+    @Test func aPartialLastDayIsNotDrawnAsACollapse() throws {
+        let scratch = Scratch()
+        let log = try String(contentsOfFile: fixtures + "/sample/access.log", encoding: .utf8)
+        let browser = try #require(log.split(separator: "\n").last { $0.contains("(Windows NT") && $0.contains("\"GET /p/") })
+        let late = String(browser).replacingOccurrences(of: #"\[04/Mar/2026:[0-9:]+"#, with: "[05/Mar/2026:00:12:00", options: .regularExpression)
+        let path = scratch.write("access.log", log + late + "\n")
+        let report = try files([fixtures + "/sample/access.log.2.gz", fixtures + "/sample/access.log.1", path])
+        let html = try #require(report["index.html"])
+        #expect(html.contains("2026-03-05 is a partial day (the logs cover 00:00–00:12)"))
+        #expect(html.contains("<td>2026-03-05 <span class=\"few\" title=\"the logs cover 00:00–00:12 of this day\">partial</span></td>"))
+        #expect(!html.contains("<td>2026-03-04 <span"))
+        let sessions = try #require(report["charts/trend-sessions.svg"])
+        #expect(sessions.components(separatedBy: "class=\"ux-hollow\"").count - 1 == 1)
+        #expect(sessions.contains("(partial day)"))
+        // The whole fixture, rotated at midnight: no partial day.
+        let whole = try files([fixtures + "/sample/access.log.2.gz", fixtures + "/sample/access.log.1", fixtures + "/sample/access.log"])
+        #expect(whole["index.html"]?.contains("partial day") == false)
+    }
+
     @Test func noTrendsForOneDay() throws {
         let report = try files([fixtures + "/conformance/funnel-order"], config: fixtures + "/conformance/funnel-order/uxchurn.yml")
         let html = try #require(report["index.html"])

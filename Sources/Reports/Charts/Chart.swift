@@ -44,12 +44,14 @@ public struct Chart: Sendable, Equatable {
     .ux-s0{fill:#2f6fdf}.ux-s1{fill:#e8833a}.ux-s2{fill:#3b9c6e}.ux-s3{fill:#8e5cd9}.ux-s4{fill:#c9a227}.ux-s5{fill:#7b8794}\
     .ux-soft{fill:#bcd0f7}.ux-bad{fill:#d64550}.ux-line{stroke:#2f6fdf;stroke-width:2;fill:none}\
     .ux-whisker{stroke:#52606d;stroke-width:1.5}.ux-mark{stroke:#ffffff;stroke-width:2}\
+    .ux-hollow{fill:#ffffff;stroke:#2f6fdf;stroke-width:1.5}\
     .ux-link{fill:#2f6fdf;fill-opacity:.22}.ux-link-exit{fill:#d64550;fill-opacity:.16}.ux-cell{fill:#2f6fdf}.ux-empty{fill:#f5f7fa}\
     .ux-ref{stroke:#d64550;stroke-width:1;stroke-dasharray:4 3}\
     @media screen and (prefers-color-scheme:dark){.ux-bg{fill:#1b2027}.ux-text{fill:#e4e7eb}.ux-muted{fill:#9aa5b1}\
     .ux-strong{fill:#f5f7fa}.ux-on-bar{fill:#0b1220}.ux-grid{stroke:#323f4b}.ux-axis{stroke:#616e7c}\
     .ux-s0{fill:#6e9ff5}.ux-s1{fill:#f0a064}.ux-s2{fill:#5cc08f}.ux-s3{fill:#b38cf0}.ux-s4{fill:#e0c25a}.ux-s5{fill:#9aa5b1}\
     .ux-soft{fill:#2c4370}.ux-bad{fill:#f07178}.ux-line{stroke:#6e9ff5}.ux-whisker{stroke:#9aa5b1}.ux-mark{stroke:#1b2027}\
+    .ux-hollow{fill:#1b2027;stroke:#6e9ff5}\
     .ux-link{fill:#6e9ff5;fill-opacity:.25}.ux-link-exit{fill:#f07178;fill-opacity:.2}.ux-cell{fill:#6e9ff5}.ux-empty{fill:#242b33}\
     .ux-ref{stroke:#f07178}}
     """

@@ -1,14 +1,18 @@
 import LogParsing
 
-/// One figure over days: a line with a dot per day; days without a value leave a gap.
+/// One figure over days: a line with a dot per day; days without a value leave a gap, and a
+/// day the logs cover only in part is a hollow dot the line does not reach.
 public struct LineChart: Sendable {
     public struct Point: Sendable {
         public var label: String
         public var value: Double?
+        /// The logs cover only part of the day: its value is not comparable with the others'.
+        public var partial = false
 
-        public init(label: String, value: Double?) {
+        public init(label: String, value: Double?, partial: Bool = false) {
             self.label = label
             self.value = value
+            self.partial = partial
         }
     }
 
@@ -43,14 +47,15 @@ public struct LineChart: Sendable {
         var commands = ""
         var drawing = false
         for (index, point) in points.enumerated() {
-            guard let value = point.value else { drawing = false; continue }
+            guard let value = point.value, !point.partial else { drawing = false; continue }
             commands += (drawing ? "L" : "M") + svg.c(x(index)) + " " + svg.c(y(value))
             drawing = true
         }
         if !commands.isEmpty { svg.path(commands, class: "ux-line") }
         for (index, point) in points.enumerated() {
             if let value = point.value {
-                svg.circle(x: x(index), y: y(value), radius: 3, class: "ux-s0", title: "\(point.label): \(axis(value))")
+                svg.circle(x: x(index), y: y(value), radius: point.partial ? 3.5 : 3, class: point.partial ? "ux-hollow" : "ux-s0",
+                           title: "\(point.label)\(point.partial ? " (partial day)" : ""): \(axis(value))")
             }
         }
         // Day labels: ISO dates of one year without it. Over three weeks only Mondays (the
@@ -76,7 +81,9 @@ public struct LineChart: Sendable {
         let last = points.last { $0.value != nil }
         var summary = "\(title) over \(points.count) days"
         if let first, let last, let a = first.value, let b = last.value {
-            summary += ": \(axis(a)) on \(first.label), \(axis(b)) on \(last.label)."
+            summary += ": \(axis(a)) on \(first.label)\(first.partial ? " (partial day)" : ""), "
+                + "\(axis(b)) on \(last.label)\(last.partial ? " (partial day)" : "")."
+
         } else {
             summary += "; no values."
         }
