@@ -103,6 +103,9 @@ public enum ReportBuilder {
             page.exits = Format.count(row.stats.exits)
             page.exitRate = Format.percent(row.stats.exitRate)
             page.errorRate = Format.percent(row.stats.errorRate)
+            page.exitInterval = Format.interval(WilsonInterval(row.stats.exits, row.stats.views))
+            page.errorInterval = Format.interval(WilsonInterval(row.stats.errorViews, row.stats.views))
+            page.few = Format.few(row.stats.views)
             page.medianOnPage = Format.duration(row.stats.secondsOnPage.percentile(50))
             page.p95 = Format.milliseconds(row.stats.loadTimes.percentileMilliseconds(95))
             return page
@@ -121,6 +124,8 @@ public enum ReportBuilder {
             .prefix(topRows).map { row in
                 var share = shareRow(row.name, row.stats.exits, of: stats.sessions)
                 share.share = Format.percent(row.stats.exitRate)
+                share.interval = Format.interval(WilsonInterval(row.stats.exits, row.stats.views))
+                share.few = Format.few(row.stats.views)
                 return share
             }
         view.paths = pathRows(analysis)

@@ -152,6 +152,8 @@ extension PageShareRow: MustacheParent {
         case "group": return group
         case "count": return count
         case "share": return share
+        case "interval": return interval
+        case "few": return few
         default: return nil
         }
     }
@@ -242,6 +244,9 @@ extension PageRow: MustacheParent {
         case "exits": return exits
         case "exitRate": return exitRate
         case "errorRate": return errorRate
+        case "exitInterval": return exitInterval
+        case "errorInterval": return errorInterval
+        case "few": return few
         case "medianOnPage": return medianOnPage
         case "p95": return p95
         default: return nil

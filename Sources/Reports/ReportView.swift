@@ -155,6 +155,9 @@ public struct PageShareRow: Sendable {
     public var group = ""
     public var count = ""
     public var share = ""
+    /// For an exit rate: its 95% interval, and whether it rests on fewer than 30 views.
+    public var interval = ""
+    public var few = false
 
     public init() {}
 }
@@ -226,6 +229,10 @@ public struct PageRow: Sendable {
     public var exits = ""
     public var exitRate = ""
     public var errorRate = ""
+    /// The rates' 95% intervals (shown on hover), and whether they rest on fewer than 30 views.
+    public var exitInterval = ""
+    public var errorInterval = ""
+    public var few = false
     public var medianOnPage = ""
     public var p95 = ""
 
