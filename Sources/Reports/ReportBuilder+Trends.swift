@@ -28,6 +28,10 @@ extension ReportBuilder {
             row.bounceRate = Format.percent(day.bounceRate)
             row.conversion = Format.percent(funnelName.flatMap { day.conversion(of: $0) })
             row.abandonment = Format.percent(day.cartAbandonmentRate)
+            // A day's rate over fewer than 30 sessions is marked like any other.
+            row.bounceFew = Format.few(day.sessions)
+            row.conversionFew = Format.few(day.funnels.first { $0.name == funnelName }?.started ?? 0)
+            row.abandonmentFew = Format.few(day.cartSessions)
             row.p95 = Format.milliseconds(day.loadP95All)
             return row
         }

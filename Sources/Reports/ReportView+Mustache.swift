@@ -291,6 +291,9 @@ extension DayRow: MustacheParent {
         case "abandonment": return abandonment
         case "p95": return p95
         case "partial": return partial
+        case "bounceFew": return bounceFew
+        case "conversionFew": return conversionFew
+        case "abandonmentFew": return abandonmentFew
         default: return nil
         }
     }

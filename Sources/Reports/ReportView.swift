@@ -272,6 +272,10 @@ public struct DayRow: Sendable {
     public var p95 = ""
     /// The hours the logs cover, on a partial first or last day (`00:00–00:12`).
     public var partial: String?
+    /// The rates that rest on fewer than 30.
+    public var bounceFew = false
+    public var conversionFew = false
+    public var abandonmentFew = false
 
     public init() {}
 }

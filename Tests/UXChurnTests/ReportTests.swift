@@ -188,6 +188,8 @@ import Testing
         #expect(html.contains("2026-03-05 is a partial day (the logs cover 00:00–00:12)"))
         #expect(html.contains("<td>2026-03-05 <span class=\"few\" title=\"the logs cover 00:00–00:12 of this day\">partial</span></td>"))
         #expect(!html.contains("<td>2026-03-04 <span"))
+        // Its one session's bounce rate is marked "few".
+        #expect(html.contains("<td>100% <span class=\"few\" title=\"fewer than 30: the rate says little\">few</span></td>"))
         let sessions = try #require(report["charts/trend-sessions.svg"])
         #expect(sessions.components(separatedBy: "class=\"ux-hollow\"").count - 1 == 1)
         #expect(sessions.contains("(partial day)"))
