@@ -123,6 +123,15 @@ extension ReportBuilder {
         let source = !analysis.spansHistory ? "the logs of this run" : "every night stored in the history (\(analysis.days.count) days)"
         view.note = "Over \(source). Churned: customers with no hit in the \(analysis.settings.churnInactiveDays) days before the period's end. "
             + "At risk: customers not churned whose last session ended badly."
+        if r.customers == 0 {
+            // Customers are visitors who bought: without a purchase there is no one to follow.
+            let stats = analysis.results.statistics
+            view.note += stats.cart == nil
+                ? " No purchase is configured, so there are no customers: name your order confirmation under `cart: purchase:`."
+                : !analysis.unmatchedCart.isEmpty
+                ? " The cart's requests matched no hit, so no visitor counts as a customer."
+                : " No visitor bought in this period, so there are no customers to follow."
+        }
         let cohorts = r.cohorts.suffix(cohortRows)
         let hasReturns = cohorts.contains { $0.returned.contains { $0 != nil } }
         guard hasReturns else {

@@ -194,7 +194,11 @@ public enum ReportBuilder {
         let steps = funnel.steps.stepNames.enumerated().map { k, name in
             FunnelChart.Step(name: name, sessions: funnel.reached[k], medianSeconds: k == 0 ? nil : medians[k])
         }
-        view.chart = place(FunnelChart(steps: steps).chart(name: "funnel-\(funnel.steps.name)", title: "Funnel \(funnel.steps.name): sessions per step"))
+        // No session reached the first step: bars of zeros say nothing (the notice or the
+        // insight says why).
+        if (funnel.reached.first ?? 0) > 0 {
+            view.chart = place(FunnelChart(steps: steps).chart(name: "funnel-\(funnel.steps.name)", title: "Funnel \(funnel.steps.name): sessions per step"))
+        }
         // The step that loses the largest share of the sessions reaching it is "the biggest
         // drop" only when its 95% interval lies above every other step's: with few sessions,
         // any step could be it.
@@ -296,6 +300,12 @@ public enum ReportBuilder {
             let names = unmatched.map { "\($0.name) `\($0.pattern)`" }.joined(separator: " and ")
             view.notice = "No hit matched the cart's \(names): abandonment here is no finding until the cart names your shop's URLs."
             view.rate = "no match"
+        }
+        view.hasCarts = cart.sessions > 0 && unmatched.isEmpty
+        if unmatched.isEmpty, cart.sessions == 0 {
+            view.emptyNote = "No session added to the cart in this period: there is no abandonment to show."
+        } else if unmatched.isEmpty, cart.abandoned == 0 {
+            view.emptyNote = "Every session that added to the cart bought: no cart was left."
         }
         let leftAt = SummaryDocument.cartLeftAt(analysis, cart)
         view.leftAt = leftAt.map { shareRow($0.name, $0.sessions, of: cart.abandoned) }

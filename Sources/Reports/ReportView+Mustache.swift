@@ -141,6 +141,8 @@ extension CartView: MustacheParent {
         case "noticeHTML": return notice.map(Escape.htmlWithCode)
         case "chart": return chart
         case "leftAt": return leftAt
+        case "hasCarts": return hasCarts
+        case "emptyNote": return emptyNote
         default: return nil
         }
     }
@@ -305,6 +307,7 @@ extension RetentionView: MustacheParent {
         case "chart": return chart
         case "figures": return figures
         case "note": return note
+        case "noteHTML": return Escape.htmlWithCode(note)
         case "columns": return columns
         case "cohorts": return cohorts
         default: return nil

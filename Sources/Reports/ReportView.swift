@@ -146,6 +146,10 @@ public struct CartView: Sendable {
     public var few = false
     public var chart: ChartView?
     public var leftAt: [PageShareRow] = []
+    /// Some session added to the cart: the abandonment sentence has something to say.
+    public var hasCarts = false
+    /// Why there is no chart of where carts were left, when there is none.
+    public var emptyNote: String?
 
     public init() {}
 }

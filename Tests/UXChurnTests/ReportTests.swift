@@ -198,6 +198,38 @@ import Testing
         #expect(whole["index.html"]?.contains("partial day") == false)
     }
 
+    /// A funnel no session entered and a cart no one used: a sentence each, no chart of zeros;
+    /// without purchases, retention says why it has no customers.
+    @Test func emptyChartsAreReplacedBySentences() throws {
+        let scratch = Scratch()
+        let config = scratch.write("uxchurn.yml", """
+            cart:
+              add: {method: POST, path: '^/shop/cart/add$'}
+              purchase: {path: '^/shop/thanks'}
+            funnels:
+              - name: gifts
+                steps:
+                  - {name: gift, path: '^/gift/'}
+                  - {name: wrap, path: '^/gift/wrap$'}
+            """)
+        let report = try files([fixtures + "/sample/access.log"], config: config)
+        let html = try #require(report["index.html"])
+        #expect(report["charts/funnel-gifts.svg"] == nil)
+        #expect(report["charts/cart-left-at.svg"] == nil)
+        #expect(html.contains("No hit matched steps gift <code>^/gift/</code>, wrap <code>^/gift/wrap$</code>"))
+        #expect(!html.contains("0 of 0 sessions"))
+        #expect(!html.contains("Where abandoned carts were left"))
+        #expect(html.contains("The cart&apos;s requests matched no hit, so no visitor counts as a customer."))
+        // An add-to-cart no hit matched, a purchase that did: the notice names the add.
+        let some = scratch.write("some.yml", """
+            cart:
+              add: {method: POST, path: '^/nothing-posts-here$'}
+              purchase: {path: '^/$'}
+            """)
+        let other = try #require(try files([fixtures + "/sample/access.log"], config: some)["index.html"])
+        #expect(other.contains("No hit matched the cart&apos;s add"))
+    }
+
     @Test func noTrendsForOneDay() throws {
         let report = try files([fixtures + "/conformance/funnel-order"], config: fixtures + "/conformance/funnel-order/uxchurn.yml")
         let html = try #require(report["index.html"])
