@@ -420,7 +420,13 @@ public enum ReportBuilder {
             let slowest = labels.count - 1
             if let worst = clear.max(by: { (rates[$0] ?? 0, $0) < (rates[$1] ?? 0, $1) }), let rate = rates[worst] {
                 let range = LoadBucket.bounds[worst].to == nil ? "4 s or more" : labels[worst]
-                view.insight = "Page views that took \(range) ended the visit \(Format.percent(rate)) of the time, against \(Format.percent(fast)) under 1 s."
+                // The count and interval go with the rate: 5 of 6 views is a finding only as far
+                // as its interval reaches.
+                let views = stats.bucketViews[worst]
+                let basis = "\(Format.count(stats.bucketExits[worst])) of \(Format.count(views)) views\(Format.few(views) ? ", few" : ""); "
+                    + "95% interval \(intervals[worst].map { Format.interval($0) } ?? "–")"
+                view.insight = "Page views that took \(range) ended the visit \(Format.percent(rate)) of the time (\(basis)), "
+                    + "against \(Format.percent(fast)) under 1 s (\(Format.interval(fastInterval)))."
             } else if let slow = rates[slowest], let slowInterval = intervals[slowest], slowInterval.overlaps(fastInterval) {
                 view.insight = "Exits after slow and fast page views do not differ beyond chance here: \(Format.percent(slow)) of "
                     + "\(Format.count(stats.bucketViews[slowest])) page views of 4 s or more ended the visit (95% interval "
