@@ -251,7 +251,7 @@ public enum ReportBuilder {
             let placed = place(chart.chart(name: "funnel-\(funnel.steps.name)-by-\(kind)",
                                            title: "Funnel \(funnel.steps.name): conversion by \(kind == "source" ? "traffic source" : kind)",
                                            summary: "Each bar is the conversion of the sessions from one \(kind == "source" ? "traffic source" : kind), "
-                                               + "the line across it its 95% interval."))
+                                               + "the line across it its 95% interval.", width: 360, labelWidth: 80))
             let insight = segmentInsight(segments, kind: kind)
             if kind == "device" {
                 view.deviceChart = placed

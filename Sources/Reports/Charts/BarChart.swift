@@ -10,9 +10,10 @@ public struct BarChart: Sendable {
         self.bars = bars
     }
 
-    public func chart(name: String, title: String, summary: String) -> Chart {
-        let width = 520.0
-        let labelWidth = 130.0
+    /// - Parameters:
+    ///   - width: the chart's width; short labels (devices, sources) fit a phone-sized one.
+    ///   - labelWidth: the room left of the bars for their labels.
+    public func chart(name: String, title: String, summary: String, width: Double = 520, labelWidth: Double = 130) -> Chart {
         let textRoom = 70.0
         let rowHeight = 24.0
         let plot = width - labelWidth - textRoom
