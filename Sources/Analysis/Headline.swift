@@ -115,8 +115,8 @@ public enum Headline {
         return numbers
     }
 
-    /// Whether a rate's change since the previous night lies within chance: both nights'
-    /// 95% intervals overlap. false when either denominator is unknown (a night stored before
+    /// Whether a rate's change since the previous night is no finding: both nights' 95%
+    /// intervals overlap. false when either denominator is unknown (a night stored before
     /// denominators were kept).
     public static func withinChance(_ figure: HeadlineValue, previous: [String: Double]) -> Bool {
         guard figure.isRate, let now = figure.interval, let rate = previous[figure.key],
@@ -131,8 +131,8 @@ public enum Headline {
     /// sessions). nil when there is nothing to compare: no earlier night, no value, or a count
     /// of a night stored without its days.
     public static func change(_ figure: HeadlineValue, days: Int?, previous: [String: Double]) -> (now: Double, then: Double)? {
-        guard let value = figure.value, let before = previous[figure.key] else { return nil }
-        if figure.isRate { return (value, before) }
+        guard let value = figure.value, let before = previous[figure.key], before.isFinite, before >= 0 else { return nil }
+        if figure.isRate { return before <= 1 ? (value, before) : nil }
         guard let days, days > 0, let beforeDays = previous[daysKey], beforeDays >= 1, beforeDays <= 100_000 else { return nil }
         // Distinct visitors do not add up over days: compared only between runs of as many days.
         if figure.key == "visitors", Double(days) != beforeDays { return nil }

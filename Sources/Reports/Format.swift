@@ -4,6 +4,8 @@ import Analysis
 public enum Format {
     /// One decimal at most: 12, 12.5.
     public static func oneDecimal(_ value: Double) -> String {
+        // A value no report holds (a corrupt stored night): shown, not trapped on.
+        guard value.isFinite, abs(value) < 9e14 else { return value.isNaN ? "–" : value < 0 ? "−∞" : "∞" }
         let rounded = (value * 10).rounded() / 10
         return rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded)
     }

@@ -87,19 +87,29 @@ extension ReportBuilder {
 
     /// The run's first and last day when the logs cover only part of them, with the hours they
     /// cover (`00:00–00:12`): a last day the logs leave before 18:00, a first day they reach
-    /// after 06:00 (without history: with it, the first day is an earlier night's). A log
-    /// rotated at midnight has neither; one rotated at 06:25 has both.
+    /// after 06:00 (without history: with it, the first day is an earlier night's), each only
+    /// when it has fewer than half the sessions of the median other day — a shop open office
+    /// hours has whole days that end at 17:00. A log rotated at midnight has neither; one
+    /// rotated at 06:25 has both.
     static func partialDays(_ analysis: RunResult) -> [Int64: String] {
+        let days = analysis.days
         guard let earliest = analysis.ingest.earliest, let latest = analysis.ingest.latest,
-              let firstDay = analysis.days.first?.day, let lastDay = analysis.days.last?.day, firstDay < lastDay else { return [:] }
+              let firstDay = days.first?.day, let lastDay = days.last?.day, firstDay < lastDay else { return [:] }
+        func few(_ day: Int64) -> Bool {
+            let others = days.filter { $0.day != day }.map(\.sessions).sorted()
+            guard !others.isEmpty, let sessions = days.first(where: { $0.day == day })?.sessions else { return false }
+            return sessions * 2 < others[others.count / 2]
+        }
         func secondOfDay(_ time: LogTimestamp) -> Int64 { time.utcSeconds + Int64(time.offsetMinutes) * 60 - time.localDay * 86_400 }
         func clock(_ second: Int64) -> String {
             let minutes = Int(second / 60)
             return (minutes / 60 < 10 ? "0" : "") + "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)"
         }
         var out: [Int64: String] = [:]
-        if latest.localDay == lastDay, secondOfDay(latest) < 18 * 3600 { out[lastDay] = "00:00–" + clock(secondOfDay(latest)) }
-        if !analysis.spansHistory, earliest.localDay == firstDay, secondOfDay(earliest) > 6 * 3600 {
+        if latest.localDay == lastDay, secondOfDay(latest) < 18 * 3600, few(lastDay) {
+            out[lastDay] = "00:00–" + clock(secondOfDay(latest))
+        }
+        if !analysis.spansHistory, earliest.localDay == firstDay, secondOfDay(earliest) > 6 * 3600, few(firstDay) {
             out[firstDay] = clock(secondOfDay(earliest)) + "–24:00"
         }
         return out
@@ -128,8 +138,8 @@ extension ReportBuilder {
             let stats = analysis.results.statistics
             view.note += stats.cart == nil
                 ? " No purchase is configured, so there are no customers: name your order confirmation under `cart: purchase:`."
-                : !analysis.unmatchedCart.isEmpty
-                ? " The cart's requests matched no hit, so no visitor counts as a customer."
+                : analysis.unmatchedCart.contains { $0.kind == .cartPurchase }
+                ? " The cart's purchase request matched no hit, so no visitor counts as a customer."
                 : " No visitor bought in this period, so there are no customers to follow."
         }
         let cohorts = r.cohorts.suffix(cohortRows)

@@ -217,7 +217,7 @@ public enum ReportBuilder {
                 view.insight = "The biggest drop is from \(funnel.steps.stepNames[k - 1]) to \(funnel.steps.stepNames[k]): \(lost) did not go on."
             } else {
                 view.insight = "No step stands out: the largest share was lost from \(funnel.steps.stepNames[k - 1]) to "
-                    + "\(funnel.steps.stepNames[k]), \(lost), but another step's loss lies within its 95% interval "
+                    + "\(funnel.steps.stepNames[k]), \(lost), but another step's 95% interval overlaps this one "
                     + "(\(Format.interval(worst.interval)))."
             }
         } else if funnel.reached.first == 0 {
@@ -266,7 +266,7 @@ public enum ReportBuilder {
 
     /// What the segments' conversions say: the two furthest apart whose 95% intervals do not
     /// overlap ("desktop sessions converted more often than mobile ones"), or that no two differ
-    /// beyond chance.
+    /// by their intervals.
     static func segmentInsight(_ segments: [(name: String, segment: FunnelSegment)], kind: String) -> String {
         let rated = segments.compactMap { name, s in
             s.conversion.flatMap { rate in WilsonInterval(s.converted, s.sessions).map { (name: name, rate: rate, interval: $0) } }
@@ -280,7 +280,7 @@ public enum ReportBuilder {
         }
         let plural = kind == "source" ? "traffic sources" : "devices"
         guard let best else {
-            return "No \(kind == "source" ? "traffic source" : kind) converted differently from another beyond chance: "
+            return "No \(kind == "source" ? "traffic source" : kind)'s conversion stands apart: "
                 + "every two \(plural)' 95% intervals overlap."
         }
         let (high, low) = (rated[best.high], rated[best.low])
@@ -428,7 +428,7 @@ public enum ReportBuilder {
                 view.insight = "Page views that took \(range) ended the visit \(Format.percent(rate)) of the time (\(basis)), "
                     + "against \(Format.percent(fast)) under 1 s (\(Format.interval(fastInterval)))."
             } else if let slow = rates[slowest], let slowInterval = intervals[slowest], slowInterval.overlaps(fastInterval) {
-                view.insight = "Exits after slow and fast page views do not differ beyond chance here: \(Format.percent(slow)) of "
+                view.insight = "Exits after slow and fast page views do not differ clearly here (their 95% intervals overlap): \(Format.percent(slow)) of "
                     + "\(Format.count(stats.bucketViews[slowest])) page views of 4 s or more ended the visit (95% interval "
                     + "\(Format.interval(slowInterval))), \(Format.percent(fast)) under 1 s (\(Format.interval(fastInterval)))."
             } else if let slow = rates[slowest], slow < fast {

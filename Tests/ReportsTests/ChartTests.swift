@@ -189,7 +189,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
                                                   ("tablet", segment(2, of: 20))], kind: "device")
         #expect(apart == "Sessions from desktop converted more often than from mobile: 15% (10.7–20.6%) against 3.3% (1.8–6.0%).")
         let close = ReportBuilder.segmentInsight([("direct", segment(5, of: 40)), ("search", segment(3, of: 50))], kind: "source")
-        #expect(close == "No traffic source converted differently from another beyond chance: every two traffic sources' 95% intervals overlap.")
+        #expect(close == "No traffic source's conversion stands apart: every two traffic sources' 95% intervals overlap.")
         var chart = BarChart(bars: [LabelledValue(label: "desktop", value: 0.15, text: "15%"), LabelledValue(label: "mobile", value: 0.033, text: "3.3%")])
         chart.intervals = [(0.107, 0.206), (0.018, 0.060)]
         let marks = chart.chart(name: "t", title: "t", summary: "t").marks
@@ -282,12 +282,22 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
 
     /// A shortened bold label fits the room it is shortened to, whatever its script.
     @Test func shortenedLabelsFitTheirRoom() {
-        for label in ["order confirmation", "checkout payment", "/m/category/12/یخچال-فریزر-ساید-بای-ساید", "WWWWWWWWWWWWWWWWWW", "iiiiiiiiiiiiiiiiiiiiiiii"] {
+        for label in ["order confirmation", "checkout payment", "/m/category/12/یخچال-فریزر-ساید-بای-ساید", "WWWWWWWWWWWWWWWWWW",
+                      "iiiiiiiiiiiiiiiiiiiiiiii", "Щука и жаба в шалаше"] {
             for width in [40.0, 80, 120] {
                 let short = ChartLayout.shorten(label, width: width, bold: true)
-                #expect(ChartLayout.textWidth(short, bold: true) <= width || short.count == 2, "\(label) at \(width): \(short)")
-                #expect(short.first == label.first)
+                #expect(ChartLayout.textWidth(short, bold: true) <= width, "\(label) at \(width): \(short)")
+                let fits = ChartLayout.textWidth(label, bold: true) <= width
+                #expect(short.first == label.first && (short == label) == fits)
+                let cut = ChartLayout.fit(label, width: width, bold: true)
+                #expect(ChartLayout.textWidth(cut, bold: true) <= width && (cut == label) == fits)
             }
         }
+        // Too narrow for anything: the first character and the ellipsis; an empty label stays.
+        #expect(ChartLayout.shorten("checkout", width: 5) == "c…")
+        #expect(ChartLayout.shorten("", width: -5) == "" && ChartLayout.fit("", width: -5) == "")
+        // Bold narrow letters, as DejaVu Sans Bold draws them (measured: "little" 34.8 px, "Щука и жаба в шалаше" 182 px).
+        #expect(ChartLayout.textWidth("little", bold: true) >= 34.8)
+        #expect(ChartLayout.textWidth("Щука и жаба в шалаше", bold: true) >= 182)
     }
 }

@@ -97,16 +97,24 @@ import Testing
         #expect(view.headline.first { $0.label == "visitors" }?.change == nil)
         #expect(view.comparison == "Changes are against the previous night stored: rates as they are, counts as a daily average "
                 + "(this run 2 days, the previous 1 day; visitors only between runs of as many days).")
-        // Each rate keeps its denominator; a change whose two intervals overlap is no finding.
+        // Each rate keeps its denominator.
         #expect(second.previousHeadline?["bounce_rate#n"] == Double(first.results.statistics.sessions))
-        for figure in Headline.figures(second) where figure.isRate {
-            let card = try #require(view.headline.first { $0.label == figure.label })
-            #expect(card.interval == Format.interval(figure.interval))
-            let previous = try #require(second.previousHeadline)
-            #expect(card.withinChance == (card.change != nil && card.change != Format.points(0)
-                && Headline.withinChance(figure, previous: previous)))
-            if card.withinChance { #expect(card.trend == "same") }
-        }
+        // A previous night 2 points off on as many sessions: the intervals overlap, the card is
+        // grey. One of 1,000 sessions with half of them ending on an error: a finding, good news.
+        var compared = second
+        let bounce = try #require(second.results.statistics.bounceRate)
+        let sessionCount = Double(second.results.statistics.sessions)
+        compared.previousHeadline = ["bounce_rate": bounce - 0.02, "bounce_rate#n": sessionCount,
+                                     "error_exit_rate": 0.5, "error_exit_rate#n": 1000]
+        let cards = ReportBuilder.build(compared, generator: "test").headline
+        let bounceCard = try #require(cards.first { $0.label == "bounce rate" })
+        #expect(bounceCard.change == "+2 pt" && bounceCard.withinChance && bounceCard.trend == "same")
+        let errors = try #require(cards.first { $0.label == "error exit rate" })
+        #expect(!errors.withinChance && errors.trend == "good")
+        #expect(errors.interval == Format.interval(WilsonInterval(second.results.statistics.errorExits, second.results.statistics.sessions)))
+        // A corrupt stored night (a rate above 1, not a number): no change shown, no trap.
+        compared.previousHeadline = ["bounce_rate": 7, "error_exit_rate": .nan]
+        #expect(ReportBuilder.build(compared, generator: "test").headline.allSatisfy { $0.change == nil || !$0.label.contains("rate") })
     }
 
     @Test func theStateHoldsNoAddressNorUserAgent() throws {

@@ -219,7 +219,7 @@ import Testing
         #expect(html.contains("No hit matched steps gift <code>^/gift/</code>, wrap <code>^/gift/wrap$</code>"))
         #expect(!html.contains("0 of 0 sessions"))
         #expect(!html.contains("Where abandoned carts were left"))
-        #expect(html.contains("The cart&apos;s requests matched no hit, so no visitor counts as a customer."))
+        #expect(html.contains("The cart&apos;s purchase request matched no hit, so no visitor counts as a customer."))
         // An add-to-cart no hit matched, a purchase that did: the notice names the add.
         let some = scratch.write("some.yml", """
             cart:

@@ -189,45 +189,57 @@ enum ChartLayout {
         case 0x2026, 0x2014: return 1.0  // … —
         case 0x1100...0x11FF, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60: return 1.0
         case 0x600...0x6FF, 0x750...0x77F, 0xFB50...0xFDFF, 0xFE70...0xFEFF: return 0.7  // Arabic and Persian letters (س and ش are the widest)
+        case 0x400...0x4FF: return 0.8  // Cyrillic (ж, ш, щ, ю are wider than Latin letters)
         default: return 0.7
         }
     }
 
-    /// The width in pixels of `text` at the charts' font size; bold (`ux-strong`, `ux-on-bar`)
-    /// about 15% wider.
-    static func textWidth(_ text: String, bold: Bool = false) -> Double {
+    /// A character's advance in pixels at the charts' font size. Bold (`ux-strong`,
+    /// `ux-on-bar`) widens every letter by 15%, and narrow ones (i, l, t, f) by more.
+    private static func pixels(_ character: Character, bold: Bool) -> Double {
         var ems = 0.0
-        for scalar in text.unicodeScalars { ems += advance(scalar) }
-        return ems * fontSize * (bold ? 1.15 : 1)
+        for scalar in character.unicodeScalars { ems += advance(scalar) }
+        if bold, ems > 0 { ems = max(ems * 1.15, ems + 0.08) }
+        return ems * fontSize
+    }
+
+    /// The width in pixels of `text` at the charts' font size.
+    static func textWidth(_ text: String, bold: Bool = false) -> Double {
+        text.reduce(0) { $0 + pixels($1, bold: bold) }
     }
 
     /// A label shortened in the middle to `width` pixels (`/m/product/{i…}/یخچال-12`,
     /// `other pa… 2,134`): its start and its end, which tell paths and counts apart, stay.
     static func shorten(_ label: String, width: Double, bold: Bool = false) -> String {
-        guard textWidth(label, bold: bold) > width else { return label }
         let characters = Array(label)
-        // The most characters, split between head and tail (the head one longer), that fit
-        // with the ellipsis.
-        var kept = characters.count - 1
-        while kept > 1 {
-            let head = (kept + 1) / 2
-            let candidate = String(characters[..<head]) + "…" + String(characters[(characters.count - (kept - head))...])
-            if textWidth(candidate, bold: bold) <= width { return candidate }
-            kept -= 1
+        let widths = characters.map { pixels($0, bold: bold) }
+        guard !characters.isEmpty, widths.reduce(0, +) > width else { return label }
+        let ellipsis = pixels("…", bold: bold)
+        // Characters are taken from the start and the end in turn (the start first) while
+        // they fit with the ellipsis.
+        var head = 0, tail = 0
+        var used = ellipsis
+        while head + tail < characters.count {
+            let next = head <= tail ? head : characters.count - 1 - tail
+            guard used + widths[next] <= width else { break }
+            used += widths[next]
+            if head <= tail { head += 1 } else { tail += 1 }
         }
-        return String(characters[0]) + "…"
+        return String(characters[..<max(head, 1)]) + "…" + String(characters[(characters.count - tail)...])
     }
 
     /// A label cut to `width` pixels, with an ellipsis when cut.
     static func fit(_ label: String, width: Double, bold: Bool = false) -> String {
-        guard textWidth(label, bold: bold) > width else { return label }
-        var characters = Array(label)
-        while characters.count > 1 {
-            characters.removeLast()
-            let candidate = String(characters) + "…"
-            if textWidth(candidate, bold: bold) <= width { return candidate }
+        let characters = Array(label)
+        let widths = characters.map { pixels($0, bold: bold) }
+        guard !characters.isEmpty, widths.reduce(0, +) > width else { return label }
+        var used = pixels("…", bold: bold)
+        var kept = 0
+        while kept < characters.count, used + widths[kept] <= width {
+            used += widths[kept]
+            kept += 1
         }
-        return String(characters) + "…"
+        return String(characters[..<max(kept, 1)]) + "…"
     }
 
     /// A name for files and ids: lower-case letters, digits and single dashes.
