@@ -16,6 +16,10 @@ public struct DayFigures: Sendable, Equatable {
     public var funnels: [FunnelDay] = []
     public var cartSessions = 0
     public var cartAbandoned = 0
+    /// Sessions started that day with a frustration signal, and the signals; nil for a day a
+    /// history stored before signals were counted.
+    public var frustrated: Int?
+    public var signals: SignalCounts?
 
     public init(day: Int64) {
         self.day = day
@@ -69,6 +73,8 @@ extension SessionStatistics {
             }
             figures.cartSessions = day.cartSessions
             figures.cartAbandoned = day.cartAbandoned
+            figures.frustrated = day.frustrated
+            figures.signals = day.signals
             return figures
         }
     }

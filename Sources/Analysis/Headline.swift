@@ -50,6 +50,8 @@ public enum Headline {
         }
         figures.append(HeadlineValue(key: "error_exit_rate", label: "error exit rate", value: stats.errorExitRate, isRate: true,
                                      higherIsBetter: false, count: (stats.errorExits, stats.sessions)))
+        figures.append(HeadlineValue(key: "frustrated_session_rate", label: "frustrated sessions", value: stats.frustratedSessionRate,
+                                     isRate: true, higherIsBetter: false, count: (stats.frustration.sessions, stats.sessions)))
         return figures
     }
 

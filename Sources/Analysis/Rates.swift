@@ -39,6 +39,8 @@ extension SessionStatistics {
     public var bounceRateInterval: WilsonInterval? { WilsonInterval(bounces, sessions) }
     public var pagesPerSession: Double? { ratio(pageViews, sessions) }
     public var errorExitRate: Double? { ratio(errorExits, sessions) }
+    /// Sessions with a frustration signal / sessions.
+    public var frustratedSessionRate: Double? { ratio(frustration.sessions, sessions) }
 }
 
 extension PageGroupStatistics {
@@ -49,6 +51,8 @@ extension PageGroupStatistics {
 extension DayFigures {
     public var bounceRate: Double? { ratio(bounces, sessions) }
     public var cartAbandonmentRate: Double? { ratio(cartAbandoned, cartSessions) }
+    /// nil for a day stored before signals were counted.
+    public var frustratedSessionRate: Double? { frustrated.flatMap { ratio($0, sessions) } }
 
     /// Sessions started that day that finished the named funnel / those that started it.
     public func conversion(of funnel: String) -> Double? {

@@ -41,6 +41,7 @@ public struct ThresholdRule: Sendable, Equatable {
         case exitRate = "exit_rate"
         case bounceRate = "bounce_rate"
         case errorExitRate = "error_exit_rate"
+        case frustratedSessionRate = "frustrated_session_rate"
     }
     public var metric: Metric
     public var funnel: String?

@@ -35,10 +35,15 @@ public struct DayStatistics: Sendable, Codable {
     /// Cart sessions that started that day, and how many were abandoned.
     public var cartSessions = 0
     public var cartAbandoned = 0
+    /// Sessions that started that day with a frustration signal, and their signals.
+    public var frustrated = 0
+    public var signals = SignalCounts()
 
     /// Adds another's day; its ids become ours through the maps.
     mutating func merge(_ other: DayStatistics, groups: (Int32) -> Int32, visitors: (Int32) -> Int32) {
         sessions += other.sessions
+        frustrated += other.frustrated
+        signals.merge(other.signals)
         bounces += other.bounces
         pageViews += other.pageViews
         for visitor in other.visitors { self.visitors.insert(visitors(visitor)) }
@@ -166,6 +171,7 @@ public struct SessionStatistics: Sendable, Codable {
 
     public private(set) var funnels: [FunnelStatistics]
     public private(set) var cart: CartStatistics?
+    public private(set) var frustration: FrustrationStatistics
     /// Sessions by their first page groups, and transitions between the first page groups of
     /// sessions (summary.json's paths and the flow diagram). Groups at or past `trackedGroups` count
     /// as `PagePath.other`, so both stay bounded by the configured groups.
@@ -183,6 +189,7 @@ public struct SessionStatistics: Sendable, Codable {
         trackedGroups = configuredGroups > 0 ? Int32(configuredGroups) : 24
         self.funnels = funnels.map(FunnelStatistics.init)
         self.cart = cart
+        frustration = FrustrationStatistics(funnels: funnels.count)
     }
 
     /// The entry of `day`, made when new.
@@ -237,8 +244,10 @@ public struct SessionStatistics: Sendable, Codable {
         var day = startDay
         var current = start
         dayList[current].visitors.insert(session.visitor)
+        var signals = FrustrationScanner()
         for (index, hit) in hits.enumerated() {
             matchedBits |= Int64(bitPattern: hit.matches)
+            signals.visit(hit)
             let hitDay = hit.localDay
             if hitDay != day {
                 day = hitDay
@@ -309,11 +318,19 @@ public struct SessionStatistics: Sendable, Codable {
                 transitions[GroupTransition(position: Int8(position), from: pathGroups[position], to: to), default: 0] += 1
             }
         }
+        frustration.add(signals)
+        let frustrated = !signals.events.isEmpty
+        if frustrated {
+            dayList[start].frustrated += 1
+            for event in signals.events { dayList[start].signals.add(event.signal) }
+        }
         let entryHost = firstPage?.referrerHost ?? -1
         for index in funnels.indices {
             let reached = funnels[index].add(hits, device: device, entryHost: entryHost)
+            let converted = reached == funnels[index].steps.stepBits.count
             if reached > 0 { dayList[start].funnelStarted[index] += 1 }
-            if reached == funnels[index].steps.stepBits.count { dayList[start].funnelConverted[index] += 1 }
+            if converted { dayList[start].funnelConverted[index] += 1 }
+            frustration.add(funnel: index, frustrated: frustrated, started: reached > 0, converted: converted)
         }
         var ending: SessionEnding = []
         if last.status >= 500 { ending.insert(.errorExit) }
@@ -388,6 +405,7 @@ extension SessionStatistics {
             funnels[index].merge(other.funnels[index], hosts: maps.host)
         }
         if let theirs = other.cart { cart?.merge(theirs, groups: maps.group) }
+        frustration.merge(other.frustration, groups: maps.group)
         // Page paths keep the groups this run tracks; the others become "other pages".
         func tracked(_ group: Int32) -> Int32 {
             guard group != PagePath.other, group != PagePath.exit else { return group }

@@ -52,6 +52,8 @@ public enum ThresholdEvaluator {
                 value = stats.bounceRate
             case .errorExitRate:
                 value = stats.errorExitRate
+            case .frustratedSessionRate:
+                value = stats.frustratedSessionRate
             }
             let scale = rule.metric == .loadP95 ? 1000.0 : 1_000_000.0
             let rounded = value.map { ($0 * scale).rounded() / scale }

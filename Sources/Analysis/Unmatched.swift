@@ -68,7 +68,7 @@ extension RunResult {
                 return item.kind == .cartAdd || item.kind == .cartPurchase
             case .loadP95, .exitRate:
                 return item.kind == .pageGroup && item.name == rule.page
-            case .bounceRate, .errorExitRate:
+            case .bounceRate, .errorExitRate, .frustratedSessionRate:
                 return false
             }
         }

@@ -154,6 +154,11 @@ public final class HistoryStore {
                 CREATE TABLE visitors (visitor INTEGER PRIMARY KEY, last_hit INTEGER NOT NULL, ending INTEGER NOT NULL);
                 """)
         }
+        // Frustration signals per day: NULL for the days stored before they were counted.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE days ADD COLUMN frustrated INTEGER")
+            try db.execute(sql: "ALTER TABLE days ADD COLUMN signals TEXT")
+        }
         return migrator
     }
 
@@ -222,7 +227,7 @@ public final class HistoryStore {
         let deleteVisitorDays = try db.makeStatement(sql: "DELETE FROM visitor_days WHERE day = ?")
         let insertDay = try db.makeStatement(sql: """
             INSERT INTO days (day, run, sessions, visitors, page_views, bounces, load_p95, load_p95_all, funnels,
-                              cart_sessions, cart_abandoned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              cart_sessions, cart_abandoned, frustrated, signals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for day in written {
             try deleteDay.execute(arguments: [day.day])
@@ -231,7 +236,7 @@ public final class HistoryStore {
                 day.day, run, day.sessions, day.visitors, day.pageViews, day.bounces,
                 try JSONValueEncoder().text(day.loadP95), day.loadP95All,
                 try JSONValueEncoder().text(day.funnels),
-                day.cartSessions, day.cartAbandoned,
+                day.cartSessions, day.cartAbandoned, day.frustrated, try day.signals.map { try JSONValueEncoder().text($0) },
             ])
         }
         let insertVisitorDay = try db.makeStatement(sql: "INSERT INTO visitor_days (visitor, day, sessions, purchase_sessions) VALUES (?, ?, ?, ?)")
@@ -268,7 +273,8 @@ public final class HistoryStore {
     static func days(_ db: Database) throws -> [DayFigures] {
         let decoder = JSONValueDecoder()
         return try Row.fetchAll(db, sql: """
-            SELECT day, sessions, visitors, page_views, bounces, load_p95, load_p95_all, funnels, cart_sessions, cart_abandoned
+            SELECT day, sessions, visitors, page_views, bounces, load_p95, load_p95_all, funnels, cart_sessions, cart_abandoned,
+                   frustrated, signals
             FROM days ORDER BY day
             """).map { row in
             var day = DayFigures(day: row["day"])
@@ -281,6 +287,8 @@ public final class HistoryStore {
             day.funnels = (try? decoder.decode([FunnelDay].self, from: Array((row["funnels"] as String).utf8))) ?? []
             day.cartSessions = row["cart_sessions"]
             day.cartAbandoned = row["cart_abandoned"]
+            day.frustrated = row["frustrated"]
+            day.signals = (row["signals"] as String?).flatMap { try? decoder.decode(SignalCounts.self, from: Array($0.utf8)) }
             return day
         }
     }

@@ -6,7 +6,8 @@ import Darwin
 import LogInput
 
 /// A hit as a parser thread sees it: values are ids of that parser's own interners. The
-/// fields are laid out widest first, so no padding comes between them (a stride of 64 bytes).
+/// fields are laid out widest first, so no padding comes between them (a stride of 64 bytes,
+/// 62 used).
 public struct RawHit: Sendable {
     public var time: Int64
     public var responseMicroseconds: Int64
@@ -23,6 +24,8 @@ public struct RawHit: Sendable {
     public var query: Int32 = -1
     /// The referrer's path family (`/image/`, `/about`, `/`), when asked for; else -1.
     public var referrerFamily: Int32 = -1
+    /// The target's hash (`Classifier.targetHash`), for the frustration signals.
+    public var target: UInt32 = 0
     public var offsetMinutes: Int16
     public var status: Int16
     public var isPageView: Bool
@@ -218,6 +221,7 @@ public struct ChunkParser {
             agent: classifier.agentID, address: address, extra: extra,
             referrerHost: referrerHost(bytes(fields.referrer)))
         hit.isProbe = classifier.isProbe
+        hit.target = classifier.targetHash(in: base)
         if internQueries { hit.query = queries.intern(classifier.query(in: base)).id }
         let referrer = bytes(fields.referrer)
         if internReferrerFamilies, let family = Self.pathFamily(ofURL: referrer) {

@@ -31,6 +31,8 @@ public struct Classifier {
         var isIgnored: Bool
         var isProbe: Bool
         var isRobots: Bool
+        /// The path's hash, the start of its requests' `targetHash`.
+        var hash: UInt64
     }
 
     private let crawlers = CrawlerList.shared
@@ -104,6 +106,18 @@ public struct Classifier {
     /// the target's text after its first `?`, up to a `#` (empty when there is none).
     public func query(in base: UnsafeRawPointer) -> UnsafeRawBufferPointer {
         RequestTarget(methodStart: 0, methodCount: 0, targetStart: Int(targetStart), targetEnd: Int(targetEnd)).query(in: base)
+    }
+
+    /// A 32-bit hash of the last classified request's target as the frustration signals
+    /// compare targets: its path and query (an absolute target's host and a `#` fragment left
+    /// out; an empty query is none). Two hits of one session are "the same target" when their
+    /// hashes are equal: a false match needs two different targets, one after the other, to
+    /// collide, about once in four billion.
+    public func targetHash(in base: UnsafeRawPointer) -> UInt32 {
+        let pathHash = pathID >= 0 ? pathFacts[Int(pathID)].hash : 0
+        let query = self.query(in: base)
+        let hash = query.isEmpty ? pathHash : (pathHash ^ ByteInterner.hash(query) &* 0x9E37_79B9_7F4A_7C15)
+        return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
     }
 
     /// The bot families' requests and the probe paths' hits counted since the last call, by name.
@@ -241,7 +255,8 @@ public struct Classifier {
     private func examine(_ path: UnsafeRawBufferPointer) -> PathFacts {
         let text = String(decoding: path, as: UTF8.self)
         return PathFacts(isAsset: Self.isAssetPath(path), isIgnored: ignore.contains { $0.matches(text) },
-                         isProbe: probes.contains { $0.matches(text) }, isRobots: text == "/robots.txt")
+                         isProbe: probes.contains { $0.matches(text) }, isRobots: text == "/robots.txt",
+                         hash: ByteInterner.hash(path))
     }
 
     /// Whether the last segment has a `.` and its text after the last `.` is an asset extension.

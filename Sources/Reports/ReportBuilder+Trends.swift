@@ -32,6 +32,7 @@ extension ReportBuilder {
             row.bounceFew = Format.few(day.sessions)
             row.conversionFew = Format.few(day.funnels.first { $0.name == funnelName }?.started ?? 0)
             row.abandonmentFew = Format.few(day.cartSessions)
+            row.frustrated = Format.percent(day.frustratedSessionRate)
             row.p95 = Format.milliseconds(day.loadP95All)
             return row
         }
@@ -70,6 +71,9 @@ extension ReportBuilder {
             } else {
                 line("trend-abandonment", "Cart abandonment per day", values) { Format.percent($0) }
             }
+        }
+        if days.contains(where: { $0.frustrated != nil }) {
+            line("trend-frustration", "Frustrated sessions per day", days.map(\.frustratedSessionRate)) { Format.percent($0) }
         }
         for (day, coverage) in partial.sorted(by: { $0.key < $1.key }) {
             view.partialDays.append("\(CivilDate(daysSinceEpoch: day)) is a partial day (the logs cover \(coverage)): its figures "

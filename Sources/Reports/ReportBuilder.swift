@@ -81,6 +81,7 @@ public enum ReportBuilder {
         for (index, funnel) in stats.funnels.enumerated() {
             view.funnels.append(funnelView(analysis, funnel, index: index, site: site, place: place))
         }
+        view.frustration = frustrationView(analysis, place: place)
         if let cart = stats.cart { view.cart = cartView(analysis, cart, place: place) }
         let rows = SummaryDocument.pageRows(analysis)
         view.load = loadView(analysis, rows: rows, place: place)

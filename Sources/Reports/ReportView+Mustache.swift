@@ -20,6 +20,7 @@ extension ReportView: MustacheParent {
         case "thresholds": return thresholds
         case "funnels": return funnels
         case "cart": return cart
+        case "frustration": return frustration
         case "load": return load
         case "leaving": return leaving
         case "errors": return errors
@@ -296,6 +297,7 @@ extension DayRow: MustacheParent {
         case "bounceFew": return bounceFew
         case "conversionFew": return conversionFew
         case "abandonmentFew": return abandonmentFew
+        case "frustrated": return frustrated
         default: return nil
         }
     }
@@ -431,6 +433,72 @@ extension Chart: MustacheParent {
         switch name {
         case "name": return self.name
         case "title": return title
+        default: return nil
+        }
+    }
+}
+
+extension FrustrationView: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "rate": return rate
+        case "interval": return interval
+        case "few": return few
+        case "sessions": return sessions
+        case "frustrated": return frustrated
+        case "insight": return insight
+        case "signals": return signals
+        case "pageExitRate": return pageExitRate
+        case "groups": return groups
+        case "chart": return chart
+        case "funnels": return funnels
+        default: return nil
+        }
+    }
+}
+
+extension SignalRow: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "name": return self.name
+        case "what": return what
+        case "count": return count
+        case "ended": return ended
+        case "endedRate": return endedRate
+        case "interval": return interval
+        case "few": return few
+        default: return nil
+        }
+    }
+}
+
+extension SignalGroupRow: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "group": return group
+        case "views": return views
+        case "signals": return signals
+        case "perThousand": return perThousand
+        case "interval": return interval
+        case "few": return few
+        case "commonest": return commonest
+        default: return nil
+        }
+    }
+}
+
+extension FrustrationFunnelRow: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "name": return self.name
+        case "frustrated": return frustrated
+        case "frustratedSessions": return frustratedSessions
+        case "frustratedInterval": return frustratedInterval
+        case "frustratedFew": return frustratedFew
+        case "calm": return calm
+        case "calmSessions": return calmSessions
+        case "calmInterval": return calmInterval
+        case "calmFew": return calmFew
         default: return nil
         }
     }

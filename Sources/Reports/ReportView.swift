@@ -18,6 +18,7 @@ public struct ReportView: Sendable {
     public var thresholds: ThresholdsView?
     public var funnels: [FunnelView] = []
     public var cart: CartView?
+    public var frustration: FrustrationView?
     public var load: LoadView?
     /// Why there is no load-time section, and the directive that would give one.
     public var missingTiming: String?
@@ -71,7 +72,7 @@ public struct FigureView: Sendable {
     public var interval: String?
     /// The rate rests on fewer than 30.
     public var few = false
-    /// The two nights' intervals overlap: the change is within chance, shown as no finding.
+    /// The two nights' 95% intervals overlap: the change is shown as no finding.
     public var withinChance = false
 
     public init(label: String, value: String) {
@@ -198,6 +199,65 @@ public struct BinRow: Sendable {
     public init() {}
 }
 
+/// The frustration signals: how many sessions struggled, with what, where, and what it cost.
+public struct FrustrationView: Sendable {
+    /// `12.3%` of sessions, its interval, and whether it rests on fewer than 30 sessions.
+    public var rate = ""
+    public var interval = ""
+    public var few = false
+    public var sessions = ""
+    public var frustrated = ""
+    /// The one sentence on the strongest finding the intervals support.
+    public var insight = ""
+    public var signals: [SignalRow] = []
+    /// Exit rate of all page views, beside the signals' "ended the visit".
+    public var pageExitRate = ""
+    public var groups: [SignalGroupRow] = []
+    public var chart: ChartView?
+    public var funnels: [FrustrationFunnelRow] = []
+
+    public init() {}
+}
+
+public struct SignalRow: Sendable {
+    public var name = ""
+    public var what = ""
+    public var count = ""
+    public var ended = ""
+    public var endedRate = ""
+    public var interval = ""
+    public var few = false
+
+    public init() {}
+}
+
+public struct SignalGroupRow: Sendable {
+    public var group = ""
+    public var views = ""
+    public var signals = ""
+    public var perThousand = ""
+    public var interval = ""
+    public var few = false
+    /// The signal most often seen there.
+    public var commonest = ""
+
+    public init() {}
+}
+
+public struct FrustrationFunnelRow: Sendable {
+    public var name = ""
+    public var frustrated = ""
+    public var frustratedSessions = ""
+    public var frustratedInterval = ""
+    public var frustratedFew = false
+    public var calm = ""
+    public var calmSessions = ""
+    public var calmInterval = ""
+    public var calmFew = false
+
+    public init() {}
+}
+
 public struct LeavingView: Sendable {
     public var insight = ""
     public var chart: ChartView?
@@ -280,6 +340,9 @@ public struct DayRow: Sendable {
     public var bounceFew = false
     public var conversionFew = false
     public var abandonmentFew = false
+    /// The share of that day's sessions with a frustration signal (`–` for a day stored
+    /// before signals were counted).
+    public var frustrated = ""
 
     public init() {}
 }

@@ -40,6 +40,7 @@ public enum SummaryDocument {
         members.append(("error_exits", .int(stats.errorExits)))
         members.append(("error_exit_rate", .rate(stats.errorExitRate)))
         members.append(("dead_end_exits", .int(stats.deadEndExits)))
+        members.append(("frustration", frustration(analysis)))
         members.append(("funnels", .array(stats.funnels.map { funnel(analysis, $0, site: site) })))
         members.append(("cart", cart(analysis)))
         members.append(("days", .array(days(analysis))))
@@ -86,9 +87,48 @@ public enum SummaryDocument {
             ("name", .string(f.steps.name)),
             ("conversion", .rate(f.conversion)),
             ("conversion_ci", interval(f.conversionInterval)),
+            ("conversion_frustrated", .rate(split(analysis, f, frustrated: true)?.conversion)),
+            ("conversion_calm", .rate(split(analysis, f, frustrated: false)?.conversion)),
             ("steps", .array(steps)),
             ("by_device", .object(Device.allCases.map { ($0.rawValue, segment(f.byDevice[$0] ?? FunnelSegment())) })),
             ("by_source", .object(TrafficSource.allCases.map { ($0.rawValue, segment(bySource[$0] ?? FunnelSegment())) })),
+        ])
+    }
+
+    /// A funnel's sessions that reached step 0 with a frustration signal, or without one.
+    static func split(_ analysis: RunResult, _ f: FunnelStatistics, frustrated: Bool) -> FrustrationStatistics.FunnelSplit? {
+        let stats = analysis.results.statistics
+        guard let index = stats.funnels.firstIndex(where: { $0.steps.name == f.steps.name }) else { return nil }
+        let splits = frustrated ? stats.frustration.funnelFrustrated : stats.frustration.funnelCalm
+        return index < splits.count ? splits[index] : nil
+    }
+
+    /// Page groups with a frustration signal, by name in byte order, with their signals and
+    /// page views.
+    static func frustrationGroups(_ analysis: RunResult) -> [(name: String, signals: SignalCounts, views: Int)] {
+        let stats = analysis.results.statistics
+        let names = analysis.results.groupNames
+        return stats.frustration.byGroup.enumerated().compactMap { id, counts in
+            guard counts.total > 0, id < names.count else { return nil }
+            return (names[id], counts, id < stats.groups.count ? stats.groups[id].views : 0)
+        }.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+    }
+
+    /// The frustration signals: frustrated sessions, the rate with its interval, each signal's
+    /// count (and how many ended the visit), and per page group.
+    static func frustration(_ analysis: RunResult) -> JSONValue {
+        let stats = analysis.results.statistics
+        let f = stats.frustration
+        return .object([
+            ("sessions", .int(f.sessions)),
+            ("rate", .rate(ratio(f.sessions, stats.sessions))),
+            ("rate_ci", interval(WilsonInterval(f.sessions, stats.sessions))),
+            ("signals", .object(FrustrationSignal.allCases.map { ($0.key, JSONValue.int(f.signals[$0])) })),
+            ("ended_visit", .object(FrustrationSignal.allCases.map { ($0.key, JSONValue.int(f.endedVisit[$0])) })),
+            ("by_group", .array(frustrationGroups(analysis).map { group -> JSONValue in
+                let counts: [(String, JSONValue)] = FrustrationSignal.allCases.map { ($0.key, JSONValue.int(group.signals[$0])) }
+                return .object([("group", JSONValue.string(group.name))] + counts + [("views", JSONValue.int(group.views))])
+            })),
         ])
     }
 
@@ -253,6 +293,10 @@ public enum SummaryDocument {
             }
             if analysis.results.statistics.cart != nil {
                 members.append(("cart_abandonment", .rate(day.cartAbandonmentRate)))
+            }
+            if let frustrated = day.frustrated {
+                members.append(("frustrated_sessions", .int(frustrated)))
+                members.append(("frustrated_session_rate", .rate(day.frustratedSessionRate)))
             }
             return .object(members)
         }

@@ -461,6 +461,12 @@ struct Visitor {
         var pages = 0
         var product = 0
         let urls = writer.urls
+        // Struggling visitors, planted from a generator of their own so that the rest of the
+        // sample is the same with them or without: slow pages get reloaded, a payment page
+        // answered 502 is asked for again, impatient shoppers send a form twice or go back at
+        // once.
+        let address = ip.utf8.reduce(UInt64(0)) { $0 &* 31 &+ UInt64($1) }
+        var struggle = SplitMix64(seed: UInt64(bitPattern: start) &* 0x9E37_79B9_7F4A_7C15 ^ address)
         while pages < 25 {
             pages += 1
             let target: String
@@ -486,6 +492,24 @@ struct Visitor {
             let host = "https://shop.example"
             lines.append(emit(writer, time: time, micros: micros, method: "GET", target: target, status: status,
                               referrer: referrer, rng: &rng))
+            if millis >= 2500, struggle.chance(0.35) {
+                // A slow page reloaded a few seconds later; the second load is quicker.
+                lines.append(emit(writer, time: time + 3 + Int64(struggle.below(6)), micros: micros / 3, method: "GET", target: target,
+                                  status: status, referrer: referrer, rng: &struggle))
+            }
+            if status >= 500, struggle.chance(0.6) {
+                // The payment page answered 502: asked for again within the minute.
+                lines.append(emit(writer, time: time + 5 + Int64(struggle.below(40)), micros: micros, method: "GET", target: target,
+                                  status: 200, referrer: referrer, rng: &struggle))
+            }
+            if kind == .product, status == 200, struggle.chance(0.04) {
+                // Another product opened, and back at once.
+                let other = urls.product((product + 1 + struggle.below(399)) % 400)
+                lines.append(emit(writer, time: time + 4, micros: micros, method: "GET", target: other, status: 200,
+                                  referrer: "https://shop.example" + target, rng: &struggle))
+                lines.append(emit(writer, time: time + 6 + Int64(struggle.below(3)), micros: micros / 2, method: "GET", target: target,
+                                  status: 200, referrer: "https://shop.example" + other, rng: &struggle))
+            }
             // Assets and API calls follow the page within a second or two.
             let image = rng.below(400)
             let imageTarget = writer.imagesWithoutExtension ? "/image/\(image)/product/200x200" : "/img/p\(image).webp"
@@ -517,6 +541,11 @@ struct Visitor {
                     let add = urls.add(product)
                     lines.append(emit(writer, time: time, micros: 80_000 + rng.below(200_000), method: add.method,
                                       target: add.target, status: add.status, referrer: referrer, rng: &rng))
+                    if struggle.chance(0.05) {
+                        // The button pressed twice.
+                        lines.append(emit(writer, time: time + 1, micros: 90_000, method: add.method, target: add.target,
+                                          status: add.status, referrer: referrer, rng: &struggle))
+                    }
                     time += 1
                     kind = .cart
                 } else {
@@ -530,6 +559,11 @@ struct Visitor {
                 if rng.chance(0.85) {
                     lines.append(emit(writer, time: time, micros: 300_000 + rng.below(900_000), method: "POST",
                                       target: urls.payment, status: 303, referrer: referrer, rng: &rng))
+                    if struggle.chance(0.1) {
+                        // A slow payment, and the form sent again.
+                        lines.append(emit(writer, time: time + 1, micros: 400_000, method: "POST", target: urls.payment,
+                                          status: 303, referrer: referrer, rng: &struggle))
+                    }
                     time += 2
                     kind = .confirmation
                 } else {

@@ -3,8 +3,8 @@ import LogParsing
 /// A page view or an action, as the sessionizer and the analysis see it: every text value is
 /// an id into the run's interners (`HitValues`), so a hit is a few machine words.
 public struct Hit: Sendable, Equatable {
-    // Widest fields first, so no padding comes between them (a stride of 72 bytes): hits are
-    // held by the hundred thousand in the reorder buffer and open sessions.
+    // Widest fields first, so no padding comes between them (74 bytes used, a stride of 80):
+    // hits are held by the hundred thousand in the reorder buffer and open sessions.
     /// Seconds since the epoch, UTC.
     public var time: Int64
     /// The physical line; ties in `time` are broken by `inputRank`, then this.
@@ -27,6 +27,8 @@ public struct Hit: Sendable, Equatable {
     /// The referrer's path family (an id of `InternedValues.referrerFamilies`), when fitting a
     /// configuration; else -1.
     public var referrerFamily: Int32 = -1
+    /// The target's hash: its path and query, as the frustration signals compare targets.
+    public var target: UInt32 = 0
     /// The UTC offset the line was written in, minutes: it decides the hit's calendar day.
     public var offsetMinutes: Int16
     public var status: Int16

@@ -169,6 +169,7 @@ public struct HitStage: ParsedChunkConsumer {
             let query = raw.query >= 0 ? table.queries[Int(raw.query)] : -1
             hit.matches = carriesQueries ? UInt64(query + 1) : matches(path: path, method: hit.method, isPageView: raw.isPageView, query: query)
             hit.isProbe = raw.isProbe
+            hit.target = raw.target
             if raw.referrerFamily >= 0 { hit.referrerFamily = table.referrerFamilies[Int(raw.referrerFamily)] }
             if let hitSink {
                 hitSink.add(hit, key: visitorKey, values: values, groups: pageGroups)

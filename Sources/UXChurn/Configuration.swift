@@ -320,7 +320,7 @@ private struct ConfigReader {
             guard rule.funnel != nil, rule.step != nil else { throw fail(node, "step_conversion needs 'funnel' and 'step'") }
         case .loadP95, .exitRate:
             guard rule.page != nil else { throw fail(node, "\(metric.rawValue) needs 'page'") }
-        case .cartAbandonment, .bounceRate, .errorExitRate:
+        case .cartAbandonment, .bounceRate, .errorExitRate, .frustratedSessionRate:
             break
         }
         return rule

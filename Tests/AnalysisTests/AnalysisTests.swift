@@ -90,8 +90,8 @@ import LogParsing
 
     @Test func theHeadlineIsStoredByStableKeysAndReadsOlderNightsByLabel() {
         let figures = Headline.figures(Self.result(hosts: [], later: [:]))
-        #expect(figures.map(\.key) == ["sessions", "visitors", "bounce_rate", "error_exit_rate"])
-        #expect(figures.map(\.label) == ["sessions", "visitors", "bounce rate", "error exit rate"])
+        #expect(figures.map(\.key) == ["sessions", "visitors", "bounce_rate", "error_exit_rate", "frustrated_session_rate"])
+        #expect(figures.map(\.label) == ["sessions", "visitors", "bounce rate", "error exit rate", "frustrated sessions"])
         // A night stored by uxchurn 0.5 is keyed by label; a renamed label does not lose it.
         let stored = Headline.stored(["sessions": 10, "bounce rate": 0.4, "error_exit_rate": 0.1, "gone": 1], for: figures)
         #expect(stored == ["sessions": 10, "bounce_rate": 0.4, "error_exit_rate": 0.1])

@@ -10,7 +10,7 @@ import Sessions
 /// One line of `uxchurn map` output, as `reduce` reads it back: a visitor's hash, then the
 /// compact hit, tab-separated.
 ///
-///     KEY  TIME  OFFSET  RANK  LINE  KIND  STATUS  RESPONSE_US  MATCHES  DEVICE  REFERRER_HOST  GROUP  FAMILY
+///     KEY  TIME  OFFSET  RANK  LINE  KIND  STATUS  RESPONSE_US  MATCHES  DEVICE  REFERRER_HOST  GROUP  FAMILY  TARGET  METHOD
 ///
 /// `KEY` is 32 hex digits (so a plain `sort` groups a visitor's lines); `TIME` UTC seconds;
 /// `OFFSET` the written UTC offset in minutes; `RANK` and `LINE` the input's place in reading
@@ -18,13 +18,15 @@ import Sessions
 /// a page view, `a` for an action (upper-cased when its path is a probe's); `RESPONSE_US` -1 when untimed; `MATCHES` the configured
 /// matchers the hit matches, in hex; `DEVICE` `d`, `m` or `t`; `REFERRER_HOST` empty when the
 /// referrer is empty or `-`; `GROUP` the page group of a page view; `FAMILY` the path family
-/// (only without a configuration of one's own, for the advice). Text fields escape `\`, tab,
+/// (only without a configuration of one's own, for the advice); `TARGET` the hash of the
+/// request's path and query in hex (the frustration signals compare targets by it); `METHOD`
+/// an action's method (empty for a page view). Text fields escape `\`, tab,
 /// newline and carriage return with a backslash.
 ///
 /// Lines whose key starts with `#` are side records: `#input` carries the map's line counts per
 /// input, as JSON.
 enum HitRecord {
-    static let fieldCount = 13
+    static let fieldCount = 15
     static let inputRecordKey = "#input"
 
     /// The hex key of a visitor's session key bytes: SipHash-2-4 under two fixed keys, 128 bits.

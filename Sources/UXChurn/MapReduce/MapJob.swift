@@ -89,6 +89,7 @@ final class MapOutput: HitSink {
     var hosts: [[UInt8]?] = []
     var groups: [[UInt8]?] = []
     var pathFamilies: [[UInt8]?] = []
+    var methods: [[UInt8]?] = []
     /// The first write error; the run stops with it.
     var error: RunError?
 
@@ -138,6 +139,12 @@ extension MapOutput {
         out.append(9)
         if output.families, hit.isPageView {
             out.append(cached(&output.pathFamilies, Int(hit.path)) { AdviceCollector.family(of: values.paths.string(of: hit.path)) })
+        }
+        out.append(9)
+        out.append(hex: UInt64(hit.target))
+        out.append(9)
+        if !hit.isPageView, hit.method >= 0 {
+            out.append(cached(&output.methods, Int(hit.method)) { values.methods.string(of: hit.method) })
         }
         out.append(10)
         if output.error == nil {

@@ -41,6 +41,8 @@ struct Reducer {
     private var hosts = ByteInterner(capacity: 256)
     /// Path families, standing for paths (the advice looks only at families).
     private var families = ByteInterner(capacity: 256)
+    /// Actions' methods (the frustration signals compare them).
+    private var methods = ByteInterner(capacity: 16)
     private var familyNames: [String] = []
     private var visitors = ByteInterner(capacity: 1 << 16)
     private var advice: AdviceCollector?
@@ -127,10 +129,13 @@ struct Reducer {
         if advice != nil, isPageView, family < 0 {
             throw bad("a page view without its path family: map ran with a configuration, reduce without")
         }
+        guard let target = Self.hex(field(13)).flatMap(UInt32.init(exactly:)) else { throw bad("the target hash does not parse") }
+        let method = field(14).isEmpty ? -1 : Self.intern(field(14), in: &methods).id
         var hit = Hit(time: time, offsetMinutes: offset, inputRank: rank, line: lineNumber, visitor: visitor,
                       isPageView: isPageView, status: status, responseMicroseconds: response, path: family, group: group,
-                      method: -1, agent: Int32(Device.allCases.firstIndex(of: device) ?? 0), referrerHost: host)
+                      method: method, agent: Int32(Device.allCases.firstIndex(of: device) ?? 0), referrerHost: host)
         hit.matches = matches
+        hit.target = target
         hit.isProbe = isProbe
         hits.append(hit)
     }

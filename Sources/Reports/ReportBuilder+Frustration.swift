@@ -1,0 +1,147 @@
+import Analysis
+import Sessions
+
+/// The report's "Frustration" section: the signals a session's own requests leave.
+extension ReportBuilder {
+    /// Page groups ranked in the section's table and chart.
+    static let frustrationGroupRows = 10
+
+    static func frustrationView(_ analysis: RunResult, place: (Chart) -> ChartView) -> FrustrationView? {
+        let stats = analysis.results.statistics
+        guard stats.sessions > 0 else { return nil }
+        let f = stats.frustration
+        var view = FrustrationView()
+        view.rate = Format.percent(stats.frustratedSessionRate)
+        view.interval = Format.interval(WilsonInterval(f.sessions, stats.sessions))
+        view.few = Format.few(stats.sessions)
+        view.sessions = Format.count(stats.sessions)
+        view.frustrated = Format.count(f.sessions)
+        view.pageExitRate = Format.percent(ratio(stats.groups.reduce(0) { $0 + $1.exits }, stats.pageViews))
+        view.signals = FrustrationSignal.allCases.map { signal in
+            var row = SignalRow()
+            row.name = signal.name
+            row.what = signal.explanation
+            row.count = Format.count(f.signals[signal])
+            row.ended = Format.count(f.endedVisit[signal])
+            row.endedRate = Format.percent(ratio(f.endedVisit[signal], f.signals[signal]))
+            row.interval = Format.interval(WilsonInterval(f.endedVisit[signal], f.signals[signal]))
+            row.few = Format.few(f.signals[signal])
+            return row
+        }
+        // Where signals happen: page groups by signals per 1,000 views (signals of one view
+        // counted once each, so the rate can pass 1,000 only in theory: capped for the interval).
+        typealias Ranked = (group: (name: String, signals: SignalCounts, views: Int), perView: Double)
+        let viewed = SummaryDocument.frustrationGroups(analysis).filter { $0.views > 0 }
+        let rates: [Ranked] = viewed.map { group in (group: group, perView: Double(group.signals.total) / Double(group.views)) }
+        let ranked = rates.sorted { a, b in a.perView != b.perView ? a.perView > b.perView : a.group.name < b.group.name }
+            .prefix(frustrationGroupRows)
+        view.groups = ranked.map { group, perView in
+            var row = SignalGroupRow()
+            row.group = Format.display(group.name)
+            row.views = Format.count(group.views)
+            row.signals = Format.count(group.signals.total)
+            row.perThousand = Format.oneDecimal(perView * 1000)
+            row.interval = perThousand(WilsonInterval(min(group.signals.total, group.views), group.views))
+            row.few = Format.few(group.views)
+            let commonest = FrustrationSignal.allCases.max { group.signals[$0] < group.signals[$1] } ?? .reload
+            row.commonest = "\(commonest.name) (\(Format.count(group.signals[commonest])))"
+            return row
+        }
+        if !ranked.isEmpty {
+            var chart = BarChart(bars: ranked.map { group, perView in
+                LabelledValue(label: Format.display(group.name), value: perView * 1000, text: Format.oneDecimal(perView * 1000))
+            })
+            chart.intervals = ranked.map { group, _ in
+                WilsonInterval(min(group.signals.total, group.views), group.views).map { ($0.low * 1000, $0.high * 1000) }
+            }
+            view.chart = place(chart.chart(name: "frustration-by-group", title: "Frustration signals per 1,000 page views",
+                                           summary: "Signals per 1,000 page views of each page group, the line across each bar its 95% interval."))
+        }
+        for (index, funnel) in stats.funnels.enumerated() where index < f.funnelCalm.count {
+            guard analysis.unmatched(funnel: funnel.steps.name).isEmpty else { continue }
+            let (frustrated, calm) = (f.funnelFrustrated[index], f.funnelCalm[index])
+            guard frustrated.started + calm.started > 0 else { continue }
+            var row = FrustrationFunnelRow()
+            row.name = funnel.steps.name
+            row.frustrated = Format.percent(frustrated.conversion)
+            row.frustratedSessions = Format.count(frustrated.started)
+            row.frustratedInterval = Format.interval(WilsonInterval(frustrated.converted, frustrated.started))
+            row.frustratedFew = Format.few(frustrated.started)
+            row.calm = Format.percent(calm.conversion)
+            row.calmSessions = Format.count(calm.started)
+            row.calmInterval = Format.interval(WilsonInterval(calm.converted, calm.started))
+            row.calmFew = Format.few(calm.started)
+            view.funnels.append(row)
+        }
+        view.insight = frustrationInsight(analysis)
+        return view
+    }
+
+    /// A rate's interval per 1,000: `12.0–31.4`.
+    static func perThousand(_ interval: WilsonInterval?) -> String {
+        guard let interval else { return "–" }
+        return Format.oneDecimal(interval.low * 1000) + "–" + Format.oneDecimal(interval.high * 1000)
+    }
+
+    /// The strongest finding the intervals support: frustrated sessions converting less (or
+    /// more) than calm ones in a funnel, and where most signals came from.
+    static func frustrationInsight(_ analysis: RunResult) -> String {
+        let stats = analysis.results.statistics
+        let f = stats.frustration
+        guard f.sessions > 0 else {
+            return "No session showed a frustration signal: no quick reload, quick back, double submit or retry after a server error."
+        }
+        var sentence = ""
+        // The funnel whose frustrated and calm conversions lie furthest apart, intervals apart.
+        var best: (name: String, frustrated: Double, calm: Double, a: WilsonInterval, b: WilsonInterval)?
+        for (index, funnel) in stats.funnels.enumerated() where index < f.funnelCalm.count {
+            guard analysis.unmatched(funnel: funnel.steps.name).isEmpty else { continue }
+            let (frustrated, calm) = (f.funnelFrustrated[index], f.funnelCalm[index])
+            guard let x = frustrated.conversion, let y = calm.conversion,
+                  let a = WilsonInterval(frustrated.converted, frustrated.started), let b = WilsonInterval(calm.converted, calm.started),
+                  !a.overlaps(b) else { continue }
+            if let found = best, abs(found.frustrated - found.calm) >= abs(x - y) { continue }
+            best = (funnel.steps.name, x, y, a, b)
+        }
+        if let best {
+            sentence = "Sessions with a frustration signal converted \(Format.percent(best.frustrated)) (\(Format.interval(best.a))) "
+                + "against \(Format.percent(best.calm)) (\(Format.interval(best.b))) for the others in the \(best.name) funnel"
+        } else {
+            sentence = "\(Format.count(f.sessions)) of \(Format.count(stats.sessions)) sessions showed a frustration signal"
+        }
+        // Where the most signals of one kind came from.
+        let groups = SummaryDocument.frustrationGroups(analysis)
+        var top: (group: String, signal: FrustrationSignal, count: Int)?
+        for group in groups {
+            for signal in FrustrationSignal.allCases where group.signals[signal] > (top?.count ?? 0) {
+                top = (group.name, signal, group.signals[signal])
+            }
+        }
+        if let top {
+            sentence += " — the most signals of one kind: \(Format.count(top.count)) \(top.signal.plural) on \(Format.display(top.group))"
+        }
+        return sentence + "."
+    }
+}
+
+extension FrustrationSignal {
+    /// What the signal is, in one line for the report.
+    var explanation: String {
+        switch self {
+        case .reload: return "the same page asked for again within 10 s"
+        case .quickBack: return "back to the page before within 5 s"
+        case .doubleSubmit: return "the same form or action sent twice within 2 s"
+        case .errorRetry: return "the same request again within 60 s of a 5xx answer"
+        }
+    }
+
+    /// The signal counted: "reloads", "retries after a server error".
+    var plural: String {
+        switch self {
+        case .reload: return "reloads"
+        case .quickBack: return "quick backs"
+        case .doubleSubmit: return "double submits"
+        case .errorRetry: return "retries after a server error"
+        }
+    }
+}
