@@ -40,7 +40,7 @@ extension ReportBuilder {
             row.group = Format.display(group.name)
             row.views = Format.count(group.views)
             row.signals = Format.count(group.signals.total)
-            row.perThousand = Format.oneDecimal(perView * 1000)
+            row.perThousand = perThousandValue(perView)
             row.interval = perThousand(WilsonInterval(min(group.signals.total, group.views), group.views))
             row.few = Format.few(group.views)
             let commonest = FrustrationSignal.allCases.max { group.signals[$0] < group.signals[$1] } ?? .reload
@@ -49,7 +49,7 @@ extension ReportBuilder {
         }
         if !ranked.isEmpty {
             var chart = BarChart(bars: ranked.map { group, perView in
-                LabelledValue(label: Format.display(group.name), value: perView * 1000, text: Format.oneDecimal(perView * 1000))
+                LabelledValue(label: Format.display(group.name), value: perView * 1000, text: perThousandValue(perView))
             })
             chart.intervals = ranked.map { group, _ in
                 WilsonInterval(min(group.signals.total, group.views), group.views).map { ($0.low * 1000, $0.high * 1000) }
@@ -77,10 +77,16 @@ extension ReportBuilder {
         return view
     }
 
-    /// A rate's interval per 1,000: `12.0–31.4`.
+    /// A share per 1,000, one decimal: `54.2`, `2.0`.
+    static func perThousandValue(_ share: Double) -> String {
+        let tenths = Int64((share * 10_000).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+
+    /// A rate's interval per 1,000, one decimal: `12.0–31.4`.
     static func perThousand(_ interval: WilsonInterval?) -> String {
         guard let interval else { return "–" }
-        return Format.oneDecimal(interval.low * 1000) + "–" + Format.oneDecimal(interval.high * 1000)
+        return perThousandValue(interval.low) + "–" + perThousandValue(interval.high)
     }
 
     /// The strongest finding the intervals support: frustrated sessions converting less (or
@@ -103,9 +109,21 @@ extension ReportBuilder {
             if let found = best, abs(found.frustrated - found.calm) >= abs(x - y) { continue }
             best = (funnel.steps.name, x, y, a, b)
         }
+        // Else the signal after which visits ended most surely more often than after any page
+        // view: the highest low end of an interval that lies above all page views' exit rate.
+        let exits = stats.groups.reduce(0) { $0 + $1.exits }
+        let pageExit = WilsonInterval(exits, stats.pageViews)
+        let ending = FrustrationSignal.allCases.compactMap { signal -> (signal: FrustrationSignal, rate: Double, interval: WilsonInterval)? in
+            guard let rate = ratio(f.endedVisit[signal], f.signals[signal]), let interval = WilsonInterval(f.endedVisit[signal], f.signals[signal]),
+                  let pageExit, interval.low > pageExit.high else { return nil }
+            return (signal, rate, interval)
+        }.max { $0.interval.low < $1.interval.low }
         if let best {
             sentence = "Sessions with a frustration signal converted \(Format.percent(best.frustrated)) (\(Format.interval(best.a))) "
                 + "against \(Format.percent(best.calm)) (\(Format.interval(best.b))) for the others in the \(best.name) funnel"
+        } else if let ending, let pageExit {
+            sentence = "Visits ended right after \(Format.percent(ending.rate)) of \(ending.signal.plural) (\(Format.interval(ending.interval))), "
+                + "against \(Format.percent(ratio(exits, stats.pageViews))) of all page views (\(Format.interval(pageExit)))"
         } else {
             sentence = "\(Format.count(f.sessions)) of \(Format.count(stats.sessions)) sessions showed a frustration signal"
         }

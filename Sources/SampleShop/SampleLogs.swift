@@ -461,10 +461,9 @@ struct Visitor {
         var pages = 0
         var product = 0
         let urls = writer.urls
-        // Struggling visitors, planted from a generator of their own so that the rest of the
-        // sample is the same with them or without: slow pages get reloaded, a payment page
-        // answered 502 is asked for again, impatient shoppers send a form twice or go back at
-        // once.
+        // Struggling visitors, planted from a generator of their own: slow pages get reloaded, a
+        // payment page answered 502 is asked for again, impatient shoppers send a form twice or
+        // go back at once; and as on real shops, many of them give up soon after.
         let address = ip.utf8.reduce(UInt64(0)) { $0 &* 31 &+ UInt64($1) }
         var struggle = SplitMix64(seed: UInt64(bitPattern: start) &* 0x9E37_79B9_7F4A_7C15 ^ address)
         while pages < 25 {
@@ -489,6 +488,7 @@ struct Visitor {
             var status = 200
             if kind == .product, rng.chance(0.02) { status = 404 }
             if kind == .payment, rng.chance(0.02) { status = 502 }
+            if kind == .payment, status == 200, struggle.chance(0.05) { status = 502 }  // a flaky payment provider
             let host = "https://shop.example"
             lines.append(emit(writer, time: time, micros: micros, method: "GET", target: target, status: status,
                               referrer: referrer, rng: &rng))
@@ -496,6 +496,7 @@ struct Visitor {
                 // A slow page reloaded a few seconds later; the second load is quicker.
                 lines.append(emit(writer, time: time + 3 + Int64(struggle.below(6)), micros: micros / 3, method: "GET", target: target,
                                   status: status, referrer: referrer, rng: &struggle))
+                if struggle.chance(0.75) { return }
             }
             if status >= 500, struggle.chance(0.6) {
                 // The payment page answered 502: asked for again within the minute.
@@ -509,6 +510,7 @@ struct Visitor {
                                   referrer: "https://shop.example" + target, rng: &struggle))
                 lines.append(emit(writer, time: time + 6 + Int64(struggle.below(3)), micros: micros / 2, method: "GET", target: target,
                                   status: 200, referrer: "https://shop.example" + other, rng: &struggle))
+                if struggle.chance(0.7) { return }
             }
             // Assets and API calls follow the page within a second or two.
             let image = rng.below(400)
@@ -541,10 +543,11 @@ struct Visitor {
                     let add = urls.add(product)
                     lines.append(emit(writer, time: time, micros: 80_000 + rng.below(200_000), method: add.method,
                                       target: add.target, status: add.status, referrer: referrer, rng: &rng))
-                    if struggle.chance(0.05) {
-                        // The button pressed twice.
+                    if struggle.chance(0.04) {
+                        // The button pressed twice: two in the cart, and often no patience left.
                         lines.append(emit(writer, time: time + 1, micros: 90_000, method: add.method, target: add.target,
                                           status: add.status, referrer: referrer, rng: &struggle))
+                        if struggle.chance(0.8) { return }
                     }
                     time += 1
                     kind = .cart
@@ -559,7 +562,7 @@ struct Visitor {
                 if rng.chance(0.85) {
                     lines.append(emit(writer, time: time, micros: 300_000 + rng.below(900_000), method: "POST",
                                       target: urls.payment, status: 303, referrer: referrer, rng: &rng))
-                    if struggle.chance(0.1) {
+                    if struggle.chance(0.03) {
                         // A slow payment, and the form sent again.
                         lines.append(emit(writer, time: time + 1, micros: 400_000, method: "POST", target: urls.payment,
                                           status: 303, referrer: referrer, rng: &struggle))

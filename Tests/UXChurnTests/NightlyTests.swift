@@ -73,6 +73,9 @@ import Testing
             }
         }
         #expect(sorted(nightly.days) == sorted(once.days))
+        // Frustration per day comes back from the history as it was counted.
+        #expect(nightly.days.allSatisfy { $0.frustrated != nil && $0.signals != nil })
+        #expect(nightly.days.compactMap(\.frustrated).reduce(0, +) == once.results.statistics.frustration.sessions)
         #expect(nightly.retention.returningVisitors == once.retention.returningVisitors)
         #expect(nightly.retention == once.retention)
         #expect(nightly.retention.returningVisitors > 0)

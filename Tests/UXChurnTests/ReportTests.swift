@@ -230,6 +230,26 @@ import Testing
         #expect(other.contains("No hit matched the cart&apos;s add"))
     }
 
+    /// The frustration conformance case (6 of 10 sessions frustrated): the threshold, the
+    /// headline figure and the section.
+    @Test func frustratedSessionRateIsAThresholdAHeadlineAndASection() throws {
+        let folder = fixtures + "/conformance/frustration"
+        var options = RunOptions(inputs: [folder])
+        options.configPath = folder + "/uxchurn.yml"
+        let analysis = try Pipeline.run(options)
+        let rules = [ThresholdRule(metric: .frustratedSessionRate, max: 0.5, line: 1),
+                     ThresholdRule(metric: .frustratedSessionRate, max: 0.6, line: 2)]
+        #expect(ThresholdEvaluator.evaluate(rules, results: analysis.results).map(\.ok) == [false, true])
+        let figure = try #require(Headline.figures(analysis).first { $0.key == "frustrated_session_rate" })
+        #expect(figure.value == 0.6 && figure.few)
+        let report = try files([folder], config: folder + "/uxchurn.yml")
+        let html = try #require(report["index.html"])
+        #expect(html.contains("<section id=\"frustration\">"))
+        #expect(html.contains("6 of 10 sessions showed at least one signal (95% interval of the rate: 31.3–83.2%)"))
+        #expect(report["report.md"]?.contains("### Frustration: 60% of sessions (few)") == true)
+        #expect(report["charts/frustration-by-group.svg"] != nil)
+    }
+
     @Test func noTrendsForOneDay() throws {
         let report = try files([fixtures + "/conformance/funnel-order"], config: fixtures + "/conformance/funnel-order/uxchurn.yml")
         let html = try #require(report["index.html"])
