@@ -164,12 +164,15 @@ public struct FrustrationStatistics: Sendable, Codable {
         }
     }
 
-    mutating func merge(_ other: FrustrationStatistics, groups: (Int32) -> Int32) {
+    /// - Parameter groups: the other's page group ids mapped to ours (`maps.groups`); ids past
+    ///   it (a damaged partial) are left out rather than trapped on.
+    mutating func merge(_ other: FrustrationStatistics, groups: [Int32]) {
         sessions += other.sessions
         signals.merge(other.signals)
         endedVisit.merge(other.endedVisit)
-        for (id, counts) in other.byGroup.enumerated() where counts.total > 0 {
-            let mine = Int(groups(Int32(id)))
+        for (id, counts) in other.byGroup.enumerated() where counts.total > 0 && id < groups.count {
+            let mine = Int(groups[id])
+            guard mine >= 0 else { continue }
             if mine >= byGroup.count { byGroup.append(contentsOf: repeatElement(SignalCounts(), count: mine + 1 - byGroup.count)) }
             byGroup[mine].merge(counts)
         }

@@ -405,7 +405,7 @@ extension SessionStatistics {
             funnels[index].merge(other.funnels[index], hosts: maps.host)
         }
         if let theirs = other.cart { cart?.merge(theirs, groups: maps.group) }
-        frustration.merge(other.frustration, groups: maps.group)
+        frustration.merge(other.frustration, groups: maps.groups)
         // Page paths keep the groups this run tracks; the others become "other pages".
         func tracked(_ group: Int32) -> Int32 {
             guard group != PagePath.other, group != PagePath.exit else { return group }

@@ -221,7 +221,7 @@ public struct ChunkParser {
             agent: classifier.agentID, address: address, extra: extra,
             referrerHost: referrerHost(bytes(fields.referrer)))
         hit.isProbe = classifier.isProbe
-        hit.target = classifier.targetHash(in: base)
+        hit.target = classifier.targetHash(in: base, separateQuery: fields.query.isEmpty ? nil : bytes(fields.query))
         if internQueries { hit.query = queries.intern(classifier.query(in: base)).id }
         let referrer = bytes(fields.referrer)
         if internReferrerFamilies, let family = Self.pathFamily(ofURL: referrer) {

@@ -113,9 +113,21 @@ public struct Classifier {
     /// out; an empty query is none). Two hits of one session are "the same target" when their
     /// hashes are equal: a false match needs two different targets, one after the other, to
     /// collide, about once in four billion.
-    public func targetHash(in base: UnsafeRawPointer) -> UInt32 {
+    /// - Parameter separateQuery: the query of a format that logs it in a field of its own
+    ///   (`%q`, with or without its `?`), used when the target has none.
+    public func targetHash(in base: UnsafeRawPointer, separateQuery: UnsafeRawBufferPointer? = nil) -> UInt32 {
         let pathHash = pathID >= 0 ? pathFacts[Int(pathID)].hash : 0
-        let query = self.query(in: base)
+        var query = self.query(in: base)
+        // A `?` after a `#` is part of the fragment, not a query.
+        if !query.isEmpty, let start = query.baseAddress {
+            let questionMark = start - base - 1
+            var index = Int(targetStart)
+            while index < questionMark, base.load(fromByteOffset: index, as: UInt8.self) != ASCII.hash { index += 1 }
+            if index < questionMark { query = UnsafeRawBufferPointer(start: start, count: 0) }
+        }
+        if query.isEmpty, let separate = separateQuery, !separate.isEmpty {
+            query = separate.first == ASCII.questionMark ? UnsafeRawBufferPointer(rebasing: separate.dropFirst()) : separate
+        }
         let hash = query.isEmpty ? pathHash : (pathHash ^ ByteInterner.hash(query) &* 0x9E37_79B9_7F4A_7C15)
         return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
     }

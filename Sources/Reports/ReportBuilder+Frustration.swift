@@ -28,8 +28,7 @@ extension ReportBuilder {
             row.few = Format.few(f.signals[signal])
             return row
         }
-        // Where signals happen: page groups by signals per 1,000 views (signals of one view
-        // counted once each, so the rate can pass 1,000 only in theory: capped for the interval).
+        // Where signals happen: page groups by signals per 1,000 views.
         typealias Ranked = (group: (name: String, signals: SignalCounts, views: Int), perView: Double)
         let viewed = SummaryDocument.frustrationGroups(analysis).filter { $0.views > 0 }
         let rates: [Ranked] = viewed.map { group in (group: group, perView: Double(group.signals.total) / Double(group.views)) }
@@ -41,10 +40,13 @@ extension ReportBuilder {
             row.views = Format.count(group.views)
             row.signals = Format.count(group.signals.total)
             row.perThousand = perThousandValue(perView)
-            row.interval = perThousand(WilsonInterval(min(group.signals.total, group.views), group.views))
+            // More signals than views (an action retried again and again on one page) has no
+            // interval as a share of views.
+            row.interval = group.signals.total <= group.views ? perThousand(WilsonInterval(group.signals.total, group.views)) : "–"
             row.few = Format.few(group.views)
-            let commonest = FrustrationSignal.allCases.max { group.signals[$0] < group.signals[$1] } ?? .reload
-            row.commonest = "\(commonest.name) (\(Format.count(group.signals[commonest])))"
+            row.commonest = FrustrationSignal.allCases.filter { group.signals[$0] > 0 }
+                .sorted { group.signals[$0] != group.signals[$1] ? group.signals[$0] > group.signals[$1] : $0.rawValue < $1.rawValue }
+                .map { "\($0.name) \(Format.count(group.signals[$0]))" }.joined(separator: ", ")
             return row
         }
         if !ranked.isEmpty {
@@ -52,7 +54,8 @@ extension ReportBuilder {
                 LabelledValue(label: Format.display(group.name), value: perView * 1000, text: perThousandValue(perView))
             })
             chart.intervals = ranked.map { group, _ in
-                WilsonInterval(min(group.signals.total, group.views), group.views).map { ($0.low * 1000, $0.high * 1000) }
+                group.signals.total <= group.views
+                    ? WilsonInterval(group.signals.total, group.views).map { ($0.low * 1000, $0.high * 1000) } : nil
             }
             view.chart = place(chart.chart(name: "frustration-by-group", title: "Frustration signals per 1,000 page views",
                                            summary: "Signals per 1,000 page views of each page group, the line across each bar its 95% interval."))
@@ -73,7 +76,8 @@ extension ReportBuilder {
             row.calmFew = Format.few(calm.started)
             view.funnels.append(row)
         }
-        view.insight = frustrationInsight(analysis)
+        let insight = frustrationInsight(analysis)
+        view.insight = insight.isEmpty ? nil : insight
         return view
     }
 
@@ -120,25 +124,22 @@ extension ReportBuilder {
         }.max { $0.interval.low < $1.interval.low }
         if let best {
             sentence = "Sessions with a frustration signal converted \(Format.percent(best.frustrated)) (\(Format.interval(best.a))) "
-                + "against \(Format.percent(best.calm)) (\(Format.interval(best.b))) for the others in the \(best.name) funnel"
+                + "against \(Format.percent(best.calm)) (\(Format.interval(best.b))) for the others in the \(best.name) funnel."
         } else if let ending, let pageExit {
             sentence = "Visits ended right after \(Format.percent(ending.rate)) of \(ending.signal.plural) (\(Format.interval(ending.interval))), "
-                + "against \(Format.percent(ratio(exits, stats.pageViews))) of all page views (\(Format.interval(pageExit)))"
-        } else {
-            sentence = "\(Format.count(f.sessions)) of \(Format.count(stats.sessions)) sessions showed a frustration signal"
+                + "against \(Format.percent(ratio(exits, stats.pageViews))) of all page views (\(Format.interval(pageExit)))."
         }
-        // Where the most signals of one kind came from.
-        let groups = SummaryDocument.frustrationGroups(analysis)
-        var top: (group: String, signal: FrustrationSignal, count: Int)?
-        for group in groups {
-            for signal in FrustrationSignal.allCases where group.signals[signal] > (top?.count ?? 0) {
-                top = (group.name, signal, group.signals[signal])
-            }
+        // Where the most signals of one kind came from, when one page group and signal clearly
+        // lead: at least 3, and more than any other.
+        var counts: [(group: String, signal: FrustrationSignal, count: Int)] = []
+        for group in SummaryDocument.frustrationGroups(analysis) {
+            for signal in FrustrationSignal.allCases where group.signals[signal] > 0 { counts.append((group.name, signal, group.signals[signal])) }
         }
-        if let top {
-            sentence += " — the most signals of one kind: \(Format.count(top.count)) \(top.signal.plural) on \(Format.display(top.group))"
+        counts.sort { $0.count > $1.count }
+        if let top = counts.first, top.count >= 3, counts.count == 1 || counts[1].count < top.count {
+            sentence += (sentence.isEmpty ? "" : " ") + "The most signals of one kind: \(top.signal.counted(top.count)) on \(Format.display(top.group))."
         }
-        return sentence + "."
+        return sentence
     }
 }
 
@@ -151,6 +152,19 @@ extension FrustrationSignal {
         case .doubleSubmit: return "the same form or action sent twice within 2 s"
         case .errorRetry: return "the same request again within 60 s of a 5xx answer"
         }
+    }
+
+    /// `count` of the signal: "1 reload", "38 retries after a server error".
+    func counted(_ count: Int) -> String {
+        guard count != 1 else {
+            switch self {
+            case .reload: return "1 reload"
+            case .quickBack: return "1 quick back"
+            case .doubleSubmit: return "1 double submit"
+            case .errorRetry: return "1 retry after a server error"
+            }
+        }
+        return "\(Format.count(count)) \(plural)"
     }
 
     /// The signal counted: "reloads", "retries after a server error".

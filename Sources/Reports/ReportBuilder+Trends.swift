@@ -33,6 +33,7 @@ extension ReportBuilder {
             row.conversionFew = Format.few(day.funnels.first { $0.name == funnelName }?.started ?? 0)
             row.abandonmentFew = Format.few(day.cartSessions)
             row.frustrated = Format.percent(day.frustratedSessionRate)
+            row.frustratedFew = day.frustrated != nil && Format.few(day.sessions)
             row.p95 = Format.milliseconds(day.loadP95All)
             return row
         }

@@ -298,6 +298,7 @@ extension DayRow: MustacheParent {
         case "conversionFew": return conversionFew
         case "abandonmentFew": return abandonmentFew
         case "frustrated": return frustrated
+        case "frustratedFew": return frustratedFew
         default: return nil
         }
     }

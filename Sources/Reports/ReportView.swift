@@ -207,8 +207,8 @@ public struct FrustrationView: Sendable {
     public var few = false
     public var sessions = ""
     public var frustrated = ""
-    /// The one sentence on the strongest finding the intervals support.
-    public var insight = ""
+    /// The one sentence on the strongest finding the intervals support; nil when there is none.
+    public var insight: String?
     public var signals: [SignalRow] = []
     /// Exit rate of all page views, beside the signals' "ended the visit".
     public var pageExitRate = ""
@@ -343,6 +343,7 @@ public struct DayRow: Sendable {
     /// The share of that day's sessions with a frustration signal (`–` for a day stored
     /// before signals were counted).
     public var frustrated = ""
+    public var frustratedFew = false
 
     public init() {}
 }

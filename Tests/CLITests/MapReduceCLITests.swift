@@ -144,7 +144,7 @@ import Testing
         #expect(garbage.stderr.contains("standard input:1:"))
         let empty = try cli.run(["reduce"] + config, stdin: Data())
         #expect(empty.status == 0)
-        #expect(empty.stdout.contains("\"uxchurnPartial\":5,"))
+        #expect(empty.stdout.contains("\"uxchurnPartial\":6,"))
     }
 
     @Test func mergeRefusesOtherConfigurationsAndBrokenFiles() throws {
@@ -155,7 +155,7 @@ import Testing
         let other = try cli.run(["merge", "-o", dir + "/out", dir + "/p.jsonl"], in: dir)
         #expect(other.status == 2)
         #expect(other.stderr.contains("made with another configuration"))
-        try Data("{\"uxchurnPartial\":5}\nnot json\n".utf8).write(to: URL(fileURLWithPath: dir + "/broken.jsonl"))
+        try Data("{\"uxchurnPartial\":6}\nnot json\n".utf8).write(to: URL(fileURLWithPath: dir + "/broken.jsonl"))
         let broken = try cli.run(["merge", "-c", root + "/fixtures/golden/uxchurn.yml", "-o", dir + "/out", dir + "/broken.jsonl"])
         #expect(broken.status == 3)
         #expect(broken.stderr.contains("broken.jsonl:1: not a partial result"))
@@ -164,7 +164,7 @@ import Testing
         try Data("{\"uxchurnPartial\":1,\"configuration\":\"x\"}\n".utf8).write(to: URL(fileURLWithPath: dir + "/old.jsonl"))
         let old = try cli.run(["merge", "-c", root + "/fixtures/golden/uxchurn.yml", "-o", dir + "/out", dir + "/old.jsonl"])
         #expect(old.status == 3)
-        #expect(old.stderr.contains("old.jsonl:1: a partial result of version 1; this uxchurn reads version 5"), "\(old.stderr)")
+        #expect(old.stderr.contains("old.jsonl:1: a partial result of version 1; this uxchurn reads version 6"), "\(old.stderr)")
     }
 
     @Test func mergeKeepsThresholdsAndFailOnBreach() throws {

@@ -250,6 +250,26 @@ import Testing
         #expect(report["charts/frustration-by-group.svg"] != nil)
     }
 
+    /// Targets as the signals compare them: path and query; an absolute target's host and a
+    /// `#` fragment (with any `?` inside it) left out.
+    @Test func targetsAreComparedByPathAndQuery() throws {
+        let scratch = Scratch()
+        func line(_ address: String, _ second: Int, _ target: String) -> String {
+            "\(address) - - [02/Mar/2026:10:00:0\(second) -0500] \"GET \(target) HTTP/1.1\" 200 512 \"-\" \"Mozilla/5.0 (X11; Linux x86_64)\""
+        }
+        let log = [
+            line("192.0.2.1", 0, "/p?x=1#a"), line("192.0.2.1", 5, "/p?x=2"),  // another query: no reload
+            line("192.0.2.2", 0, "/q#frag?z=1"), line("192.0.2.2", 5, "/q"),  // the `?` is the fragment's: a reload
+            line("192.0.2.3", 0, "http://shop.example/r?k=1"), line("192.0.2.3", 5, "/r?k=1#top"),  // a reload
+        ].joined(separator: "\n") + "\n"
+        var options = RunOptions(inputs: [scratch.write("access.log", log)])
+        options.format = "combined"
+        let analysis = try Pipeline.run(options)
+        #expect(analysis.results.statistics.sessions == 3)
+        #expect(analysis.results.statistics.frustration.signals[.reload] == 2)
+        #expect(analysis.results.statistics.frustration.sessions == 2)
+    }
+
     @Test func noTrendsForOneDay() throws {
         let report = try files([fixtures + "/conformance/funnel-order"], config: fixtures + "/conformance/funnel-order/uxchurn.yml")
         let html = try #require(report["index.html"])

@@ -13,7 +13,8 @@ import Reports
 struct PartialDocument: Codable {
     /// 2: page groups keep their first values as they came (`raw`), and `lateHits`.
     /// 3: the configuration fingerprinted from a canonical encoding.
-    static let version = 5
+    /// 6: the frustration signals (per session statistics and per day).
+    static let version = 6
 
     var uxchurnPartial = PartialDocument.version
     var configuration: String
