@@ -60,8 +60,8 @@ public struct SignalCounts: Sendable, Codable, Equatable {
 /// The signals of one session, found as its hits go by in order: `SessionStatistics.add`
 /// hands each hit to `visit` in the one walk it makes, so nothing looks at the hits twice.
 struct FrustrationScanner {
-    /// One signal: the page group it belongs to (-1: none), and whether a page view came
-    /// after it in the session (if none did, the visit ended there).
+    /// One signal: the page group it belongs to (-1: none), and the session's page views up to
+    /// it (when that is all of them, the visit ended there).
     struct Event {
         var signal: FrustrationSignal
         var group: Int32
@@ -85,7 +85,7 @@ struct FrustrationScanner {
                 record(.reload, group: hit.group, pageViewsBefore: pageViews + 1)
             }
             if !hit.isPageView, !previous.isPageView, hit.method == previous.method, gap <= FrustrationSignal.doubleSubmitSeconds {
-                record(.doubleSubmit, group: hit.isPageView ? hit.group : pageB?.group ?? -1, pageViewsBefore: pageViews)
+                record(.doubleSubmit, group: pageB?.group ?? -1, pageViewsBefore: pageViews)
             }
             if previous.status >= 500, previous.status <= 599, gap <= FrustrationSignal.errorRetrySeconds {
                 record(.errorRetry, group: hit.isPageView ? hit.group : pageB?.group ?? -1, pageViewsBefore: pageViews + (hit.isPageView ? 1 : 0))
