@@ -22,7 +22,7 @@ public struct HeadlineValue: Sendable {
     /// A rate over fewer than 30 (sessions, entrants, carts): it says little.
     public var few: Bool {
         guard let count, value != nil else { return false }
-        return count.n > 0 && count.n < WilsonInterval.fewBelow
+        return WilsonInterval.isFew(count.n)
     }
 }
 

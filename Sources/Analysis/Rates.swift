@@ -16,6 +16,9 @@ public struct WilsonInterval: Sendable, Equatable {
     /// Below this many, a rate is marked "few" wherever it is shown.
     public static let fewBelow = 30
 
+    /// Whether a rate over `n` is "few": some, but under 30.
+    public static func isFew(_ n: Int) -> Bool { n > 0 && n < fewBelow }
+
     public init?(_ k: Int, _ n: Int) {
         guard n > 0, k >= 0, k <= n else { return nil }
         let z = 1.959964

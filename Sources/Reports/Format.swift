@@ -83,17 +83,17 @@ public enum Format {
     /// A rate's 95% interval: `36.1–97.0%`; `–` without data.
     public static func interval(_ interval: WilsonInterval?) -> String {
         guard let interval else { return "–" }
-        func fixed(_ share: Double) -> String {
-            let tenths = Int64((share * 1000).rounded())
-            return "\(tenths / 10).\(tenths % 10)"
-        }
-        return fixed(interval.low) + "–" + fixed(interval.high) + "%"
+        return oneFixedDecimal(tenths: interval.low * 1000) + "–" + oneFixedDecimal(tenths: interval.high * 1000) + "%"
+    }
+
+    /// A non-negative number given in tenths, with exactly one decimal: 361 → `36.1`, 970 → `97.0`.
+    public static func oneFixedDecimal(tenths value: Double) -> String {
+        let tenths = Int64(value.rounded())
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     /// Whether a rate over `n` is marked "few": under 30, it says little.
-    public static func few(_ n: Int) -> Bool {
-        n > 0 && n < WilsonInterval.fewBelow
-    }
+    public static func few(_ n: Int) -> Bool { WilsonInterval.isFew(n) }
 
     /// Milliseconds: `840 ms`, `1.25 s`, `12.4 s`; `–` without data.
     public static func milliseconds(_ ms: Double?) -> String {
