@@ -68,10 +68,30 @@ struct FrustrationScanner {
         var pageViewsBefore: Int
     }
 
-    private var previous: Hit?
+    /// What the signals look at of a hit: 24 bytes of its 80, so the three kept cost little to
+    /// copy on this path, which every hit takes.
+    private struct Seen {
+        var time: Int64
+        var target: UInt32
+        var method: Int32
+        var group: Int32
+        var status: Int16
+        var isPageView: Bool
+
+        init(_ hit: Hit) {
+            time = hit.time
+            target = hit.target
+            method = hit.method
+            group = hit.group
+            status = hit.status
+            isPageView = hit.isPageView
+        }
+    }
+
+    private var previous: Seen?
     /// The last two page views, the latest last.
-    private var pageA: Hit?
-    private var pageB: Hit?
+    private var pageA: Seen?
+    private var pageB: Seen?
     private var pageViews = 0
     /// Signals found, in order; empty (no allocation) for most sessions.
     private(set) var events: [Event] = []
@@ -97,10 +117,10 @@ struct FrustrationScanner {
                 record(.quickBack, group: b.group, pageViewsBefore: pageViews + 1)
             }
             pageA = pageB
-            pageB = hit
+            pageB = Seen(hit)
             pageViews += 1
         }
-        previous = hit
+        previous = Seen(hit)
     }
 
     private mutating func record(_ signal: FrustrationSignal, group: Int32, pageViewsBefore: Int) {
@@ -122,9 +142,9 @@ public struct FrustrationStatistics: Sendable, Codable {
     public private(set) var byGroup: [SignalCounts] = []
     /// Per signal, those after which the session had no further page view: the visit ended there.
     public private(set) var endedVisit = SignalCounts()
-    /// Per funnel: frustrated sessions that reached step 0 and the last step; calm ones the same.
+    /// Per funnel: frustrated sessions that reached step 0 and the last step (the calm ones are
+    /// the funnel's own counts less these: `split(funnel:of:)`).
     public private(set) var funnelFrustrated: [FunnelSplit] = []
-    public private(set) var funnelCalm: [FunnelSplit] = []
 
     public struct FunnelSplit: Sendable, Codable, Equatable {
         public var started = 0
@@ -135,7 +155,14 @@ public struct FrustrationStatistics: Sendable, Codable {
 
     init(funnels: Int) {
         funnelFrustrated = Array(repeating: FunnelSplit(), count: funnels)
-        funnelCalm = funnelFrustrated
+    }
+
+    /// Funnel `index`'s sessions that reached its first step, with a signal and without.
+    public func split(funnel index: Int, of funnel: FunnelStatistics) -> (frustrated: FunnelSplit, calm: FunnelSplit)? {
+        guard index < funnelFrustrated.count else { return nil }
+        let frustrated = funnelFrustrated[index]
+        let started = funnel.reached.first ?? 0, converted = funnel.reached.last ?? 0
+        return (frustrated, FunnelSplit(started: started - frustrated.started, converted: converted - frustrated.converted))
     }
 
     /// Adds one session's signals.
@@ -152,16 +179,11 @@ public struct FrustrationStatistics: Sendable, Codable {
         }
     }
 
-    /// Counts a session in a funnel: whether it reached step 0 and the last step.
-    mutating func add(funnel index: Int, frustrated: Bool, started: Bool, converted: Bool) {
-        guard started, index < funnelCalm.count else { return }
-        if frustrated {
-            funnelFrustrated[index].started += 1
-            if converted { funnelFrustrated[index].converted += 1 }
-        } else {
-            funnelCalm[index].started += 1
-            if converted { funnelCalm[index].converted += 1 }
-        }
+    /// Counts a frustrated session in a funnel: whether it reached step 0 and the last step.
+    mutating func addFrustrated(funnel index: Int, started: Bool, converted: Bool) {
+        guard started, index < funnelFrustrated.count else { return }
+        funnelFrustrated[index].started += 1
+        if converted { funnelFrustrated[index].converted += 1 }
     }
 
     /// - Parameter groups: the other's page group ids mapped to ours (`maps.groups`); ids past
@@ -176,11 +198,9 @@ public struct FrustrationStatistics: Sendable, Codable {
             if mine >= byGroup.count { byGroup.append(contentsOf: repeatElement(SignalCounts(), count: mine + 1 - byGroup.count)) }
             byGroup[mine].merge(counts)
         }
-        for index in funnelCalm.indices where index < other.funnelCalm.count && index < other.funnelFrustrated.count {
+        for index in funnelFrustrated.indices where index < other.funnelFrustrated.count {
             funnelFrustrated[index].started += other.funnelFrustrated[index].started
             funnelFrustrated[index].converted += other.funnelFrustrated[index].converted
-            funnelCalm[index].started += other.funnelCalm[index].started
-            funnelCalm[index].converted += other.funnelCalm[index].converted
         }
     }
 }

@@ -330,7 +330,7 @@ public struct SessionStatistics: Sendable, Codable {
             let converted = reached == funnels[index].steps.stepBits.count
             if reached > 0 { dayList[start].funnelStarted[index] += 1 }
             if converted { dayList[start].funnelConverted[index] += 1 }
-            frustration.add(funnel: index, frustrated: frustrated, started: reached > 0, converted: converted)
+            if frustrated { frustration.addFrustrated(funnel: index, started: reached > 0, converted: converted) }
         }
         var ending: SessionEnding = []
         if last.status >= 500 { ending.insert(.errorExit) }

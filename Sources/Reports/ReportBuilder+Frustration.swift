@@ -16,7 +16,8 @@ extension ReportBuilder {
         view.few = Format.few(stats.sessions)
         view.sessions = Format.count(stats.sessions)
         view.frustrated = Format.count(f.sessions)
-        view.pageExitRate = Format.percent(ratio(stats.groups.reduce(0) { $0 + $1.exits }, stats.pageViews))
+        let exits = stats.groups.reduce(0) { $0 + $1.exits }
+        view.pageExitRate = Format.percent(ratio(exits, stats.pageViews))
         view.signals = FrustrationSignal.allCases.map { signal in
             var row = SignalRow()
             row.name = signal.name
@@ -30,7 +31,8 @@ extension ReportBuilder {
         }
         // Where signals happen: page groups by signals per 1,000 views.
         typealias Ranked = (group: (name: String, signals: SignalCounts, views: Int), perView: Double)
-        let viewed = SummaryDocument.frustrationGroups(analysis).filter { $0.views > 0 }
+        let groups = SummaryDocument.frustrationGroups(analysis)
+        let viewed = groups.filter { $0.views > 0 }
         let rates: [Ranked] = viewed.map { group in (group: group, perView: Double(group.signals.total) / Double(group.views)) }
         let ranked = rates.sorted { a, b in a.perView != b.perView ? a.perView > b.perView : a.group.name < b.group.name }
             .prefix(frustrationGroupRows)
@@ -60,12 +62,16 @@ extension ReportBuilder {
             view.chart = place(chart.chart(name: "frustration-by-group", title: "Frustration signals per 1,000 page views",
                                            summary: "Signals per 1,000 page views of each page group, the line across each bar its 95% interval."))
         }
-        for (index, funnel) in stats.funnels.enumerated() where index < f.funnelCalm.count {
-            guard analysis.unmatched(funnel: funnel.steps.name).isEmpty else { continue }
-            let (frustrated, calm) = (f.funnelFrustrated[index], f.funnelCalm[index])
-            guard frustrated.started + calm.started > 0 else { continue }
+        // The funnels whose matchers matched and that some session entered.
+        let splits = stats.funnels.enumerated().compactMap { index, funnel -> (name: String, frustrated: FrustrationStatistics.FunnelSplit,
+                                                                               calm: FrustrationStatistics.FunnelSplit)? in
+            guard analysis.unmatched(funnel: funnel.steps.name).isEmpty, let split = f.split(funnel: index, of: funnel),
+                  split.frustrated.started + split.calm.started > 0 else { return nil }
+            return (funnel.steps.name, split.frustrated, split.calm)
+        }
+        for (name, frustrated, calm) in splits {
             var row = FrustrationFunnelRow()
-            row.name = funnel.steps.name
+            row.name = name
             row.frustrated = Format.percent(frustrated.conversion)
             row.frustratedSessions = Format.count(frustrated.started)
             row.frustratedInterval = Format.interval(WilsonInterval(frustrated.converted, frustrated.started))
@@ -76,16 +82,13 @@ extension ReportBuilder {
             row.calmFew = Format.few(calm.started)
             view.funnels.append(row)
         }
-        let insight = frustrationInsight(analysis)
+        let insight = frustrationInsight(analysis, splits: splits, groups: groups, exits: exits)
         view.insight = insight.isEmpty ? nil : insight
         return view
     }
 
     /// A share per 1,000, one decimal: `54.2`, `2.0`.
-    static func perThousandValue(_ share: Double) -> String {
-        let tenths = Int64((share * 10_000).rounded())
-        return "\(tenths / 10).\(tenths % 10)"
-    }
+    static func perThousandValue(_ share: Double) -> String { Format.oneFixedDecimal(tenths: share * 10_000) }
 
     /// A rate's interval per 1,000, one decimal: `12.0–31.4`.
     static func perThousand(_ interval: WilsonInterval?) -> String {
@@ -95,7 +98,9 @@ extension ReportBuilder {
 
     /// The strongest finding the intervals support: frustrated sessions converting less (or
     /// more) than calm ones in a funnel, and where most signals came from.
-    static func frustrationInsight(_ analysis: RunResult) -> String {
+    static func frustrationInsight(_ analysis: RunResult,
+                                   splits: [(name: String, frustrated: FrustrationStatistics.FunnelSplit, calm: FrustrationStatistics.FunnelSplit)],
+                                   groups: [(name: String, signals: SignalCounts, views: Int)], exits: Int) -> String {
         let stats = analysis.results.statistics
         let f = stats.frustration
         guard f.sessions > 0 else {
@@ -104,18 +109,15 @@ extension ReportBuilder {
         var sentence = ""
         // The funnel whose frustrated and calm conversions lie furthest apart, intervals apart.
         var best: (name: String, frustrated: Double, calm: Double, a: WilsonInterval, b: WilsonInterval)?
-        for (index, funnel) in stats.funnels.enumerated() where index < f.funnelCalm.count {
-            guard analysis.unmatched(funnel: funnel.steps.name).isEmpty else { continue }
-            let (frustrated, calm) = (f.funnelFrustrated[index], f.funnelCalm[index])
+        for (name, frustrated, calm) in splits {
             guard let x = frustrated.conversion, let y = calm.conversion,
                   let a = WilsonInterval(frustrated.converted, frustrated.started), let b = WilsonInterval(calm.converted, calm.started),
                   !a.overlaps(b) else { continue }
             if let found = best, abs(found.frustrated - found.calm) >= abs(x - y) { continue }
-            best = (funnel.steps.name, x, y, a, b)
+            best = (name, x, y, a, b)
         }
         // Else the signal after which visits ended most surely more often than after any page
         // view: the highest low end of an interval that lies above all page views' exit rate.
-        let exits = stats.groups.reduce(0) { $0 + $1.exits }
         let pageExit = WilsonInterval(exits, stats.pageViews)
         let ending = FrustrationSignal.allCases.compactMap { signal -> (signal: FrustrationSignal, rate: Double, interval: WilsonInterval)? in
             guard let rate = ratio(f.endedVisit[signal], f.signals[signal]), let interval = WilsonInterval(f.endedVisit[signal], f.signals[signal]),
@@ -132,7 +134,7 @@ extension ReportBuilder {
         // Where the most signals of one kind came from, when one page group and signal clearly
         // lead: at least 3, and more than any other.
         var counts: [(group: String, signal: FrustrationSignal, count: Int)] = []
-        for group in SummaryDocument.frustrationGroups(analysis) {
+        for group in groups {
             for signal in FrustrationSignal.allCases where group.signals[signal] > 0 { counts.append((group.name, signal, group.signals[signal])) }
         }
         counts.sort { $0.count > $1.count }

@@ -87,20 +87,19 @@ public enum SummaryDocument {
             ("name", .string(f.steps.name)),
             ("conversion", .rate(f.conversion)),
             ("conversion_ci", interval(f.conversionInterval)),
-            ("conversion_frustrated", .rate(split(analysis, f, frustrated: true)?.conversion)),
-            ("conversion_calm", .rate(split(analysis, f, frustrated: false)?.conversion)),
+            ("conversion_frustrated", .rate(split(analysis, f)?.frustrated.conversion)),
+            ("conversion_calm", .rate(split(analysis, f)?.calm.conversion)),
             ("steps", .array(steps)),
             ("by_device", .object(Device.allCases.map { ($0.rawValue, segment(f.byDevice[$0] ?? FunnelSegment())) })),
             ("by_source", .object(TrafficSource.allCases.map { ($0.rawValue, segment(bySource[$0] ?? FunnelSegment())) })),
         ])
     }
 
-    /// A funnel's sessions that reached step 0 with a frustration signal, or without one.
-    static func split(_ analysis: RunResult, _ f: FunnelStatistics, frustrated: Bool) -> FrustrationStatistics.FunnelSplit? {
+    /// A funnel's sessions that reached step 0 with a frustration signal, and without one.
+    static func split(_ analysis: RunResult, _ f: FunnelStatistics) -> (frustrated: FrustrationStatistics.FunnelSplit, calm: FrustrationStatistics.FunnelSplit)? {
         let stats = analysis.results.statistics
         guard let index = stats.funnels.firstIndex(where: { $0.steps.name == f.steps.name }) else { return nil }
-        let splits = frustrated ? stats.frustration.funnelFrustrated : stats.frustration.funnelCalm
-        return index < splits.count ? splits[index] : nil
+        return stats.frustration.split(funnel: index, of: f)
     }
 
     /// Page groups with a frustration signal, by name in byte order, with their signals and
