@@ -47,13 +47,42 @@ public enum Escape {
         out.reserveCapacity(text.utf8.count + 16)
         for scalar in text.unicodeScalars {
             if isControl(scalar) && !kept.contains(scalar) {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\x" + (hex.count < 2 ? "0" : "") + hex
+                out += hex(scalar.value)
             } else {
                 out.unicodeScalars.append(scalar)
             }
         }
         return out
+    }
+
+    /// Bytes from a log as text: valid UTF-8 kept, control characters as with ``controls(_:keeping:)``,
+    /// and each byte that is not UTF-8 (a binary file's, a Latin-1 log's) as `\x89`, where
+    /// decoding would show a replacement character that says nothing of the byte.
+    public static func bytes(_ bytes: some Collection<UInt8>, keeping kept: Set<Unicode.Scalar> = ["\t"]) -> String {
+        let all = Array(bytes)
+        var out = ""
+        out.reserveCapacity(all.count + 16)
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = all.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                let scalar = Unicode.UTF8.decode(encoded)
+                if isControl(scalar) && !kept.contains(scalar) { out += hex(scalar.value) } else { out.unicodeScalars.append(scalar) }
+                offset += encoded.count
+            case .error(let length):
+                for byte in all[offset..<min(offset + length, all.count)] { out += hex(UInt32(byte)) }
+                offset += length
+            case .emptyInput:
+                return out
+            }
+        }
+    }
+
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return "\\x" + (digits.count < 2 ? "0" : "") + digits
     }
 
     @inline(__always)

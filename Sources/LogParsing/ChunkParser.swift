@@ -317,6 +317,6 @@ public struct ChunkParser {
 
     /// A skipped line's start as messages and reports show it: control bytes made visible.
     static func sampleText<C: Collection<UInt8>>(_ text: C) -> String {
-        Escape.controls(String(decoding: text.prefix(LineChunker.samplePrefixLength), as: UTF8.self))
+        Escape.bytes(text.prefix(LineChunker.samplePrefixLength))
     }
 }

@@ -424,7 +424,7 @@ public final class LineParser {
         var pos = 0
         var number = 0
         func shown(_ slice: ArraySlice<UInt8>) -> String {
-            "`" + Escape.controls(String(decoding: slice.prefix(40), as: UTF8.self)) + (slice.count > 40 ? "…" : "") + "`"
+            "`" + Escape.bytes(slice.prefix(40)) + (slice.count > 40 ? "…" : "") + "`"
         }
         func where_() -> String {
             number == 0 ? "at the start" : "after field \(number) (\(label(number)))"

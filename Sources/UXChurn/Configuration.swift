@@ -94,7 +94,8 @@ private struct ConfigReader {
         for (key, value) in mapping {
             guard let name = key.string else { throw fail(key, "\(what): keys must be text") }
             guard allowed.contains(name) else {
-                throw fail(key, "unknown key '\(name)' in \(what); expected one of: \(allowed.joined(separator: ", "))")
+                let guess = Spelling.closest(to: name, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+                throw fail(key, "unknown key '\(name)' in \(what)\(guess); expected one of: \(allowed.joined(separator: ", "))")
             }
             guard seen.insert(name).inserted else { throw fail(key, "'\(name)' appears twice in \(what)") }
             entries.append((name, key, value))
@@ -300,7 +301,9 @@ private struct ConfigReader {
             case "metric":
                 let name = try string(value, "threshold metric")
                 guard let known = ThresholdRule.Metric(rawValue: name) else {
-                    throw fail(value, "unknown metric '\(name)'; expected one of: \(ThresholdRule.Metric.allCases.map(\.rawValue).joined(separator: ", "))")
+                    let metrics = ThresholdRule.Metric.allCases.map(\.rawValue)
+                    let guess = Spelling.closest(to: name, among: metrics).map { " (did you mean '\($0)'?)" } ?? ""
+                    throw fail(value, "unknown metric '\(name)'\(guess); expected one of: \(metrics.joined(separator: ", "))")
                 }
                 metric = known
             case "funnel": rule.funnel = try string(value, "threshold funnel")

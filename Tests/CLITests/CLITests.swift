@@ -22,6 +22,8 @@ import Testing
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Standard error as written, for checks that decoding would hide.
+        var stderrBytes: [UInt8] = []
     }
 
     func run(_ arguments: [String], stdin: Data? = nil, in folder: String? = nil, environment: [String: String] = [:]) throws -> Run {
@@ -51,7 +53,7 @@ import Testing
         // Killed by a signal: 128 + the signal, as a shell reports it.
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
         return Run(status: status, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+                   stderr: String(decoding: errData, as: UTF8.self), stderrBytes: Array(errData))
     }
 
     func scratch() -> String {

@@ -173,7 +173,7 @@ import SampleShop
             }
         }
         #expect(error("json: {time: ts, path: [request.uri, uri]}") == nil)
-        #expect(error("json:\n  tiem: ts\n")?.hasPrefix("uxchurn.yml:2:3: unknown key 'tiem' in json; expected one of: time, address,") == true)
+        #expect(error("json:\n  tiem: ts\n")?.hasPrefix("uxchurn.yml:2:3: unknown key 'tiem' in json (did you mean 'time'?); expected one of: time, address,") == true)
         #expect(error("json: {time: []}") == "uxchurn.yml:1:14: json.time needs at least one key")
         #expect(error("json: {path: request..uri}")?.contains("'request..uri' is not a key") == true)
         let map = (try? Configuration.parse(yaml: "json: {time: ts, path: [request.uri, uri]}", file: "x"))?.jsonMap

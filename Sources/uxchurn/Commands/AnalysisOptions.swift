@@ -11,6 +11,12 @@ import Darwin
 import Sessions
 
 /// Options shared by the commands that analyse logs.
+/// The inputs of `report`, `check` and `map`: logs.
+struct LogInputs: ParsableArguments {
+    @Argument(help: "Log files, folders of rotated logs, or - for standard input.")
+    var inputs: [String] = []
+}
+
 struct AnalysisOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "Configuration file (default: ./uxchurn.yml, else the built-in generic preset).")
     var config: String?
@@ -54,12 +60,9 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "With --state: seconds to wait for another run using the state file.")
     var stateWait: Double = 60
 
-    @Argument(help: "Log files, folders of rotated logs, or - for standard input.")
-    var inputs: [String] = []
-
     /// - Parameter progressBar: whether the bar may be drawn (`map` writes its lines to standard
     ///   output and draws none; `--max-memory` applies all the same).
-    func runOptions(progressBar: Bool = true) throws -> RunOptions {
+    func runOptions(_ inputs: [String], progressBar: Bool = true) throws -> RunOptions {
         var options = RunOptions(inputs: inputs)
         options.configPath = config
         options.format = format

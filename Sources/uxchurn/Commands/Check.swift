@@ -17,6 +17,8 @@ struct Check: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
+    @OptionGroup var logs: LogInputs
+
     @Option(help: "Write the threshold results as JUnit XML (one test case per threshold).")
     var junit: String?
 
@@ -24,7 +26,7 @@ struct Check: ParsableCommand {
     var summaryJson: String?
 
     func run() throws {
-        let result = try Pipeline.run(try analysis.runOptions())
+        let result = try Pipeline.run(try analysis.runOptions(logs.inputs))
         let report = CheckReport.make(result)
         print(report.text(), terminator: "")
         if let junit { try writeText(report.junit(), to: junit) }

@@ -21,6 +21,8 @@ struct MapCommand: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
+    @OptionGroup var logs: LogInputs
+
     @Option(help: "The first input's place in the reading order of the whole job (from --plan), so ties in time break as in one run.")
     var rank = 0
 
@@ -32,7 +34,7 @@ struct MapCommand: ParsableCommand {
 
     func run() throws {
         guard rank >= 0, rank <= Int(Int32.max) else { throw ValidationError("--rank must be from 0 to \(Int32.max)") }
-        let options = try analysis.runOptions(progressBar: false)
+        let options = try analysis.runOptions(logs.inputs, progressBar: false)
         if plan {
             for name in try MapJob.plan(options.inputs, format: options.format) { print(name) }
             return

@@ -17,10 +17,13 @@ struct MergeCommand: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
+    @Argument(help: "Files of partial results (reduce's output, a JSON line each), or - for standard input.")
+    var inputs: [String] = []
+
     @OptionGroup var folder: ReportFolderOptions
 
     func run() throws {
-        let result = try MergeJob.run(try analysis.runOptions(), out: folder.out, templates: folder.templates, junit: folder.junit)
+        let result = try MergeJob.run(try analysis.runOptions(inputs), out: folder.out, templates: folder.templates, junit: folder.junit)
         try folder.finish(result, quiet: analysis.quiet)
     }
 }

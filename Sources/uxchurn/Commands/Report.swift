@@ -16,10 +16,12 @@ struct Report: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
+    @OptionGroup var logs: LogInputs
+
     @OptionGroup var folder: ReportFolderOptions
 
     func run() throws {
-        let result = try ReportJob.run(try analysis.runOptions(), out: folder.out, templates: folder.templates, junit: folder.junit)
+        let result = try ReportJob.run(try analysis.runOptions(logs.inputs), out: folder.out, templates: folder.templates, junit: folder.junit)
         try folder.finish(result, quiet: analysis.quiet)
     }
 }
