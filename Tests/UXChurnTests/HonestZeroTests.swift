@@ -39,7 +39,7 @@ import SampleShop
             junk.append(UInt8(truncatingIfNeeded: state >> 33))
         }
         let junkPath = scratch.path + "/junk.log"
-        FileManager.default.createFile(atPath: junkPath, contents: Data(junk))
+        #expect(FileManager.default.createFile(atPath: junkPath, contents: Data(junk)))
         for log in [empty, bots, junkPath] {
             let configuration = try Self.initLoads(log)
             #expect(configuration.funnels.isEmpty && configuration.cart == nil, "\(log)")
