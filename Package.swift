@@ -7,7 +7,7 @@ import PackageDescription
 /// Release builds link the Swift runtime and Foundation statically: the libraries Foundation's
 /// static archive needs, named because the modules were compiled against the shared ones.
 let staticRuntime = [
-    "-static-stdlib", "-Xlinker", "--start-group",
+    "-static-stdlib", "-use-ld=lld", "-Xlinker", "--start-group",
     "-lFoundation", "-lFoundationEssentials", "-lFoundationInternationalization", "-lCoreFoundation",
     "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
     "-Xlinker", "--end-group",
@@ -43,7 +43,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // CRC-32 of inflated gzip members (zlib's own check is switched off): see README.
+        // CRC-32 of inflated gzip members (zlib's own check is switched off): see docs/development.md, "Dependencies".
         .systemLibrary(
             name: "CLibdeflate",
             pkgConfig: "libdeflate",
@@ -89,7 +89,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,
-            // Release builds carry the Swift runtime and Foundation (see README, "Building").
+            // Release builds carry the Swift runtime and Foundation (see docs/development.md, "Building").
             linkerSettings: [.unsafeFlags(staticRuntime, .when(configuration: .release))]
         ),
         // libFuzzer targets (.ci/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING; built
