@@ -6,7 +6,7 @@ extension ConfigAdvice {
     /// `pages`, then the preset's cart, funnels, load and churn sections.
     public func yaml(presetText: String, presetIgnore: [String]) -> String {
         var out = "# uxchurn configuration fitted to the logs given to `uxchurn init` (preset: \(preset)).\n"
-        out += "# Every key is described in the uxchurn README, \"Configuration\". Review the guesses below before relying on them.\n"
+        out += "# Every key is described in uxchurn's docs/configuration.md (man uxchurn says where it is installed). Review the guesses below before relying on them.\n"
         out += "session:\n  timeout: 30m\n  key: [ip, user_agent]\n"
         out += "# Path families fetched right after the page that names them as referrer, and never followed\n"
         out += "# to another page, behave like assets (images or scripts without an extension): not pages.\n"

@@ -27,7 +27,7 @@ public enum ConfigurationPresets {
     /// WooCommerce (WordPress): the add-to-cart form posts to the product page.
     public static let woocommerce = """
     # uxchurn configuration: the WooCommerce preset.
-    # Every key is described in the uxchurn README, "Configuration". Paths are matched without their query string, so
+    # Every key is described in uxchurn's docs/configuration.md (man uxchurn says where it is installed). Paths are matched without their query string, so
     # `?add-to-cart=` links are seen as views of the page they point to; the add-to-cart form
     # and the AJAX call are POSTs, which the cart and funnel matchers below count.
     session:
@@ -63,7 +63,7 @@ public enum ConfigurationPresets {
     /// Magento 2: `.html` product and category URLs, the cart under `/checkout/cart/`.
     public static let magento = """
     # uxchurn configuration: the Magento 2 preset.
-    # Every key is described in the uxchurn README, "Configuration". Magento's product and category URLs both end in
+    # Every key is described in uxchurn's docs/configuration.md (man uxchurn says where it is installed). Magento's product and category URLs both end in
     # .html; list your category paths under `category` so that products are told apart.
     session:
       timeout: 30m
@@ -97,7 +97,7 @@ public enum ConfigurationPresets {
     /// Shopify: `/products/`, `/collections/`, POST `/cart/add`, `/checkouts/…/thank_you`.
     public static let shopify = """
     # uxchurn configuration: the Shopify preset.
-    # Every key is described in the uxchurn README, "Configuration". Shopify's AJAX `/cart/add.js` ends in .js and so
+    # Every key is described in uxchurn's docs/configuration.md (man uxchurn says where it is installed). Shopify's AJAX `/cart/add.js` ends in .js and so
     # counts as an asset request; the form POST to /cart/add is what counts here.
     session:
       timeout: 30m
@@ -132,7 +132,7 @@ public enum ConfigurationPresets {
     /// The zero-configuration default: common shop URL shapes.
     public static let generic = """
     # uxchurn configuration: the generic preset (common shop URL shapes).
-    # Every key is described in the uxchurn README, "Configuration"; edit the regexes to fit your shop's URLs.
+    # Every key is described in uxchurn's docs/configuration.md (man uxchurn says where it is installed); edit the regexes to fit your shop's URLs.
     session:
       timeout: 30m            # inactivity that ends a session
       key: [ip, user_agent]   # or [cookie:NAME] / [user] when the log has them
