@@ -49,6 +49,12 @@ func printErr(_ message: String) {
     }
 }
 
+/// Text for standard output (check's table, history's) with control characters
+/// visible, as on stderr: file names and stored values may hold any byte.
+func printOut(_ text: String) {
+    print(Escape.controls(text, keeping: ["\n", "\t"]), terminator: "")
+}
+
 /// The arguments after the program's name. Where `/proc` is not mounted, Swift's
 /// `CommandLine.arguments` is empty: then the ones the C runtime saved before `main`.
 func commandLineArguments() -> [String]? {

@@ -85,3 +85,23 @@ import Testing
         #expect(!result.stderrBytes.contains(0x1B))
     }
 }
+
+extension UsageCLITests {
+    /// check's table on standard output carries names from the configuration: escaped too.
+    @Test func checksTableShowsControlBytesEscaped() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let yaml = """
+            funnels:
+              - name: "co\\e[2Jut"
+                steps:
+                  - {name: product, path: '^/p/'}
+                  - {name: cart, path: '^/cart'}
+            """
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: dir + "/uxchurn.yml"))
+        let result = try cli.run(["check", "-c", dir + "/uxchurn.yml", CLITests.packageRoot + "/fixtures/sample"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("co\\x1b[2Jut conversion"), "\(result.stdout)")
+        #expect(!result.stdout.contains("\u{1B}"))
+    }
+}

@@ -28,7 +28,7 @@ struct Check: ParsableCommand {
     func run() throws {
         let result = try Pipeline.run(try analysis.runOptions(logs.inputs))
         let report = CheckReport.make(result)
-        print(report.text(), terminator: "")
+        printOut(report.text())
         if let junit { try writeText(report.junit(), to: junit) }
         if let summaryJson { try writeText(SummaryDocument.build(result).serialized(), to: summaryJson) }
         if let stepSummary = getenv("GITHUB_STEP_SUMMARY").map({ String(cString: $0) }), !stepSummary.isEmpty {

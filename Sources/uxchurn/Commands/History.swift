@@ -17,6 +17,6 @@ struct HistoryCommand: ParsableCommand {
     var state: String
 
     func run() throws {
-        print(try HistoryJob.table(state: state), terminator: "")
+        printOut(try HistoryJob.table(state: state))
     }
 }
