@@ -98,6 +98,11 @@ func main() -> Int32 {
         printErr("uxchurn: error: cannot read the command line (is /proc mounted?)")
         return 2
     }
+    // `uxchurn help reprot` would print the general help and succeed.
+    if arguments.count >= 2, arguments[0] == "help", let message = unknownSubcommandMessage(Array(arguments.dropFirst())) {
+        printErr(message)
+        return 2
+    }
     var command: any ParsableCommand
     do {
         command = try UXChurnCommand.parseAsRoot(arguments)

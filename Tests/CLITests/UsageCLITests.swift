@@ -28,7 +28,7 @@ import Testing
         (["report", "--max-bad-lines", "lots", "x"], "--max-bad-lines takes a share", "report"),
         (["map", "--from", "yesterday"], "--from takes a date", "map"),
         (["merge", "--keep-days", "3", "x"], "--keep-days needs --state FILE", "merge"),
-        (["init", "--preset", "shopfiy"], "unknown preset 'shopfiy'", "init"),
+        (["init", "--preset", "shopfiy"], "unknown preset 'shopfiy' (did you mean 'shopify'?)", "init"),
         (["sample-logs", "--days", "0", "x"], "--days must be 1 to 3660", "sample-logs"),
         (["report", "--bogus", "x"], "Unknown option '--bogus'", "report"),
     ])
@@ -41,6 +41,13 @@ import Testing
         #expect(result.stderr.contains("Usage: uxchurn \(command) "), "\(result.stderr)")
         #expect(result.stderr.contains("See 'uxchurn \(command) --help'"), "\(result.stderr)")
         #expect(!result.stderr.contains("Usage: uxchurn <subcommand>"), "\(result.stderr)")
+    }
+
+    @Test func helpForAnUnknownCommandIsAnError() throws {
+        let result = try cli.run(["help", "reprot"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("'reprot' is not a uxchurn command. Did you mean 'report'?"), "\(result.stderr)")
+        #expect(try cli.run(["help", "report"]).stdout.contains("USAGE: uxchurn report"))
     }
 
     @Test func helpAndVersionStillSucceed() throws {

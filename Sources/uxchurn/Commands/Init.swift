@@ -34,7 +34,8 @@ struct Init: ParsableCommand {
 
     func run() throws {
         if let preset, ConfigurationPresets.named(preset) == nil {
-            throw ValidationError("unknown preset '\(preset)'; expected one of: \(ConfigurationPresets.names.joined(separator: ", "))")
+            let guess = Spelling.closest(to: preset, among: ConfigurationPresets.names).map { " (did you mean '\($0)'?)" } ?? ""
+            throw ValidationError("unknown preset '\(preset)'\(guess); expected one of: \(ConfigurationPresets.names.joined(separator: ", "))")
         }
         if let timezone {
             do {
