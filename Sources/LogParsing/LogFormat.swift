@@ -1,3 +1,4 @@
+import LogInput
 /// What a field of a log line holds, for the fields uxchurn reads; the rest are opaque.
 public enum FieldKind: Sendable, Hashable {
     case clientAddress          // %h %a $remote_addr
@@ -247,9 +248,11 @@ public struct LogFormat: Sendable, Hashable {
         if let preset = presets(json: map).first(where: { $0.name == text }) { return preset }
         if text.contains("%") { return try apache(text, name: "custom") }
         if text.contains("$") { return try nginx(text, name: "custom") }
+        let names = ["auto"] + presets.map(\.name)
+        let guess = Spelling.closest(to: text, among: names).map { "did you mean '\($0)'? " } ?? ""
         throw FormatError(
             format: text,
-            message: "not a preset (auto, \(presets.map(\.name).joined(separator: ", "))) and not a format string with % or $ fields")
+            message: "\(guess)not a preset (\(names.joined(separator: ", "))) and not a format string with % or $ fields")
     }
 
     // MARK: Apache LogFormat

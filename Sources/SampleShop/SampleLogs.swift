@@ -33,7 +33,8 @@ public struct SampleLogs {
     /// Writes the files into `folder` (which must exist) and returns their names, newest first.
     public func write(to folder: String) throws -> [String] {
         guard Self.formats.contains(format) else {
-            throw SampleLogsError(description: "sample-logs --format must be one of: \(Self.formats.joined(separator: ", "))")
+            let guess = Spelling.closest(to: format, among: Self.formats).map { " (did you mean '\($0)'?)" } ?? ""
+            throw SampleLogsError(description: "sample-logs --format must be one of: \(Self.formats.joined(separator: ", "))\(guess)")
         }
         var rng = SplitMix64(seed: seed)
         let people = (0..<max(visitors, 1)).map { Visitor.make(index: $0, rng: &rng) }

@@ -1,4 +1,5 @@
 import Sessions
+import LogInput
 import Analysis
 import LogParsing
 import Reports

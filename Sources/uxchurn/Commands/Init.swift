@@ -3,6 +3,7 @@ import LogParsing
 import Reports
 import CSystemCalls
 import UXChurn
+import LogInput
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

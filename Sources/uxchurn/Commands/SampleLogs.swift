@@ -4,6 +4,7 @@ import Reports
 import CSystemCalls
 import SampleShop
 import UXChurn
+import LogInput
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -32,12 +33,14 @@ struct SampleLogsCommand: ParsableCommand {
     @Flag(help: "Serve product images without an extension (/image/123/product/200x200), as many real shops do.")
     var imagesWithoutExtension = false
 
-    @Option(help: "The shop's URL shapes: standard (/p/12-item, POST /cart/add), basket (a German shop: /produkt/12/…, GET /basket/add/12) query (/product.screen?productId=…, /cart.do?action=addtocart) or persian (long percent-encoded Persian pages: /m/product/12/84/%DB%8C…).")
+    @Option(help: "The shop's URL shapes: standard (/p/12-item, POST /cart/add), basket (a German shop: /produkt/12/…, GET /basket/add/12), query (/product.screen?productId=…, /cart.do?action=addtocart) or persian (long percent-encoded Persian pages: /m/product/12/84/%DB%8C…).")
     var urls = "standard"
 
     func validate() throws {
         guard URLShape(rawValue: urls) != nil else {
-            throw ValidationError("--urls must be one of: \(URLShape.allCases.map(\.rawValue).joined(separator: ", "))")
+            let shapes = URLShape.allCases.map(\.rawValue)
+            let guess = Spelling.closest(to: urls, among: shapes).map { " (did you mean '\($0)'?)" } ?? ""
+            throw ValidationError("--urls must be one of: \(shapes.joined(separator: ", "))\(guess)")
         }
         guard days >= 1, days <= 3660 else { throw ValidationError("--days must be 1 to 3660") }
         guard visitors >= 1, visitors <= 10_000_000 else { throw ValidationError("--visitors must be 1 to 10000000") }

@@ -1,5 +1,5 @@
 import Testing
-@testable import UXChurn
+@testable import LogInput
 
 @Suite struct SpellingTests {
     let commands = ["report", "check", "init", "history", "formats", "sample-logs", "map", "reduce", "merge", "help"]
