@@ -22,6 +22,7 @@ DOCDIR  := $(DESTDIR)$(PREFIX)/share/doc/uxchurn
 BASHDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR  := $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHDIR := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+DATADIR := $(DESTDIR)$(PREFIX)/share/uxchurn
 
 .PHONY: all build man completions install uninstall deb clean
 
@@ -48,7 +49,7 @@ completions: build
 	$(STAGE)/uxchurn --generate-completion-script fish > $(STAGE)/completions/uxchurn.fish
 
 install: all
-	install -d $(BINDIR) $(MANDIR) $(DOCDIR)/docs $(BASHDIR) $(ZSHDIR) $(FISHDIR)
+	install -d $(BINDIR) $(MANDIR) $(DOCDIR)/docs $(BASHDIR) $(ZSHDIR) $(FISHDIR) $(DATADIR)/spark
 	install -m 755 $(STAGE)/uxchurn $(BINDIR)/uxchurn
 	install -m 644 $(STAGE)/man1/*.1 $(MANDIR)/
 	install -m 644 $(STAGE)/completions/uxchurn.bash $(BASHDIR)/uxchurn
@@ -56,11 +57,12 @@ install: all
 	install -m 644 $(STAGE)/completions/uxchurn.fish $(FISHDIR)/uxchurn.fish
 	install -m 644 README.md $(DOCDIR)/
 	install -m 644 docs/*.md docs/*.json docs/*.png $(DOCDIR)/docs/
+	install -m 644 contrib/spark/uxchurn_spark.py $(DATADIR)/spark/
 
 uninstall:
 	rm -f $(BINDIR)/uxchurn $(MANDIR)/uxchurn.1 $(MANDIR)/uxchurn.*.1
 	rm -f $(BASHDIR)/uxchurn $(ZSHDIR)/_uxchurn $(FISHDIR)/uxchurn.fish
-	rm -rf $(DOCDIR)
+	rm -rf $(DOCDIR) $(DATADIR)
 
 deb: all
 	VERSION=$(VERSION) scripts/build-deb.sh

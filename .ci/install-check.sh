@@ -56,6 +56,7 @@ use uxchurn "make install"
 manual "make install"
 complete_bash "make install" /usr/local
 [ -s /usr/local/share/doc/uxchurn/docs/configuration.md ] || { echo "make install: docs missing"; exit 1; }
+[ -s /usr/local/share/uxchurn/spark/uxchurn_spark.py ] || { echo "make install: the Spark driver missing"; exit 1; }
 make --no-print-directory uninstall PREFIX=/usr/local >/dev/null
 left=$(find /usr/local -name '*uxchurn*' | head -n 5)
 [ -z "$left" ] || { echo "make uninstall left: $left"; exit 1; }

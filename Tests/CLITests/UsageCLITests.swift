@@ -112,3 +112,16 @@ extension UsageCLITests {
         #expect(!result.stdout.contains("\u{1B}"))
     }
 }
+
+extension UsageCLITests {
+    @Test func initRefusesToReplaceAConfigurationBeforeReadingTheLogs() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data("# mine\n".utf8).write(to: URL(fileURLWithPath: dir + "/uxchurn.yml"))
+        let result = try cli.run(["init", CLITests.packageRoot + "/fixtures/sample"], in: dir)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("uxchurn.yml exists; use --force to replace it"), "\(result.stderr)")
+        #expect(!result.stderr.contains("fitted to"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: dir + "/uxchurn.yml", encoding: .utf8) == "# mine\n")
+    }
+}

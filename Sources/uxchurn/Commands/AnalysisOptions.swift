@@ -18,7 +18,7 @@ struct LogInputs: ParsableArguments {
 }
 
 struct AnalysisOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Configuration file (default: ./uxchurn.yml, else the built-in generic preset).")
+    @Option(name: [.short, .long], help: "Configuration file (default: ./uxchurn.yml; without one, report and check fit one to the logs, map and merge use the built-in generic preset).")
     var config: String?
 
     @Option(name: [.short, .long], help: "auto, a preset (uxchurn formats lists them), or an Apache/nginx format string.")

@@ -45,6 +45,8 @@ struct Init: ParsableCommand {
                 throw ValidationError("--timezone: \(error.description)")
             }
         }
+        // Refused before the logs are read, not after a fit that would be thrown away.
+        if out != "-", !force, fileExists(out) { throw RunError.configuration("\(out) exists; use --force to replace it") }
         var text = ConfigurationPresets.named(preset ?? "generic") ?? ConfigurationPresets.generic
         var chosen = preset ?? "generic"
         if !inputs.isEmpty {
