@@ -1,7 +1,7 @@
 # uxchurn: build, install and package.
 #
 #   make                                  build the binary, the man pages and the completions
-#   sudo make install PREFIX=/usr/local   install them (and the docs); DESTDIR= stages elsewhere
+#   sudo make install PREFIX=/usr/local   install what make built (building first only if it has not)
 #   sudo make uninstall PREFIX=/usr/local remove what install wrote
 #   make deb                              dist/uxchurn_VERSION_ARCH.deb (scripts/build-deb.sh)
 
@@ -20,13 +20,20 @@ BINDIR  := $(DESTDIR)$(PREFIX)/bin
 MANDIR  := $(DESTDIR)$(PREFIX)/share/man/man1
 DOCDIR  := $(DESTDIR)$(PREFIX)/share/doc/uxchurn
 BASHDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
-ZSHDIR  := $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+# Debian's zsh looks in vendor-completions under /usr (packages) and site-functions elsewhere.
+ZSHDIR  := $(DESTDIR)$(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
 FISHDIR := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 DATADIR := $(DESTDIR)$(PREFIX)/share/uxchurn
 
 .PHONY: all build man completions install uninstall deb clean
 
 all: build man completions
+	touch $(STAGE)/.built
+
+# `sudo make install` after `make` installs what was built, without building again as root
+# (where sudo's PATH may not even have swift); alone, it builds first.
+$(STAGE)/.built:
+	$(MAKE) all
 
 # The release binary, with the Swift runtime and Foundation linked in, stripped of its symbols.
 build:
@@ -35,7 +42,7 @@ build:
 	cp $(BIN) $(STAGE)/uxchurn
 	$(STRIP) $(STAGE)/uxchurn
 
-# uxchurn(1) and a page per command (uxchurn-report(1), …), from the commands' own help.
+# uxchurn(1) and a page per command (uxchurn.report(1), …), from the commands' own help.
 man: build
 	rm -rf $(MANUAL) $(STAGE)/man1
 	$(SWIFT) package generate-manual --multi-page --authors "the uxchurn contributors"
@@ -48,7 +55,7 @@ completions: build
 	$(STAGE)/uxchurn --generate-completion-script zsh > $(STAGE)/completions/_uxchurn
 	$(STAGE)/uxchurn --generate-completion-script fish > $(STAGE)/completions/uxchurn.fish
 
-install: all
+install: $(STAGE)/.built
 	install -d $(BINDIR) $(MANDIR) $(DOCDIR)/docs $(BASHDIR) $(ZSHDIR) $(FISHDIR) $(DATADIR)/spark
 	install -m 755 $(STAGE)/uxchurn $(BINDIR)/uxchurn
 	install -m 644 $(STAGE)/man1/*.1 $(MANDIR)/

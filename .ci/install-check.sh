@@ -18,8 +18,9 @@ use() {  # uxchurn binary, label
   echo "$2: report on the sample from $WORK: ok ($(du -sh "$WORK/report" | cut -f1))"
 }
 
-# `uxchurn re<TAB>` in bash, the completion found where bash-completion looks for it.
-complete_bash() {  # label
+# `uxchurn re<TAB>` in bash (the completion found where bash-completion looks for it) and fish;
+# zsh's compinit finding it.
+complete_shells() {  # label, prefix
   local words
   words=$(bash -c 'source /usr/share/bash-completion/bash_completion
     __load_completion uxchurn || exit 1
@@ -30,8 +31,10 @@ complete_bash() {  # label
   # fish reads PREFIX/share/fish only when XDG_DATA_DIRS lists PREFIX/share (desktop sessions do).
   fish_words=$(XDG_DATA_DIRS="$2/share:/usr/share" fish -c 'complete -C "uxchurn re"' | cut -f1 | sort | tr "\n" " ")
   [ "$fish_words" = "reduce report " ] || { echo "$1: fish completes 'uxchurn re' to '$fish_words'"; exit 1; }
-  zsh -n "$2/share/zsh/site-functions/_uxchurn"
-  echo "$1: uxchurn re<TAB> → report, reduce (bash, fish); zsh's completion parses"
+  # zsh's compinit finds the completion function for uxchurn on its default fpath.
+  zsh -fc 'autoload -Uz compinit && compinit -u -D && [[ ${_comps[uxchurn]} == _uxchurn ]]' \
+    || { echo "$1: zsh's compinit does not find _uxchurn"; exit 1; }
+  echo "$1: uxchurn re<TAB> → report, reduce (bash, fish); zsh's compinit finds _uxchurn"
 }
 
 manual() {  # label
@@ -54,22 +57,22 @@ make --no-print-directory install PREFIX=/usr/local >/dev/null
 [ "$(command -v uxchurn)" = /usr/local/bin/uxchurn ] || { echo "make install: uxchurn is not on PATH"; exit 1; }
 use uxchurn "make install"
 manual "make install"
-complete_bash "make install" /usr/local
+complete_shells "make install" /usr/local
 [ -s /usr/local/share/doc/uxchurn/docs/configuration.md ] || { echo "make install: docs missing"; exit 1; }
 [ -s /usr/local/share/uxchurn/spark/uxchurn_spark.py ] || { echo "make install: the Spark driver missing"; exit 1; }
 make --no-print-directory uninstall PREFIX=/usr/local >/dev/null
-left=$(find /usr/local -name '*uxchurn*' | head -n 5)
+left=$(find /usr/local -name '*uxchurn*' -print -quit)
 [ -z "$left" ] || { echo "make uninstall left: $left"; exit 1; }
 echo "make uninstall: every file removed"
 
 make --no-print-directory deb
-DEB=$(ls dist/uxchurn_*.deb)
+DEB=$(echo dist/uxchurn_*.deb)
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$DEB" >/dev/null
 [ "$(command -v uxchurn)" = /usr/bin/uxchurn ] || { echo ".deb: uxchurn is not /usr/bin/uxchurn"; exit 1; }
 dpkg-deb -f "$DEB" Depends | grep -q libsqlite3-0 || { echo ".deb: Depends lacks libsqlite3-0"; exit 1; }
 use uxchurn ".deb"
 manual ".deb"
-complete_bash ".deb" /usr
+complete_shells ".deb" /usr
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq uxchurn >/dev/null
 [ ! -e /usr/bin/uxchurn ] || { echo ".deb: apt-get remove left /usr/bin/uxchurn"; exit 1; }
 echo ".deb: $DEB ($(du -h "$DEB" | cut -f1); Depends: $(dpkg-deb -f "$DEB" Depends)) installed, used and removed"

@@ -18,7 +18,10 @@ gzip -9n "$PACKAGE"/usr/share/man/man1/*.1
 # dpkg-shlibdeps reads a source package's control file; a minimal one is enough.
 mkdir -p "$ROOT/debian"
 printf 'Source: uxchurn\n\nPackage: uxchurn\nArchitecture: any\n' > "$ROOT/debian/control"
-DEPENDS=$(cd "$ROOT" && dpkg-shlibdeps -O "$PACKAGE/usr/bin/uxchurn" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+if ! SHLIBS=$(cd "$ROOT" && dpkg-shlibdeps -O "$PACKAGE/usr/bin/uxchurn" 2>"$ROOT/shlibdeps.err"); then
+  echo "build-deb: dpkg-shlibdeps failed:" >&2; cat "$ROOT/shlibdeps.err" >&2; exit 1
+fi
+DEPENDS=$(printf '%s\n' "$SHLIBS" | sed -n 's/^shlibs:Depends=//p')
 [ -n "$DEPENDS" ] || { echo "build-deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 
 mkdir -p "$PACKAGE/DEBIAN"
@@ -40,5 +43,6 @@ Description: UX-churn reports from web shop access logs
 CONTROL
 
 mkdir -p dist
+rm -f dist/uxchurn_*.deb
 dpkg-deb --root-owner-group --build "$PACKAGE" "dist/uxchurn_${VERSION}_${ARCH}.deb" >/dev/null
 echo "dist/uxchurn_${VERSION}_${ARCH}.deb ($(du -h "dist/uxchurn_${VERSION}_${ARCH}.deb" | cut -f1); Depends: $DEPENDS)"
