@@ -1,17 +1,18 @@
 /// "Did you mean": the known name nearest a mistyped one, for a subcommand, a configuration
 /// key or a threshold metric.
 public enum Spelling {
-    /// The candidate nearest `word`, when it is near enough to be what was meant: at most one
-    /// edit (a letter added, dropped, changed, or two neighbours swapped) per four letters, at
-    /// most two in all, or `word` the start of exactly one candidate. Nil when no candidate, or
-    /// more than one at the same distance, fits.
+    /// The candidate nearest `word`, when it is near enough to be what was meant: one edit (a
+    /// letter added, dropped, changed, or two neighbours swapped) for words under eight letters,
+    /// two for longer ones; or `word` the start of exactly one candidate. Nil when no candidate,
+    /// or more than one at the same distance, fits. Time: letters of `word` times letters of
+    /// all candidates (`word` is at most 64 letters).
     public static func closest(to word: String, among candidates: [String]) -> String? {
         let typed = Array(word.lowercased().unicodeScalars)
         guard !typed.isEmpty, typed.count <= 64 else { return nil }
         let limit = min(2, max(1, typed.count / 4))
         var best: (name: String, distance: Int)?
         var tied = false
-        for candidate in candidates where candidate != word {
+        for candidate in Set(candidates) where candidate != word {
             let distance = editDistance(typed, Array(candidate.lowercased().unicodeScalars))
             guard distance <= limit else { continue }
             if let current = best, distance >= current.distance {

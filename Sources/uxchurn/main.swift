@@ -143,19 +143,21 @@ func usageMessage(_ message: String, for subcommand: any ParsableCommand.Type) -
 /// When the first argument is not an option nor a subcommand: the subcommand it looks like
 /// ("Did you mean 'report'?"), or, for a log file or folder named first, how to analyse it.
 func unknownSubcommandMessage(_ arguments: [String]) -> String? {
-    guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+    guard let first = arguments.first, !first.isEmpty, !first.hasPrefix("-") else { return nil }
     let names = UXChurnCommand.configuration.subcommands.map { $0._commandName } + ["help"]
     guard !names.contains(first) else { return nil }
     let shown = Escape.controls(first, keeping: [])
+    // A log file or folder named first (`uxchurn access.log`, `uxchurn maps/`): how to analyse it.
+    if fileExists(first) || first.contains("/") || first.contains(".log") {
+        return usageMessage("'\(shown)' is not a uxchurn command. To analyse it: uxchurn report \(shown)", for: UXChurnCommand.self)
+    }
     if let guess = Spelling.closest(to: first, among: names) {
         return usageMessage("'\(shown)' is not a uxchurn command. Did you mean '\(guess)'?", for: UXChurnCommand.self)
     }
     let started = names.filter { $0.hasPrefix(first) }
     if started.count > 1 {
-        return usageMessage("'\(shown)' is not a uxchurn command; it starts \(started.joined(separator: ", "))", for: UXChurnCommand.self)
-    }
-    if fileExists(first) || first.contains("/") || first.contains(".log") {
-        return usageMessage("'\(shown)' is not a uxchurn command. To analyse it: uxchurn report \(shown)", for: UXChurnCommand.self)
+        let listed = started.dropLast().map { "'\($0)'" }.joined(separator: ", ") + " or '\(started[started.count - 1])'"
+        return usageMessage("'\(shown)' is not a uxchurn command. Did you mean \(listed)?", for: UXChurnCommand.self)
     }
     return usageMessage("'\(shown)' is not a uxchurn command; the commands are: \(names.dropLast().joined(separator: ", "))",
                         for: UXChurnCommand.self)

@@ -11,7 +11,7 @@ import Testing
         ("chekc", "Did you mean 'check'?"),
         ("hist", "Did you mean 'history'?"),
         ("sample-log", "Did you mean 'sample-logs'?"),
-        ("re", "it starts report, reduce"),
+        ("re", "Did you mean 'report' or 'reduce'?"),
         ("frobnicate", "the commands are: report, check, init, history, formats, sample-logs, map, reduce, merge"),
         ("/var/log/nginx/access.log", "To analyse it: uxchurn report /var/log/nginx/access.log"),
     ])

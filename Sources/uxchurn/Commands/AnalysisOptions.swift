@@ -12,7 +12,7 @@ import Sessions
 
 /// Options shared by the commands that analyse logs.
 /// The inputs of `report`, `check` and `map`: logs.
-struct LogInputs: ParsableArguments {
+struct InputArguments: ParsableArguments {
     @Argument(help: "Log files, folders of rotated logs, or - for standard input.")
     var inputs: [String] = []
 }

@@ -17,7 +17,7 @@ struct Check: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
-    @OptionGroup var logs: LogInputs
+    @OptionGroup var logs: InputArguments
 
     @Option(help: "Write the threshold results as JUnit XML (one test case per threshold).")
     var junit: String?

@@ -21,7 +21,7 @@ struct MapCommand: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
-    @OptionGroup var logs: LogInputs
+    @OptionGroup var logs: InputArguments
 
     @Option(help: "The first input's place in the reading order of the whole job (from --plan), so ties in time break as in one run.")
     var rank = 0

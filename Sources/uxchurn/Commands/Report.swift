@@ -16,7 +16,7 @@ struct Report: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
-    @OptionGroup var logs: LogInputs
+    @OptionGroup var logs: InputArguments
 
     @OptionGroup var folder: ReportFolderOptions
 
