@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// The pipeline, stage by stage: LogInput → LogParsing → (Sessions → Analysis) → Reports,
@@ -30,6 +30,10 @@ let package = Package(
     products: [
         .executable(name: "uxchurn", targets: ["uxchurn"]),
     ],
+    traits: [
+        .trait(name: "ISAL", description: "Inflate gzip logs with ISA-L (Debian libisal-dev) instead of zlib."),
+        .default(enabledTraits: ["ISAL"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -43,18 +47,19 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // CRC-32 of inflated gzip members (zlib's own check is switched off): see docs/development.md, "Dependencies".
+        // ISA-L's inflate for gzip logs (the ISAL trait, on by default); zlib inflates without it.
         .systemLibrary(
-            name: "CLibdeflate",
-            pkgConfig: "libdeflate",
-            providers: [.apt(["libdeflate-dev"])]
+            name: "CISAL",
+            pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"])]
         ),
         // renameat2(RENAME_EXCHANGE), which Glibc's Swift module does not declare, and the
         // arguments of a process started where /proc is not mounted.
         .target(name: "CSystemCalls"),
         // uxchurn's one JSON stack: ordered values, a writer, a parser and Codable on top.
         .target(name: "JSON", swiftSettings: strict),
-        .target(name: "LogInput", dependencies: ["CZlib", "CLibdeflate", "CSystemCalls"], swiftSettings: strict),
+        .target(name: "LogInput", dependencies: ["CZlib", .target(name: "CISAL", condition: .when(traits: ["ISAL"])), "CSystemCalls"],
+                swiftSettings: strict),
         // Configuration regexes run on RE2 (Debian libre2-dev): linear time on any path.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
         .target(name: "LogParsing", dependencies: ["LogInput", "CRE2"], swiftSettings: fuzzInstrumented + strict),

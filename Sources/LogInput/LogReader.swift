@@ -1,5 +1,3 @@
-import CLibdeflate
-import CZlib
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,9 +7,9 @@ import Darwin
 /// Reads one input's bytes as the server wrote them: plain, or gzip (any number of members),
 /// recognised by its magic bytes rather than its name.
 ///
-/// The zlib stream lives at a fixed heap address for the reader's lifetime and is freed in
-/// `deinit`. A fault in a gzip stream is reported only after every byte decoded before it has
-/// been returned, so the lines before the fault still count.
+/// Gzip members are inflated by an `Inflater` (ISA-L, or zlib where ISA-L is not built). A
+/// fault in a gzip stream is reported only after every byte decoded before it has been
+/// returned, so the lines before the fault still count.
 public final class LogReader {
     public let input: LogInputFile
     private let fd: Int32
@@ -25,15 +23,12 @@ public final class LogReader {
     /// Bytes of the file consumed before `inBuffer[0]`.
     private var fileOffsetOfBuffer = 0
 
-    private var stream: UnsafeMutablePointer<z_stream>?
+    private var inflater: Inflater?
     private var memberEnded = false
-    /// The current member's CRC-32 and length so far, checked against its trailer here rather
-    /// than by zlib: libdeflate's CRC-32 is about three times as fast as zlib's.
-    private var memberCRC: UInt32 = 0
-    private var memberLength = 0
-    /// The last eight compressed bytes consumed, oldest first in the high byte: at the end of
-    /// a member, its trailer (CRC-32 and length, little-endian), wherever the buffer was cut.
-    private var lastConsumed: UInt64 = 0
+    /// The last sixteen compressed bytes consumed, oldest first in the high byte of `older`: at
+    /// the end of a member, its trailer (CRC-32 and length, little-endian) and what the
+    /// inflater read past it, wherever the buffer was cut.
+    private var recent: (older: UInt64, newer: UInt64) = (0, 0)
     private var pendingError: InputError?
     private var finished = false
 
@@ -41,6 +36,12 @@ public final class LogReader {
     public private(set) var isGzip = false
 
     public static let inputBufferSize = 1 << 18
+    /// Consumed bytes kept before `inStart` when the buffer is refilled: the inflater may hand
+    /// back up to eight it read past a member's end.
+    private static let history = 8
+
+    /// Which library inflates gzip, for `uxchurn --version`.
+    public static let inflateLibrary = Inflater.library
 
     /// Opens the input and sniffs its first bytes.
     ///
@@ -65,15 +66,12 @@ public final class LogReader {
         try fillInput(minimum: 2)
         if inEnd - inStart >= 2, inBuffer[inStart] == 0x1f, inBuffer[inStart + 1] == 0x8b {
             isGzip = true
-            guard startInflater() else { throw .unreadable(path: input.name, reason: "zlib could not start") }
+            guard let started = Inflater() else { throw .unreadable(path: input.name, reason: "\(Inflater.library) could not start") }
+            inflater = started
         }
     }
 
     deinit {
-        if let stream {
-            inflateEnd(stream)
-            stream.deallocate()
-        }
         inBuffer.deallocate()
         if ownsDescriptor { close(fd) }
     }
@@ -126,16 +124,15 @@ public final class LogReader {
         }
     }
 
-    /// Reads more of the file into `inBuffer` until it holds `minimum` bytes or the file ends.
+    /// Reads more of the file into `inBuffer` until it holds `minimum` bytes or the file ends,
+    /// keeping the last `history` bytes consumed before `inStart`.
     private func fillInput(minimum: Int = 1) throws(InputError) {
-        if inStart > 0 {
-            let pending = inEnd - inStart
-            if pending > 0 {
-                inBuffer.baseAddress!.copyMemory(from: inBuffer.baseAddress! + inStart, byteCount: pending)
-            }
-            fileOffsetOfBuffer += inStart
-            inStart = 0
-            inEnd = pending
+        if inStart > Self.history {
+            let from = inStart - Self.history
+            inBuffer.baseAddress!.copyMemory(from: inBuffer.baseAddress! + from, byteCount: inEnd - from)
+            fileOffsetOfBuffer += from
+            inStart -= from
+            inEnd -= from
         }
         while inEnd - inStart < minimum, !fileEOF, inEnd < inBuffer.count {
             let n = try readFile(into: UnsafeMutableRawBufferPointer(rebasing: inBuffer[inEnd...]))
@@ -145,43 +142,26 @@ public final class LogReader {
 
     // MARK: Gzip
 
-    private func startInflater() -> Bool {
-        let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        s.initialize(to: z_stream())
-        // 15 window bits + 16: a gzip wrapper, not zlib or raw deflate.
-        guard uxc_inflateInit2(s, 15 + 16) == Z_OK else {
-            s.deallocate()
-            return false
-        }
-        // zlib still reads the trailer but leaves checking it to `endMember`.
-        inflateValidate(s, 0)
-        stream = s
-        return true
-    }
-
-    /// Keeps the last eight bytes of `inBuffer[start..<end]`, just consumed.
+    /// Keeps the last sixteen bytes of `inBuffer[start..<end]`, just consumed.
     private func noteConsumed(from start: Int, to end: Int) {
-        for index in max(start, end - 8)..<end {
-            lastConsumed = lastConsumed << 8 | UInt64(inBuffer[index])
+        for index in max(start, end - 16)..<end {
+            recent = (recent.older << 8 | recent.newer >> 56, recent.newer << 8 | UInt64(inBuffer[index]))
         }
     }
 
-    /// Compares the member just ended with its trailer (the eight bytes last consumed).
-    private func endMember() throws(InputError) {
-        // The trailer's bytes, first to last, are lastConsumed's bytes from high to low.
-        let trailer = lastConsumed.byteSwapped
-        let storedCRC = UInt32(truncatingIfNeeded: trailer)
-        let storedLength = UInt32(truncatingIfNeeded: trailer >> 32)
-        defer {
-            memberCRC = 0
-            memberLength = 0
-        }
-        guard storedCRC == memberCRC else {
-            throw .corruptGzip(file: input.name, offset: compressedOffset, reason: "incorrect data check")
-        }
-        guard storedLength == UInt32(truncatingIfNeeded: memberLength) else {
-            throw .corruptGzip(file: input.name, offset: compressedOffset, reason: "incorrect length check")
-        }
+    /// The consumed byte `back` places before the last (0: the last), for `back` < 16.
+    private func recentByte(_ back: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: back < 8 ? recent.newer >> (8 * UInt64(back)) : recent.older >> (8 * UInt64(back - 8)))
+    }
+
+    /// Which of the trailer's checks failed, when the inflater does not say: the trailer is the
+    /// eight bytes consumed before the `unread` ones read past it.
+    private func trailerFault(countedLength: UInt32, unread: Int) -> InputError {
+        guard unread <= 8 else { return .corruptGzip(file: input.name, offset: compressedOffset, reason: "incorrect data check") }
+        // The length is the trailer's last four bytes, little-endian.
+        let stored = (0..<4).reduce(UInt32(0)) { value, index in value | UInt32(recentByte(unread + 3 - index)) << (8 * UInt32(index)) }
+        let reason = stored != countedLength ? "incorrect length check" : "incorrect data check"
+        return .corruptGzip(file: input.name, offset: compressedOffset - unread, reason: reason)
     }
 
     private var compressedOffset: Int { fileOffsetOfBuffer + inStart }
@@ -192,7 +172,7 @@ public final class LogReader {
 
     /// Inflates into `buffer`; a fault is left in `pendingError` after the bytes before it.
     private func inflate(into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        guard let stream else { return 0 }
+        guard let inflater else { return 0 }
         var produced = 0
         do throws(InputError) {
             while produced < buffer.count {
@@ -201,7 +181,7 @@ public final class LogReader {
                     if inEnd - inStart < 2 { try fillInput(minimum: 2) }
                     if inEnd == inStart { break }
                     if inEnd - inStart >= 2, inBuffer[inStart] == 0x1f, inBuffer[inStart + 1] == 0x8b {
-                        inflateReset(stream)
+                        inflater.reset()
                         memberEnded = false
                     } else if try skipZeroPadding() {
                         break
@@ -215,29 +195,25 @@ public final class LogReader {
                     try fillInput()
                     if inEnd == inStart { throw InputError.truncatedGzip(file: input.name, offset: compressedOffset) }
                 }
-                let available = inEnd - inStart
-                let room = buffer.count - produced
-                // Both buffers are non-empty here, so their base addresses exist.
-                stream.pointee.next_in = inBuffer.baseAddress!.advanced(by: inStart).assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_in = uInt(available)
-                stream.pointee.next_out = buffer.baseAddress!.advanced(by: produced).assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_out = uInt(room)
-                let status = CZlib.inflate(stream, Z_NO_FLUSH)
-                let consumed = available - Int(stream.pointee.avail_in)
-                noteConsumed(from: inStart, to: inStart + consumed)
-                inStart += consumed
-                let output = room - Int(stream.pointee.avail_out)
-                memberCRC = libdeflate_crc32(memberCRC, buffer.baseAddress! + produced, output)
-                memberLength &+= output
-                produced += output
-                switch status {
-                case Z_OK, Z_BUF_ERROR:
+                let (taken, written, step) = inflater.inflate(
+                    UnsafeRawBufferPointer(rebasing: inBuffer[inStart..<inEnd]),
+                    into: UnsafeMutableRawBufferPointer(rebasing: buffer[produced...]))
+                noteConsumed(from: inStart, to: inStart + taken)
+                inStart += taken
+                produced += written
+                switch step {
+                case .inflating:
                     continue
-                case Z_STREAM_END:
+                case let .memberEnded(unread):
+                    // The bytes read past the trailer are still in the buffer, just before inStart.
+                    guard unread <= inStart else {
+                        throw InputError.corruptGzip(file: input.name, offset: compressedOffset, reason: "inflate read too far past a member")
+                    }
+                    inStart -= unread
                     memberEnded = true
-                    try endMember()
-                default:
-                    let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+                case let .trailerMismatch(countedLength, unread):
+                    throw trailerFault(countedLength: countedLength, unread: unread)
+                case let .fault(reason):
                     throw InputError.corruptGzip(file: input.name, offset: compressedOffset, reason: reason)
                 }
             }

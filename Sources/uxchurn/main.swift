@@ -32,7 +32,7 @@ struct UXChurnCommand: ParsableCommand {
             The guide (metrics, configuration, formats, nightly runs, CI, scale-out) is in docs/ \
             beside the source, installed in /usr/share/doc/uxchurn or PREFIX/share/doc/uxchurn.
             """,
-        version: uxchurnVersion,
+        version: "\(uxchurnVersion) (gzip inflated by \(LogReader.inflateLibrary))",
         subcommands: [Report.self, Check.self, Init.self, HistoryCommand.self, Formats.self, SampleLogsCommand.self,
                       MapCommand.self, ReduceCommand.self, MergeCommand.self])
 }

@@ -66,8 +66,12 @@ import Testing
     }
 }
 
-/// The trailer of each member (CRC-32 and length) is checked by the reader, not by zlib.
+/// The trailer of each member (CRC-32 and length) is checked, and a mismatch named after the
+/// member's lines.
 @Suite struct GzipTrailerTests {
+    /// zlib stops at a wrong CRC-32 before it reads the trailer's length field; ISA-L reads both.
+    static let unreadAfterAWrongCRC = Inflater.library == "zlib" ? 4 : 0
+
     let text = (0..<3000).map { "203.0.113.\($0 % 200) - - line number \($0)" }.joined(separator: "\n") + "\n"
 
     @Test func aWrongCRCIsAFaultAfterTheMembersLines() throws {
@@ -76,7 +80,7 @@ import Testing
         bytes[bytes.count - 8] ^= 0x01  // the CRC-32's first byte
         let path = folder.write("crc.gz", bytes)
         let (chunks, fault) = try readAll(path)
-        #expect(fault == .corruptGzip(file: path, offset: bytes.count, reason: "incorrect data check"))
+        #expect(fault == .corruptGzip(file: path, offset: bytes.count - Self.unreadAfterAWrongCRC, reason: "incorrect data check"))
         #expect(lines(of: chunks).count == 3000)
     }
 
@@ -96,7 +100,7 @@ import Testing
         second[second.count - 5] ^= 0xFF
         let path = folder.write("two.gz", first + second)
         let (chunks, fault) = try readAll(path)
-        #expect(fault == .corruptGzip(file: path, offset: first.count + second.count, reason: "incorrect data check"))
+        #expect(fault == .corruptGzip(file: path, offset: first.count + second.count - Self.unreadAfterAWrongCRC, reason: "incorrect data check"))
         #expect(lines(of: chunks) == ["first", "second"])
     }
 
