@@ -1,20 +1,27 @@
 #!/usr/bin/env python3
-"""Runs the Spark driver in local mode and compares its summary.json with `uxchurn report`'s.
+"""Runs the Spark driver and compares its summary.json with `uxchurn report`'s.
 
     python3 contrib/spark/test_spark.py UXCHURN_BINARY [GOLDEN_FOLDER]
+    python3 contrib/spark/test_spark.py --standalone UXCHURN_BINARY
 
-Two cases: the golden logs with their configuration, and `uxchurn sample-logs` output split
-into nine files (some gzip) with the generic preset. Counts must be equal, load-time
-percentiles within 1%; any other difference fails. Exit 0 when both pass.
+In local mode: the golden logs with their configuration, and `uxchurn sample-logs` output split
+into nine files (some gzip) with the generic preset. With `--standalone`: a Spark master and two
+workers on 127.0.0.1 (pyspark's own `spark-class`), then the nine files plain, with `--from`/
+`--to` and options written with spaces, with an input removed after planning (the job must
+fail), and with a worker killed (`kill -9`, it and its executor) during the map stage. Counts
+must be equal, load-time percentiles within 1%; any other difference fails. Exit 0 when all pass.
 """
 
 import gzip
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -50,10 +57,12 @@ def run(command, cwd):
     return time.monotonic() - started
 
 
-def compare(name, binary, inputs, config, cwd, partitions):
-    options = ["-c", config] if config else []
+def compare(name, binary, inputs, config, cwd, partitions, extra=(), master="local[2]"):
+    """`report` and the driver over the same inputs with the same options (`extra`, given to
+    both as `--opt value`): their summary.json must agree."""
+    options = (["-c", config] if config else []) + list(extra)
     one = run([binary, "report", "--quiet"] + options + ["-o", "one"] + inputs, cwd)
-    spark = run([sys.executable, os.path.join(HERE, "uxchurn_spark.py"), "--master", "local[2]", "--uxchurn", binary,
+    spark = run([sys.executable, os.path.join(HERE, "uxchurn_spark.py"), "--master", master, "--uxchurn", binary,
                  "--partitions", str(partitions), "--quiet"] + options + ["-o", "spark"] + inputs, cwd)
     expected = json.load(open(os.path.join(cwd, "one", "summary.json")))
     actual = json.load(open(os.path.join(cwd, "spark", "summary.json")))
@@ -65,7 +74,7 @@ def compare(name, binary, inputs, config, cwd, partitions):
         return False
     print(f"{name}: Spark summary.json equals report's ({expected['input']['lines']} lines, "
           f"{expected['traffic']['sessions']} sessions, {len(inputs)} input(s), {partitions} partitions; "
-          f"report {one:.1f} s, local Spark {spark:.1f} s)")
+          f"report {one:.1f} s, Spark {spark:.1f} s)")
     return True
 
 
@@ -91,7 +100,158 @@ def split_sample(binary, folder):
     return sorted(os.path.join("split", n) for n in os.listdir(os.path.join(folder, "split")))
 
 
+def missing_input_fails(binary, inputs, config, cwd, master="local[2]"):
+    """An input the driver planned but a map task cannot read fails the job (exit 3, the input
+    named), where it once was dropped with exit 0. A wrapper of the binary removes the input
+    when the first map task starts, after the plan."""
+    victim = os.path.join(cwd, inputs[len(inputs) // 2])
+    wrapper = os.path.join(cwd, "uxchurn-removing-an-input")
+    with open(wrapper, "w") as f:
+        f.write(f'#!/bin/sh\nif [ "$1" = map ] && [ "$3" = --rank ]; then rm -f "{victim}"; fi\nexec "{binary}" "$@"\n')
+    os.chmod(wrapper, 0o755)
+    result = subprocess.run([sys.executable, os.path.join(HERE, "uxchurn_spark.py"), "--master", master,
+                             "--uxchurn", wrapper, "--quiet", "-c", config, "-o", "removed"] + inputs,
+                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    named = inputs[len(inputs) // 2]
+    if result.returncode != 3 or f"cannot read input {named}" not in result.stderr:
+        print(f"input removed after planning: expected exit 3 naming {named}, got {result.returncode}:\n{result.stderr[-2000:]}")
+        return False
+    if os.path.exists(os.path.join(cwd, "removed")):
+        print("input removed after planning: a report folder was written")
+        return False
+    print(f"input removed after planning: the job failed with exit 3 naming {named}")
+    return True
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Cluster:
+    """A standalone Spark master and two one-core workers on 127.0.0.1, in `folder`."""
+
+    def __init__(self, folder):
+        import pyspark
+
+        self.spark_class = os.path.join(os.path.dirname(pyspark.__file__), "bin", "spark-class")
+        self.folder = folder
+        self.port, self.ui = free_port(), free_port()
+        self.master_url = f"spark://127.0.0.1:{self.port}"
+        self.processes = []
+        self.workers = []  # (process, port)
+        self.start("master", ["org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                              "--port", str(self.port), "--webui-port", str(self.ui)])
+        for index in (1, 2):
+            port = free_port()
+            work = os.path.join(folder, f"worker-{index}")
+            process = self.start(f"worker-{index}", [
+                "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--port", str(port),
+                "--webui-port", str(free_port()), "--cores", "1", "--memory", "1G", "--work-dir", work, self.master_url])
+            self.workers.append((process, port))
+        self.wait_for_workers(2)
+
+    def start(self, name, arguments):
+        log = open(os.path.join(self.folder, f"{name}.log"), "w")
+        process = subprocess.Popen([self.spark_class] + arguments, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        self.processes.append(process)
+        return process
+
+    def wait_for_workers(self, count, timeout=120):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.ui}/json/", timeout=2) as response:
+                    if json.load(response).get("aliveworkers", 0) >= count:
+                        return
+            except OSError:
+                pass
+            time.sleep(1)
+        raise SystemExit(f"the standalone cluster did not get {count} workers in {timeout} s (logs in {self.folder})")
+
+    def kill_worker(self, index):
+        """kill -9 the worker and the executor it started; whether there was an executor."""
+        process, port = self.workers[index]
+        process.send_signal(signal.SIGKILL)
+        return subprocess.run(["pkill", "-9", "-f", f"Worker@127.0.0.1:{port}"]).returncode == 0
+
+    def stop(self):
+        for process in self.processes:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for _, port in self.workers:
+            subprocess.run(["pkill", "-9", "-f", f"Worker@127.0.0.1:{port}"])
+
+
+def killed_worker_is_survived(binary, inputs, config, cwd, cluster):
+    """A worker killed (with its executor) while map tasks run: its tasks run again on the
+    other worker and the summary is still report's."""
+    marker = os.path.join(cwd, "map-started")
+    wrapper = os.path.join(cwd, "uxchurn-slow-map")
+    with open(wrapper, "w") as f:
+        f.write(f'#!/bin/sh\nif [ "$1" = map ] && [ "$3" = --rank ]; then touch "{marker}"; sleep 3; fi\n'
+                f'exec "{binary}" "$@"\n')
+    os.chmod(wrapper, 0o755)
+    run([binary, "report", "--quiet", "-c", config, "-o", "one-killed"] + inputs, cwd)
+    driver = subprocess.Popen([sys.executable, os.path.join(HERE, "uxchurn_spark.py"), "--master", cluster.master_url,
+                               "--uxchurn", wrapper, "--partitions", "3", "--quiet", "-c", config, "-o", "killed"] + inputs,
+                              cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 180
+    while not os.path.exists(marker) and driver.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    had_executor = cluster.kill_worker(0)
+    _, errors = driver.communicate(timeout=600)
+    if not had_executor:
+        print("worker killed during the map stage: the worker had no executor running when it was killed")
+        return False
+    if driver.returncode != 0:
+        print(f"worker killed during the map stage: the driver exited {driver.returncode}:\n{errors[-2000:]}")
+        return False
+    found = differences(json.load(open(os.path.join(cwd, "one-killed", "summary.json"))),
+                        json.load(open(os.path.join(cwd, "killed", "summary.json"))))
+    if found:
+        print("worker killed during the map stage: the Spark run differs from report:")
+        for line in found[:20]:
+            print("  " + line)
+        return False
+    print("worker killed during the map stage (kill -9, with its executor): summary.json equals report's")
+    return True
+
+
+def standalone(binary):
+    ok = True
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    with tempfile.TemporaryDirectory(prefix="uxchurn-spark-standalone-") as folder:
+        cluster = Cluster(folder)
+        try:
+            run([binary, "init", "-o", "generic.yml"], folder)
+            split = split_sample(binary, folder)
+            master = cluster.master_url
+            ok &= compare("standalone, 9 files", binary, split, "generic.yml", folder, 4, master=master)
+            os.mkdir(os.path.join(folder, "window"))
+            ok &= compare("standalone, --from/--to and options with spaces", binary, [os.path.join("..", n) for n in split],
+                          os.path.join("..", "generic.yml"), os.path.join(folder, "window"), 3, master=master,
+                          extra=["--from", "2026-03-03", "--to", "2026-03-04T12:00:00", "--junit", "j.xml",
+                                 "--max-bad-lines", "1"])
+            os.mkdir(os.path.join(folder, "killed"))
+            ok &= killed_worker_is_survived(binary, [os.path.join("..", n) for n in split],
+                                            os.path.join("..", "generic.yml"), os.path.join(folder, "killed"), cluster)
+            # Last: it removes one of the nine files.
+            os.mkdir(os.path.join(folder, "removed"))
+            ok &= missing_input_fails(binary, [os.path.join("..", n) for n in split], os.path.join("..", "generic.yml"),
+                                      os.path.join(folder, "removed"), master=master)
+        finally:
+            cluster.stop()
+    return 0 if ok else 1
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--standalone":
+        return standalone(os.path.abspath(sys.argv[2]))
     binary = os.path.abspath(sys.argv[1])
     golden = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "fixtures", "golden")
     ok = True
@@ -102,7 +262,15 @@ def main():
         # `report` without a configuration fits one to the logs (map cannot: it reads once, in
         # parts); both get the built-in generic preset here, as the file `init` writes.
         run([binary, "init", "-o", "generic.yml"], folder)
-        ok &= compare("sample-logs in 9 files", binary, split_sample(binary, folder), "generic.yml", folder, 4)
+        split = split_sample(binary, folder)
+        ok &= compare("sample-logs in 9 files", binary, split, "generic.yml", folder, 4)
+        # Options with their values after a space, a window and a JUnit file: passed to the
+        # steps they belong to, as report applies them.
+        os.mkdir(os.path.join(folder, "window"))
+        ok &= compare("sample-logs, --from/--to and options with spaces", binary, [os.path.join("..", n) for n in split],
+                      os.path.join("..", "generic.yml"), os.path.join(folder, "window"), 3,
+                      extra=["--from", "2026-03-03", "--to", "2026-03-04T12:00:00", "--junit", "j.xml", "--max-bad-lines", "1"])
+        ok &= missing_input_fails(binary, split, "generic.yml", folder)
     return 0 if ok else 1
 
 

@@ -2,7 +2,7 @@
 """uxchurn on Apache Spark: the same report folder as `uxchurn report`, from a cluster.
 
     python3 uxchurn_spark.py [--master local[2]] [--uxchurn PATH] [-c uxchurn.yml]
-                             [--partitions N] [-o DIR] [MERGE OPTIONS...] LOGS...
+                             [--partitions N] [-o DIR] [REPORT OPTIONS...] LOGS...
 
 1. `uxchurn map --plan LOGS` (on the driver) puts the inputs in reading order.
 2. One map task per input runs `uxchurn map --rank R INPUT`: it reads the file itself (gzip
@@ -15,8 +15,15 @@
 
 The uxchurn binary and the configuration are shipped to the workers with `SparkContext.addFile`;
 the log files must be readable at the same path on every worker (a shared file system, or
-local mode). Options this script does not know (`--fail-on-breach`, `--junit FILE`, `--to`,
-`--state FILE`, `--max-bad-lines R`, `--templates DIR`, `--quiet`) are passed to `uxchurn merge`.
+local mode). Every analysis option of `uxchurn report` is taken, as `--opt value` or
+`--opt=value`, and passed to the steps it belongs to: the format, time zone and `--from`/`--to`
+window to each map task; `--to`, `--from`, the bad-line limits, the history (`--state`,
+`--keep-days`, `--state-wait`), `--fail-on-breach`, `--junit`, `--templates`, `--quiet` and
+`--max-memory` to `merge`. An unknown option is an error (exit 2), as in uxchurn.
+
+A map task that cannot read its input (missing or unreadable on the executor) fails the job:
+this script exits 3 naming the input, as `report` would. A gzip file cut short or corrupt is
+not a failure: its lines before the fault count and `merge` reports it, as `report` does.
 """
 
 import argparse
@@ -29,19 +36,58 @@ import tempfile
 import threading
 
 
+# The options of `uxchurn report` this driver takes, and the steps each is passed to.
+MAP, MERGE = "map", "merge"
+VALUE_OPTIONS = [
+    # (flags, steps, help)
+    (["-f", "--format"], [MAP], "log format for every input (default: auto, per input)"),
+    (["--timezone"], [MAP, MERGE], "time zone of timestamps written without a UTC offset"),
+    (["--from"], [MAP, MERGE], "keep hits from this date or date-time on"),
+    (["--to"], [MAP, MERGE], "keep hits before this date or date-time"),
+    (["--max-bad-lines"], [MERGE], "share of unparseable lines that stops the run with exit 3"),
+    (["--max-memory"], [MERGE], "stop merge with exit 3 past this much memory"),
+    (["--state"], [MERGE], "SQLite history for nightly runs"),
+    (["--keep-days"], [MERGE], "with --state: keep only the newest N days"),
+    (["--state-wait"], [MERGE], "with --state: seconds to wait for another run"),
+    (["--junit"], [MERGE], "also write the threshold results as JUnit XML"),
+    (["--templates"], [MERGE], "render with the templates of this folder"),
+]
+FLAG_OPTIONS = [
+    (["--strict"], [MERGE], "any line that does not parse is an error (exit 3)"),
+    (["--quiet"], [MERGE], "print nothing but errors"),
+    (["--fail-on-breach"], [MERGE], "exit 1 when a threshold is breached, after writing"),
+]
+
+
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--master", help="Spark master URL (default: spark-submit's, else local[*])")
     parser.add_argument("--uxchurn", default="uxchurn", help="the uxchurn binary (a path, or a name on PATH)")
-    parser.add_argument("-c", "--config", help="uxchurn.yml (default: ./uxchurn.yml if present, else built-in)")
-    parser.add_argument("-f", "--format", help="log format for every input (default: auto, per input)")
     parser.add_argument("--partitions", type=int, help="reduce partitions (default: Spark's default parallelism)")
+    parser.add_argument("-c", "--config", help="uxchurn.yml (default: ./uxchurn.yml if present, else built-in)")
     parser.add_argument("-o", "--out", default="uxchurn-report", help="report folder")
+    for flags, _, help in VALUE_OPTIONS:
+        parser.add_argument(*flags, help=help)
+    for flags, _, help in FLAG_OPTIONS:
+        parser.add_argument(*flags, action="store_true", help=help)
     parser.add_argument("inputs", nargs="+", help="log files or folders of rotated logs")
-    arguments, merge_options = parser.parse_known_args(argv)
+    arguments = parser.parse_args(argv)
     if arguments.config is None and os.path.exists("uxchurn.yml"):
         arguments.config = "uxchurn.yml"
-    return arguments, merge_options
+    return arguments
+
+
+def step_options(arguments, step):
+    """The options given for `step` (map or merge), in uxchurn's own `--opt value` form."""
+    options = []
+    for flags, steps, _ in VALUE_OPTIONS:
+        value = getattr(arguments, flags[-1][2:].replace("-", "_"))
+        if step in steps and value is not None:
+            options += [flags[-1], value]
+    for flags, steps, _ in FLAG_OPTIONS:
+        if step in steps and getattr(arguments, flags[-1][2:].replace("-", "_")):
+            options.append(flags[-1])
+    return options
 
 
 def local_binary(name):
@@ -62,25 +108,34 @@ def shipped(name):
     return path
 
 
-def map_task(binary_name, config_name, fmt):
+# The first words of a map task's failure, found again in Spark's exception on the driver.
+UNREADABLE = "uxchurn_spark: cannot read input"
+
+
+def map_task(binary_name, config_name, options):
     def run(items):
         binary = shipped(binary_name)
-        options = ["-c", shipped(config_name)] if config_name else []
-        if fmt:
-            options += ["--format", fmt]
+        config = ["-c", shipped(config_name)] if config_name else []
         for rank, name, path in items:
-            command = [binary, "map", "--quiet", "--rank", str(rank), "--name", name] + options + [path]
+            command = [binary, "map", "--quiet", "--rank", str(rank), "--name", name] + config + options + [path]
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             errors = []
             reader = threading.Thread(target=lambda: errors.append(process.stderr.read()))
             reader.start()
+            counted = False
             for line in process.stdout:
-                yield line.decode("utf-8", "replace").rstrip("\n")
+                text = line.decode("utf-8", "replace").rstrip("\n")
+                counted = counted or text.startswith("#input\t")
+                yield text
             code = process.wait()
             reader.join()
-            # Exit 3 with lines read is a gzip fault: the side record carries it to merge.
+            message = b"".join(errors).decode("utf-8", "replace").strip()
+            # Exit 3 after the input's counts (its side record) is a gzip fault: the lines before
+            # it count and merge reports it. Exit 3 without them: the input could not be read.
+            if code == 3 and not counted:
+                raise RuntimeError(f"{UNREADABLE} {name} ({path}) on this executor: {message}")
             if code not in (0, 3):
-                raise RuntimeError(f"uxchurn map {path} exited {code}: {b''.join(errors).decode('utf-8', 'replace')}")
+                raise RuntimeError(f"uxchurn map {name} exited {code}: {message}")
     return run
 
 
@@ -117,10 +172,20 @@ def partition_of(partitions):
     return partition
 
 
+def failure(error):
+    """The line of a failed Spark job that says why, from the task's own exception."""
+    text = str(error)
+    for line in text.splitlines():
+        if UNREADABLE in line or "uxchurn map" in line or "uxchurn reduce" in line:
+            return line[line.find("uxchurn"):].strip()
+    return text.strip().splitlines()[0] if text.strip() else repr(error)
+
+
 def main(argv):
-    arguments, merge_options = parse_arguments(argv)
+    arguments = parse_arguments(argv)
     binary = local_binary(arguments.uxchurn)
     config = ["-c", arguments.config] if arguments.config else []
+    map_options = step_options(arguments, MAP)
     fmt = ["--format", arguments.format] if arguments.format else []
     plan = subprocess.run([binary, "map", "--plan"] + config + fmt + arguments.inputs,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -137,7 +202,7 @@ def main(argv):
         builder = builder.master(arguments.master)
     spark = builder.getOrCreate()
     context = spark.sparkContext
-    context.setLogLevel("WARN")
+    context.setLogLevel("ERROR")
     context.addFile(binary)
     binary_name = os.path.basename(binary)
     config_name = None
@@ -146,11 +211,16 @@ def main(argv):
         config_name = os.path.basename(arguments.config)
     partitions = arguments.partitions or context.defaultParallelism
 
-    hits = context.parallelize(inputs, max(1, len(inputs))) \
-        .mapPartitions(map_task(binary_name, config_name, arguments.format))
-    grouped = hits.map(lambda line: (line.split("\t", 1)[0], line)) \
-        .repartitionAndSortWithinPartitions(numPartitions=partitions, partitionFunc=partition_of(partitions))
-    partials = grouped.values().mapPartitions(reduce_task(binary_name, config_name)).collect()
+    try:
+        hits = context.parallelize(inputs, max(1, len(inputs))) \
+            .mapPartitions(map_task(binary_name, config_name, map_options))
+        grouped = hits.map(lambda line: (line.split("\t", 1)[0], line)) \
+            .repartitionAndSortWithinPartitions(numPartitions=partitions, partitionFunc=partition_of(partitions))
+        partials = grouped.values().mapPartitions(reduce_task(binary_name, config_name)).collect()
+    except Exception as error:  # a task failed on every attempt: the job has no whole result
+        sys.stderr.write(f"uxchurn_spark: error: the Spark job failed: {failure(error)}\n")
+        spark.stop()
+        return 3
     spark.stop()
 
     with tempfile.TemporaryDirectory(prefix="uxchurn-spark-") as folder:
@@ -158,7 +228,7 @@ def main(argv):
         with open(path, "w", encoding="utf-8") as out:
             for partial in partials:
                 out.write(partial + "\n")
-        merge = subprocess.run([binary, "merge"] + config + ["-o", arguments.out] + merge_options + [path])
+        merge = subprocess.run([binary, "merge"] + config + ["-o", arguments.out] + step_options(arguments, MERGE) + [path])
     return merge.returncode
 
 
