@@ -41,6 +41,7 @@ MAP, MERGE = "map", "merge"
 VALUE_OPTIONS = [
     # (flags, steps, help)
     (["-f", "--format"], [MAP], "log format for every input (default: auto, per input)"),
+    (["-j", "--jobs"], [MAP], "parser threads of each map task (default: the executor's processor count)"),
     (["--timezone"], [MAP, MERGE], "time zone of timestamps written without a UTC offset"),
     (["--from"], [MAP, MERGE], "keep hits from this date or date-time on"),
     (["--to"], [MAP, MERGE], "keep hits before this date or date-time"),
