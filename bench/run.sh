@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # uxchurn's benchmark: whole-process timings against the other tools, in one run, as ratios.
 #
-#   bash bench/run.sh            # ~1.2M-line corpus (7 days, 20,000 visitors)
-#   SCALE=4 bash bench/run.sh    # the same visitors over 4× the days
+#   bash bench/run.sh                  # 7 days, 80,000 visitors (~1.3 M lines)
+#   VISITORS=20000 bash bench/run.sh   # the earlier corpus (~1.2 M lines), for comparisons
+#   SCALE=4 bash bench/run.sh          # the same visitors over 4× the days
 #
 # Needs: pigz, goaccess, hyperfine (Debian packages; installed when missing and root).
-# Prints each median and the ratios; writes bench/work/results-<scale>.md.
+# Prints each median and the ratios the targets are stated in (gzip against pigz -dc and
+# against plain, MB/s, GoAccess, --jobs, a rotated folder of seven gzip files, peak RSS at 1×
+# and 4× the days); writes bench/work/results-<visitors>-<scale>.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${SCALE:-1}
 RUNS=${RUNS:-7}
+VISITORS=${VISITORS:-80000}
 WORK=bench/work
 mkdir -p "$WORK"
 
@@ -24,46 +28,45 @@ swift build -c release --product uxchurn >/dev/null
 BIN=$PWD/.build/release/uxchurn
 
 DAYS=$((7 * SCALE))
-CORPUS=$WORK/corpus-$SCALE
+# The 20,000-visitor corpus keeps its old name, so earlier results stay comparable.
+NAME=$SCALE; [ "$VISITORS" = 20000 ] || NAME=$VISITORS-$SCALE
+CORPUS=$WORK/corpus-$NAME
+# sample-logs' rotated files, oldest day first, into one file (a busy shop's single log).
+make_corpus() {  # output file, days, extra sample-logs options...
+  local out=$1 days=$2; shift 2
+  rm -rf "$out.d" && mkdir -p "$out.d"
+  "$BIN" sample-logs "$out.d" --days "$days" --visitors "$VISITORS" --seed 42 "$@" 2>/dev/null
+  ( for f in $(ls "$out.d" | sort -t. -k3,3nr); do
+      if [[ $f == *.gz ]]; then gzip -dc "$out.d/$f"; else cat "$out.d/$f"; fi
+    done ) > "$out"
+  rm -rf "$out.d"
+}
 if [ ! -f "$CORPUS.log.gz" ]; then
-  rm -rf "$CORPUS.d" && mkdir -p "$CORPUS.d"
-  "$BIN" sample-logs "$CORPUS.d" --days "$DAYS" --visitors 20000 --seed 42 2>/dev/null
-  # One file, oldest day first, as a busy shop's single log.
-  ( for f in $(ls "$CORPUS.d" | sort -t. -k3,3nr); do
-      if [[ $f == *.gz ]]; then gzip -dc "$CORPUS.d/$f"; else cat "$CORPUS.d/$f"; fi
-    done ) > "$CORPUS.log"
+  make_corpus "$CORPUS.log" "$DAYS"
   gzip -6 -c "$CORPUS.log" > "$CORPUS.log.gz"
-  rm -rf "$CORPUS.d"
+fi
+# The same lines as logrotate leaves seven days of them: a folder of seven gzip files.
+if [ ! -d "$CORPUS-rotated" ]; then
+  mkdir -p "$CORPUS-rotated"
+  awk -v dir="$CORPUS-rotated" -v lines="$(wc -l < "$CORPUS.log")" \
+    '{ part = int((NR - 1) * 7 / lines); print > (dir "/access.log." (7 - part)) }' "$CORPUS.log"
+  for f in "$CORPUS-rotated"/access.log.*; do gzip -6 "$f"; done
 fi
 # The same lines as two servers' logs over the same days (odd and even lines), for --jobs.
 if [ ! -f "$CORPUS-b.log" ]; then
   awk -v a="$CORPUS-a.log" -v b="$CORPUS-b.log" 'NR % 2 { print > a; next } { print > b }' "$CORPUS.log"
 fi
 # The same shop as Kubernetes' ingress-nginx writes it (longer lines, the response time further on).
-INGRESS=$WORK/corpus-$SCALE-ingress
-if [ ! -f "$INGRESS.log" ]; then
-  rm -rf "$INGRESS.d" && mkdir -p "$INGRESS.d"
-  "$BIN" sample-logs "$INGRESS.d" --days "$DAYS" --visitors 20000 --seed 42 --format ingress-nginx 2>/dev/null
-  ( for f in $(ls "$INGRESS.d" | sort -t. -k3,3nr); do
-      if [[ $f == *.gz ]]; then gzip -dc "$INGRESS.d/$f"; else cat "$INGRESS.d/$f"; fi
-    done ) > "$INGRESS.log"
-  rm -rf "$INGRESS.d"
-fi
+INGRESS=$WORK/corpus-$NAME-ingress
+[ -f "$INGRESS.log" ] || make_corpus "$INGRESS.log" "$DAYS" --format ingress-nginx
 # The same shop as nginx writes it with a JSON log_format (escape=json, the variables' names as keys).
-JSONLOG=$WORK/corpus-$SCALE-json
-if [ ! -f "$JSONLOG.log" ]; then
-  rm -rf "$JSONLOG.d" && mkdir -p "$JSONLOG.d"
-  "$BIN" sample-logs "$JSONLOG.d" --days "$DAYS" --visitors 20000 --seed 42 --format json 2>/dev/null
-  ( for f in $(ls "$JSONLOG.d" | sort -t. -k3,3nr); do
-      if [[ $f == *.gz ]]; then gzip -dc "$JSONLOG.d/$f"; else cat "$JSONLOG.d/$f"; fi
-    done ) > "$JSONLOG.log"
-  rm -rf "$JSONLOG.d"
-fi
+JSONLOG=$WORK/corpus-$NAME-json
+[ -f "$JSONLOG.log" ] || make_corpus "$JSONLOG.log" "$DAYS" --format json
 LINES=$(wc -l < "$CORPUS.log")
 BYTES=$(stat -c %s "$CORPUS.log")
 echo "corpus: $LINES lines, $((BYTES / 1048576)) MiB plain, $(( $(stat -c %s "$CORPUS.log.gz") / 1048576 )) MiB gzip; $(nproc) cores"
 
-JSON=$WORK/hyperfine-$SCALE.json
+JSON=$WORK/hyperfine-$NAME.json
 # GoAccess takes half a minute a run on the 1× corpus: it runs there only (GOACCESS=0 skips it).
 goaccess_args=()
 if [ "$SCALE" = 1 ] && [ "${GOACCESS:-1}" = 1 ]; then
@@ -73,6 +76,9 @@ hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$JSON" \
   -n "pigz -dc" "pigz -dc $CORPUS.log.gz" \
   -n "zcat" "bash -c 'zcat $CORPUS.log.gz > /dev/null'" \
   -n "uxchurn gz" "$BIN report --quiet -o $WORK/out-gz $CORPUS.log.gz" \
+  -n "uxchurn gz --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-gz $CORPUS.log.gz" \
+  -n "pigz -dc, seven rotated files in sequence" "bash -c 'pigz -dc $CORPUS-rotated/access.log.*.gz > /dev/null'" \
+  -n "uxchurn gz, seven rotated files" "$BIN report --quiet -o $WORK/out-rotated $CORPUS-rotated" \
   -n "uxchurn plain" "$BIN report --quiet -o $WORK/out-plain $CORPUS.log" \
   -n "uxchurn plain --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-plain $CORPUS.log" \
   -n "uxchurn ingress-nginx plain" "$BIN report --quiet -o $WORK/out-ingress $INGRESS.log" \
@@ -81,21 +87,39 @@ hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$JSON" \
   -n "uxchurn two files --jobs 2" "$BIN report --quiet --jobs 2 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log" \
   "${goaccess_args[@]}" >/dev/null
 
-# Peak memory of one uxchurn run on each input (GNU time's maximum resident set size).
+# Peak memory of one uxchurn run on each input (GNU time's maximum resident set size), and on
+# the same visitors over four times the days (its corpus made for this, gzip only).
 rss_gz=$( { /usr/bin/time -f %M "$BIN" report --quiet -o "$WORK/out-gz" "$CORPUS.log.gz"; } 2>&1 | tail -1 )
 rss_plain=$( { /usr/bin/time -f %M "$BIN" report --quiet -o "$WORK/out-plain" "$CORPUS.log"; } 2>&1 | tail -1 )
+rss_4x=0
+if [ "$SCALE" = 1 ]; then
+  FOUR=$WORK/corpus-$VISITORS-4x-rss
+  if [ ! -f "$FOUR.log.gz" ]; then make_corpus "$FOUR.log" $((4 * DAYS)); gzip -6 "$FOUR.log"; fi
+  rss_4x=$( { /usr/bin/time -f %M "$BIN" report --quiet -o "$WORK/out-4x" "$FOUR.log.gz"; } 2>&1 | tail -1 )
+fi
 
-python3 - "$JSON" "$BYTES" "$LINES" "$rss_gz" "$rss_plain" "$SCALE" "$WORK" "$(stat -c %s "$JSONLOG.log")" <<'PY'
+python3 - "$JSON" "$BYTES" "$LINES" "$rss_gz" "$rss_plain" "$NAME" "$WORK" "$(stat -c %s "$JSONLOG.log")" "$rss_4x" <<'PY'
 import json, sys
-path, size, lines, rss_gz, rss_plain, scale, work, json_size = sys.argv[1:]
-size, lines, json_size = int(size), int(lines), int(json_size)
+path, size, lines, rss_gz, rss_plain, scale, work, json_size, rss_4x = sys.argv[1:]
+size, lines, json_size, rss_4x = int(size), int(lines), int(json_size), int(rss_4x)
 runs = {r["command"]: sorted(r["times"]) for r in json.load(open(path))["results"]}
 median = {k: v[len(v) // 2] for k, v in runs.items()}
 rows = ["| command | median s | vs pigz -dc |", "|---|---|---|"]
 for name, t in median.items():
     rows.append(f"| {name} | {t:.3f} | {t / median['pigz -dc']:.2f}× |")
 out = "\n".join(rows)
+out += "\n\nThe targets, this run:"
+out += f"\n- gzip ≤ 1.0× pigz -dc: {median['uxchurn gz'] / median['pigz -dc']:.2f}×"
+out += f"\n- gzip ≤ 1.15× plain: {median['uxchurn gz'] / median['uxchurn plain']:.2f}×"
+out += f"\n- plain ≥ 1 GB/s: {size / median['uxchurn plain'] / 1e9:.2f} GB/s"
+if "goaccess" in median:
+    out += f"\n- plain ≥ 80× GoAccess: {median['goaccess'] / median['uxchurn plain']:.1f}×"
+out += (f"\n- seven rotated gzip files ≤ pigz -dc of them in sequence: "
+        f"{median['uxchurn gz, seven rotated files'] / median['pigz -dc, seven rotated files in sequence']:.2f}×")
+if rss_4x:
+    out += f"\n- peak RSS at 4× the days < 2× at 1× (gzip): {int(rss_gz) // 1024} → {rss_4x // 1024} MiB, {rss_4x / int(rss_gz):.2f}×"
 out += f"\n\n- uxchurn on gzip: {median['uxchurn gz'] / median['pigz -dc']:.2f}× pigz -dc, {median['zcat'] / median['uxchurn gz']:.2f}× faster than zcat"
+out += f"\n- gzip --jobs 1 / default --jobs: {median['uxchurn gz --jobs 1'] / median['uxchurn gz']:.2f}×"
 out += f"\n- uxchurn on plain: {size / median['uxchurn plain'] / 1e6:.0f} MB/s, {lines / median['uxchurn plain'] / 1e6:.2f} M lines/s"
 if "goaccess" in median:
     out += f"\n- GoAccess HTML report / uxchurn plain: {median['goaccess'] / median['uxchurn plain']:.1f}× faster"
