@@ -27,6 +27,11 @@ public enum Spelling {
         return prefixed.count == 1 ? prefixed[0] : nil
     }
 
+    /// " (did you mean 'report'?)" for a message about `word`, or "" when nothing is near.
+    public static func hint(for word: String, among candidates: [String]) -> String {
+        closest(to: word, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+    }
+
     /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of
     /// neighbours, each one edit.
     static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {

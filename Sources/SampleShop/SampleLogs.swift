@@ -33,7 +33,7 @@ public struct SampleLogs {
     /// Writes the files into `folder` (which must exist) and returns their names, newest first.
     public func write(to folder: String) throws -> [String] {
         guard Self.formats.contains(format) else {
-            let guess = Spelling.closest(to: format, among: Self.formats).map { " (did you mean '\($0)'?)" } ?? ""
+            let guess = Spelling.hint(for: format, among: Self.formats)
             throw SampleLogsError(description: "sample-logs --format must be one of: \(Self.formats.joined(separator: ", "))\(guess)")
         }
         var rng = SplitMix64(seed: seed)

@@ -95,7 +95,7 @@ private struct ConfigReader {
         for (key, value) in mapping {
             guard let name = key.string else { throw fail(key, "\(what): keys must be text") }
             guard allowed.contains(name) else {
-                let guess = Spelling.closest(to: name, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+                let guess = Spelling.hint(for: name, among: allowed)
                 throw fail(key, "unknown key '\(name)' in \(what)\(guess); expected one of: \(allowed.joined(separator: ", "))")
             }
             guard seen.insert(name).inserted else { throw fail(key, "'\(name)' appears twice in \(what)") }
@@ -303,7 +303,7 @@ private struct ConfigReader {
                 let name = try string(value, "threshold metric")
                 guard let known = ThresholdRule.Metric(rawValue: name) else {
                     let metrics = ThresholdRule.Metric.allCases.map(\.rawValue)
-                    let guess = Spelling.closest(to: name, among: metrics).map { " (did you mean '\($0)'?)" } ?? ""
+                    let guess = Spelling.hint(for: name, among: metrics)
                     throw fail(value, "unknown metric '\(name)'\(guess); expected one of: \(metrics.joined(separator: ", "))")
                 }
                 metric = known

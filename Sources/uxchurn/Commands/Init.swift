@@ -35,7 +35,7 @@ struct Init: ParsableCommand {
 
     func run() throws {
         if let preset, ConfigurationPresets.named(preset) == nil {
-            let guess = Spelling.closest(to: preset, among: ConfigurationPresets.names).map { " (did you mean '\($0)'?)" } ?? ""
+            let guess = Spelling.hint(for: preset, among: ConfigurationPresets.names)
             throw ValidationError("unknown preset '\(preset)'\(guess); expected one of: \(ConfigurationPresets.names.joined(separator: ", "))")
         }
         if let timezone {

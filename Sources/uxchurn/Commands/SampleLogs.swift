@@ -39,7 +39,7 @@ struct SampleLogsCommand: ParsableCommand {
     func validate() throws {
         guard URLShape(rawValue: urls) != nil else {
             let shapes = URLShape.allCases.map(\.rawValue)
-            let guess = Spelling.closest(to: urls, among: shapes).map { " (did you mean '\($0)'?)" } ?? ""
+            let guess = Spelling.hint(for: urls, among: shapes)
             throw ValidationError("--urls must be one of: \(shapes.joined(separator: ", "))\(guess)")
         }
         guard days >= 1, days <= 3660 else { throw ValidationError("--days must be 1 to 3660") }
