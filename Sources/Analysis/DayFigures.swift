@@ -56,7 +56,7 @@ extension SessionStatistics {
         daysInOrder.map { key, day in
             var figures = DayFigures(day: key)
             figures.sessions = day.sessions
-            figures.visitors = day.visitors.count
+            figures.visitors = day.visitorCount
             figures.pageViews = day.pageViews
             figures.bounces = day.bounces
             var all = LoadTimes()

@@ -19,8 +19,11 @@ public struct PartialResult: Sendable {
     /// Visitor ids' keys (the hash `uxchurn map` gives each visitor); empty in a one-machine run,
     /// whose visitors are only counted.
     public var visitorKeys: [String]
+    /// Retention's figures counted per partition, when the visitors are carried as counts
+    /// (`countVisitors`) rather than one record each.
+    public var retentionCounts: RetentionCounts?
     /// Visitors with at least one session that was not left out.
-    public var visitorCount: Int { statistics.visitors.count }
+    public var visitorCount: Int { statistics.visitors.count + (retentionCounts?.visitors ?? 0) }
     /// Hits left out by `--from` / `--to`.
     public var hitsOutsideWindow: Int
     /// Hits that arrived after later hits of their input had been sessionized (an input out of
@@ -56,6 +59,15 @@ public struct PartialResult: Sendable {
         self.advice = advice
     }
 
+    /// Carries the visitors as counts from now on: a few numbers per day instead of a record per
+    /// visitor. Only for results whose visitors no other result has (a partition by visitor
+    /// hash), counted against the period's end all of them share; a history (`--state`) needs
+    /// the records, so it cannot take such a result.
+    public mutating func countVisitors(end: Int64, inactiveDays: Int) {
+        retentionCounts = statistics.countVisitors(end: end, inactiveDays: inactiveDays)
+        visitorKeys = []
+    }
+
     /// Adds another partial result of the same configuration.
     ///
     /// Visitors are matched by key: the same visitor in both (which `map`'s partitioning by
@@ -87,5 +99,12 @@ public struct PartialResult: Sendable {
         hitsOutsideWindow += other.hitsOutsideWindow
         lateHits += other.lateHits
         if let theirs = other.advice { advice?.merge(theirs) }
+        if let theirs = other.retentionCounts {
+            if retentionCounts == nil {
+                retentionCounts = theirs
+            } else {
+                retentionCounts?.merge(theirs)
+            }
+        }
     }
 }

@@ -177,64 +177,9 @@ public struct RetentionFigures: Sendable, Equatable {
     ///   - end: UTC seconds of the period's end (`--to`, else the last hit).
     ///   - inactiveDays: `churn.inactive_days`.
     public static func compute(_ records: [VisitorRecord], end: Int64, inactiveDays: Int) -> RetentionFigures {
-        var figures = RetentionFigures()
-        var firstDay = Int64.max
-        var lastDay = Int64.min
-        var list: [VisitorRecord] = []
-        for record in records where !record.days.isEmpty {
-            firstDay = min(firstDay, record.days[0].day)
-            lastDay = max(lastDay, record.days[record.days.count - 1].day)
-            list.append(record)
-        }
-        guard !list.isEmpty else { return figures }
-        let weekly = lastDay - firstDay >= 28
-        figures.cohortUnit = weekly ? "week" : "day"
-        let periods = weekly ? 4 : 7
-        // A period: the day itself, or the Monday of its ISO week (1970-01-01 was a Thursday).
-        func period(_ day: Int64) -> Int64 {
-            guard weekly else { return day }
-            let weekday = ((day + 3) % 7 + 7) % 7  // 0 = Monday
-            return day - weekday
-        }
-        let step: Int64 = weekly ? 7 : 1
-        var cohortSizes: [Int64: Int] = [:]
-        var cohortReturns: [Int64: [Int]] = [:]
-        let cutoff = end - Int64(inactiveDays) * 86_400
-        for record in list {
-            if record.days.count >= 2 { figures.returningVisitors += 1 }
-            let first = period(record.days[0].day)
-            cohortSizes[first, default: 0] += 1
-            // Bit k: active in period first + k (periods ≤ 7).
-            var seen: UInt8 = 0
-            for entry in record.days {
-                let k = (period(entry.day) - first) / step
-                if k >= 1 && k <= Int64(periods) { seen |= 1 << UInt8(k) }
-            }
-            if seen != 0 {
-                // Updated in place: no copy of the cohort's counts per visitor.
-                cohortReturns[first, default: Array(repeating: 0, count: periods)].withUnsafeMutableBufferPointer { returns in
-                    for k in 1...periods where seen & (1 << UInt8(k)) != 0 { returns[k - 1] += 1 }
-                }
-            }
-            let purchases = record.days.reduce(0) { $0 + $1.activity.purchaseSessions }
-            guard purchases > 0 else { continue }
-            figures.customers += 1
-            if purchases >= 2 { figures.repeatCustomers += 1 }
-            if record.last.lastHit < cutoff {
-                figures.churnedCustomers += 1
-            } else {
-                if record.last.ending.contains(.errorExit) { figures.atRiskErrorExit += 1 }
-                if record.last.ending.contains(.abandonedCart) { figures.atRiskAbandonedCart += 1 }
-                if record.last.ending.contains(.slow) { figures.atRiskSlow += 1 }
-            }
-        }
-        let lastPeriod = period(lastDay)
-        figures.cohorts = cohortSizes.keys.sorted().map { start in
-            let returns = cohortReturns[start] ?? Array(repeating: 0, count: periods)
-            return Cohort(start: start, label: label(start, weekly: weekly), visitors: cohortSizes[start] ?? 0,
-                          returned: (1...periods).map { k in start + Int64(k) * step <= lastPeriod ? returns[k - 1] : nil })
-        }
-        return figures
+        var counts = RetentionCounts(end: end, inactiveDays: inactiveDays)
+        for record in records { counts.add(record) }
+        return counts.figures
     }
 
     /// `2026-03-02`, or the ISO week `2026-W10` of a Monday.
@@ -246,5 +191,132 @@ public struct RetentionFigures: Sendable, Equatable {
         let yearStart = CivilDate(year: thursday.year, month: 1, day: 1).daysSinceEpoch
         let week = (start + 3 - yearStart) / 7 + 1
         return "\(thursday.year)-W\(week < 10 ? "0" : "")\(week)"
+    }
+}
+
+/// Retention's figures counted visitor by visitor, in a form that adds up across partitions of
+/// the visitors (no visitor in two): a cluster's partial results carry these, a few numbers per
+/// day, instead of one record per visitor.
+///
+/// Whether cohorts are days or ISO weeks depends on the days of every partition, so both are
+/// counted; churn depends on the period's end, which every partition is given.
+public struct RetentionCounts: Sendable, Equatable, Codable {
+    /// The churn cutoff, UTC seconds: customers whose last hit is before it have churned.
+    public private(set) var cutoff: Int64
+    /// Visitors with an active day, and those with two or more.
+    public private(set) var visitors = 0
+    public private(set) var returningVisitors = 0
+    /// The first and last active day of any visitor.
+    public private(set) var firstDay = Int64.max
+    public private(set) var lastDay = Int64.min
+    /// By a cohort's first day: its size, then the visitors active on day 1…7 after it.
+    public private(set) var daily: [Int64: [Int]] = [:]
+    /// By the Monday of a cohort's ISO week: its size, then the visitors active in week 1…4 after it.
+    public private(set) var weekly: [Int64: [Int]] = [:]
+    public private(set) var customers = 0
+    public private(set) var repeatCustomers = 0
+    public private(set) var churnedCustomers = 0
+    public private(set) var atRiskErrorExit = 0
+    public private(set) var atRiskAbandonedCart = 0
+    public private(set) var atRiskSlow = 0
+
+    static let days = 7
+    static let weeks = 4
+
+    /// - Parameters:
+    ///   - end: UTC seconds of the period's end (`--to`, else the last hit).
+    ///   - inactiveDays: `churn.inactive_days`.
+    public init(end: Int64, inactiveDays: Int) {
+        cutoff = end - Int64(inactiveDays) * 86_400
+    }
+
+    /// The Monday of a day's ISO week (1970-01-01 was a Thursday).
+    static func monday(_ day: Int64) -> Int64 {
+        day - ((day + 3) % 7 + 7) % 7
+    }
+
+    /// Counts one visitor.
+    public mutating func add(_ record: VisitorRecord) {
+        guard let first = record.days.first?.day, let last = record.days.last?.day else { return }
+        visitors += 1
+        if record.days.count >= 2 { returningVisitors += 1 }
+        firstDay = min(firstDay, first)
+        lastDay = max(lastDay, last)
+        // Bit k: active k days (or weeks) after the first.
+        var dayBits: UInt8 = 0
+        var weekBits: UInt8 = 0
+        let firstWeek = Self.monday(first)
+        for entry in record.days {
+            let k = entry.day - first
+            if k >= 1 && k <= Int64(Self.days) { dayBits |= 1 << UInt8(k) }
+            let w = (Self.monday(entry.day) - firstWeek) / 7
+            if w >= 1 && w <= Int64(Self.weeks) { weekBits |= 1 << UInt8(w) }
+        }
+        Self.count(&daily, first, bits: dayBits, periods: Self.days)
+        Self.count(&weekly, firstWeek, bits: weekBits, periods: Self.weeks)
+        let purchases = record.days.reduce(0) { $0 + $1.activity.purchaseSessions }
+        guard purchases > 0 else { return }
+        customers += 1
+        if purchases >= 2 { repeatCustomers += 1 }
+        if record.last.lastHit < cutoff {
+            churnedCustomers += 1
+        } else {
+            if record.last.ending.contains(.errorExit) { atRiskErrorExit += 1 }
+            if record.last.ending.contains(.abandonedCart) { atRiskAbandonedCart += 1 }
+            if record.last.ending.contains(.slow) { atRiskSlow += 1 }
+        }
+    }
+
+    /// Adds one visitor to its cohort: the size, and the periods after the first it was active in.
+    private static func count(_ cohorts: inout [Int64: [Int]], _ start: Int64, bits: UInt8, periods: Int) {
+        // Updated in place: no copy of the cohort's counts per visitor.
+        cohorts[start, default: Array(repeating: 0, count: periods + 1)].withUnsafeMutableBufferPointer { counts in
+            counts[0] += 1
+            guard bits != 0 else { return }
+            for k in 1...periods where bits & (1 << UInt8(k)) != 0 { counts[k] += 1 }
+        }
+    }
+
+    /// Adds the counts of other visitors, counted against the same cutoff.
+    public mutating func merge(_ other: RetentionCounts) {
+        visitors += other.visitors
+        returningVisitors += other.returningVisitors
+        firstDay = min(firstDay, other.firstDay)
+        lastDay = max(lastDay, other.lastDay)
+        for (start, counts) in other.daily { daily[start] = zip(daily[start] ?? counts.map { _ in 0 }, counts).map(+) }
+        for (start, counts) in other.weekly { weekly[start] = zip(weekly[start] ?? counts.map { _ in 0 }, counts).map(+) }
+        customers += other.customers
+        repeatCustomers += other.repeatCustomers
+        churnedCustomers += other.churnedCustomers
+        atRiskErrorExit += other.atRiskErrorExit
+        atRiskAbandonedCart += other.atRiskAbandonedCart
+        atRiskSlow += other.atRiskSlow
+    }
+
+    /// The figures: cohorts by day, or by ISO week when the visitors' days span 28 days or more.
+    public var figures: RetentionFigures {
+        var figures = RetentionFigures()
+        guard visitors > 0 else { return figures }
+        let weekly = lastDay - firstDay >= 28
+        figures.cohortUnit = weekly ? "week" : "day"
+        figures.returningVisitors = returningVisitors
+        let step: Int64 = weekly ? 7 : 1
+        let lastPeriod = weekly ? Self.monday(lastDay) : lastDay
+        let cohorts = weekly ? self.weekly : daily
+        figures.cohorts = cohorts.keys.sorted().map { start in
+            let counts = cohorts[start] ?? []
+            let periods = counts.count - 1
+            return Cohort(start: start, label: RetentionFigures.label(start, weekly: weekly), visitors: counts.first ?? 0,
+                          returned: (0..<max(periods, 0)).map { k in
+                              start + Int64(k + 1) * step <= lastPeriod ? counts[k + 1] : nil
+                          })
+        }
+        figures.customers = customers
+        figures.repeatCustomers = repeatCustomers
+        figures.churnedCustomers = churnedCustomers
+        figures.atRiskErrorExit = atRiskErrorExit
+        figures.atRiskAbandonedCart = atRiskAbandonedCart
+        figures.atRiskSlow = atRiskSlow
+        return figures
     }
 }

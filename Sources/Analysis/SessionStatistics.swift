@@ -26,6 +26,11 @@ public struct DayStatistics: Sendable, Codable {
     public var bounces = 0
     public var pageViews = 0
     public var visitors = Set<Int32>()
+    /// Visitors counted without their ids, none of them in `visitors`: a partition's, in a
+    /// partial result that carries its visitors as counts (no visitor is in two partitions).
+    public var countedVisitors = 0
+    /// Visitors active that day.
+    public var visitorCount: Int { visitors.count + countedVisitors }
     /// Load times of the configured page groups' views that day, by group id (nil: no timed view).
     public var loadTimes: [LoadTimes?] = []
     /// Per funnel, by the day its sessions started: sessions that reached the first step, and
@@ -47,6 +52,7 @@ public struct DayStatistics: Sendable, Codable {
         bounces += other.bounces
         pageViews += other.pageViews
         for visitor in other.visitors { self.visitors.insert(visitors(visitor)) }
+        countedVisitors += other.countedVisitors
         for (group, load) in other.loadTimes.enumerated() {
             guard let load else { continue }
             let mine = Int(groups(Int32(group)))
@@ -371,6 +377,20 @@ public struct IdMaps {
 }
 
 extension SessionStatistics {
+    /// Turns the per-visitor figures into counts: each day's visitors, and retention's counts
+    /// against the period's end, returned. What is left no longer grows with the visitors; it
+    /// adds up with other partitions' as long as no visitor is in two of them.
+    public mutating func countVisitors(end: Int64, inactiveDays: Int) -> RetentionCounts {
+        var counts = RetentionCounts(end: end, inactiveDays: inactiveDays)
+        for record in visitors.records() { if let record { counts.add(record) } }
+        for index in dayList.indices {
+            dayList[index].countedVisitors += dayList[index].visitors.count
+            dayList[index].visitors = []
+        }
+        visitors = VisitorActivity()
+        return counts
+    }
+
     /// Adds the figures of another set of sessions (another partition of the visitors, or the
     /// same visitors' other sessions): counts add, histograms and counted values merge, and
     /// the other's ids become ours through `maps`. Both must come from one configuration.

@@ -31,8 +31,10 @@ enum HistoryStep {
         let end = periodEnd(options, result.ingest)
         guard let store else {
             var complete = result
-            complete.retention = RetentionFigures.compute(result.results.statistics.visitors.records().compactMap { $0 },
-                                                          end: end, inactiveDays: result.settings.churnInactiveDays)
+            // Partials of a cluster may carry their visitors as counts, against this same end.
+            complete.retention = result.results.retentionCounts?.figures
+                ?? RetentionFigures.compute(result.results.statistics.visitors.records().compactMap { $0 },
+                                            end: end, inactiveDays: result.settings.churnInactiveDays)
             try publish?(complete)
             return complete
         }

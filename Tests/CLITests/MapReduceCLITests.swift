@@ -10,12 +10,18 @@ import Testing
     /// Runs `map` on each input with its rank from `--plan`, splits the hits over `partitions`
     /// by visitor key (the side records go to the first), sorts and reduces each partition,
     /// and returns the partial files.
-    func mapReduce(_ inputs: [String], config: [String], partitions: Int, in dir: String) throws -> [String] {
+    ///
+    /// - Parameters:
+    ///   - options: given to each `map`.
+    ///   - counted: reduce with `--inputs` (the side records of every map) and these options,
+    ///     so the partials carry their visitors as counts.
+    func mapReduce(_ inputs: [String], config: [String], options: [String] = [], partitions: Int, in dir: String,
+                   counted: [String]? = nil) throws -> [String] {
         let plan = try cli.run(["map", "--plan"] + config + inputs)
         #expect(plan.status == 0, "\(plan.stderr)")
         var lines: [Substring] = []
         for (rank, input) in plan.stdout.split(separator: "\n").enumerated() {
-            let mapped = try cli.run(["map", "--rank", String(rank)] + config + [String(input)])
+            let mapped = try cli.run(["map", "--rank", String(rank)] + config + options + [String(input)])
             #expect(mapped.status == 0, "\(mapped.stderr)")
             lines += mapped.stdout.split(separator: "\n")
         }
@@ -24,10 +30,17 @@ import Testing
             let index = line.hasPrefix("#") ? 0 : Int(line.prefix(4), radix: 16)! % partitions
             parts[index].append(line)
         }
+        var reduceOptions: [String] = []
+        if let counted {
+            let sides = lines.filter { $0.hasPrefix("#") }.joined(separator: "\n") + "\n"
+            try Data(sides.utf8).write(to: URL(fileURLWithPath: dir + "/inputs"))
+            reduceOptions = ["--inputs", dir + "/inputs"] + counted
+        }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var files: [String] = []
         for (index, part) in parts.enumerated() {
             let sorted = part.sorted().joined(separator: "\n") + (part.isEmpty ? "" : "\n")
-            let reduced = try cli.run(["reduce"] + config, stdin: Data(sorted.utf8))
+            let reduced = try cli.run(["reduce"] + config + reduceOptions, stdin: Data(sorted.utf8))
             #expect(reduced.status == 0, "\(reduced.stderr)")
             #expect(reduced.stdout.split(separator: "\n").count == 1)
             let file = dir + "/partial-\(index).jsonl"
@@ -144,7 +157,7 @@ import Testing
         #expect(garbage.stderr.contains("standard input:1:"))
         let empty = try cli.run(["reduce"] + config, stdin: Data())
         #expect(empty.status == 0)
-        #expect(empty.stdout.contains("\"uxchurnPartial\":6,"))
+        #expect(empty.stdout.contains("\"uxchurnPartial\":7,"))
     }
 
     @Test func mergeRefusesOtherConfigurationsAndBrokenFiles() throws {
@@ -155,7 +168,7 @@ import Testing
         let other = try cli.run(["merge", "-o", dir + "/out", dir + "/p.jsonl"], in: dir)
         #expect(other.status == 2)
         #expect(other.stderr.contains("made with another configuration"))
-        try Data("{\"uxchurnPartial\":6}\nnot json\n".utf8).write(to: URL(fileURLWithPath: dir + "/broken.jsonl"))
+        try Data("{\"uxchurnPartial\":7}\nnot json\n".utf8).write(to: URL(fileURLWithPath: dir + "/broken.jsonl"))
         let broken = try cli.run(["merge", "-c", root + "/fixtures/golden/uxchurn.yml", "-o", dir + "/out", dir + "/broken.jsonl"])
         #expect(broken.status == 3)
         #expect(broken.stderr.contains("broken.jsonl:1: not a partial result"))
@@ -164,7 +177,7 @@ import Testing
         try Data("{\"uxchurnPartial\":1,\"configuration\":\"x\"}\n".utf8).write(to: URL(fileURLWithPath: dir + "/old.jsonl"))
         let old = try cli.run(["merge", "-c", root + "/fixtures/golden/uxchurn.yml", "-o", dir + "/out", dir + "/old.jsonl"])
         #expect(old.status == 3)
-        #expect(old.stderr.contains("old.jsonl:1: a partial result of version 1; this uxchurn reads version 6"), "\(old.stderr)")
+        #expect(old.stderr.contains("old.jsonl:1: a partial result of version 1; this uxchurn reads version 7"), "\(old.stderr)")
     }
 
     @Test func mergeKeepsThresholdsAndFailOnBreach() throws {
@@ -185,5 +198,66 @@ import Testing
             #expect(inside.status == 0, "\(inside.stderr)")
             #expect(FileManager.default.fileExists(atPath: dir + "/out/junit.xml"))
         }
+    }
+
+    /// Partials with their visitors as counts (`reduce --inputs`), merged in a tree with
+    /// `merge --partial`, give the report one run gives, in a partial whose size does not grow
+    /// with the visitors; over five weeks (cohorts by week) and in a `--from`/`--to` window.
+    @Test func countedPartialsMergedInATreeGiveTheSameReport() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = ["-c", root + "/fixtures/golden/uxchurn.yml"]
+        let golden = root + "/fixtures/golden"
+        let weeks = dir + "/weeks"
+        #expect(try cli.run(["sample-logs", weeks, "--days", "36", "--visitors", "300"]).status == 0)
+        for (inputs, window) in [([golden], [String]()), ([weeks], []), ([weeks], ["--from", "2026-03-04", "--to", "2026-03-30T12:00"])] {
+            let one = try cli.run(["report", "--quiet"] + config + window + ["-o", dir + "/one"] + inputs)
+            #expect(one.status == 0, "\(one.stderr)")
+            let to = window.count == 4 ? Array(window[2...]) : []
+            let partials = try mapReduce(inputs, config: config, options: window, partitions: 3, in: dir, counted: to)
+            let records = try mapReduce(inputs, config: config, options: window, partitions: 3, in: dir + "/records")
+            #expect(try read(partials[1]).count < read(records[1]).count, "counts are smaller than a record per visitor")
+            #expect(try String(decoding: read(partials[1]), as: UTF8.self).contains("\"visitorKeys\":[]"))
+            let left = try cli.run(["merge", "--partial"] + config + [partials[0], partials[1]])
+            #expect(left.status == 0, "\(left.stderr)")
+            try Data(left.stdout.utf8).write(to: URL(fileURLWithPath: dir + "/left.jsonl"))
+            let merged = try cli.run(["merge", "--quiet"] + config + window + ["-o", dir + "/merged", dir + "/left.jsonl", partials[2]])
+            #expect(merged.status == 0, "\(merged.stderr)")
+            for file in ["summary.json", "index.html"] {
+                #expect(try read(dir + "/one/" + file) == read(dir + "/merged/" + file), "\(inputs) \(window): \(file) differs")
+            }
+            if inputs == [weeks] && window.isEmpty {
+                #expect(try String(decoding: read(dir + "/merged/summary.json"), as: UTF8.self).contains("\"cohort_unit\": \"week\""))
+            }
+        }
+    }
+
+    /// Counted partials do not mix with per-visitor ones, with another period's end, or with a
+    /// history; `reduce --to` needs `--inputs`, and a file that is not side records is named.
+    @Test func countedPartialsRefuseWhatWouldBeWrong() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = ["-c", root + "/fixtures/golden/uxchurn.yml"]
+        let golden = root + "/fixtures/golden"
+        let counted = try mapReduce([golden], config: config, partitions: 2, in: dir, counted: [])
+        let records = try mapReduce([golden], config: config, partitions: 2, in: dir + "/records")
+        let mixed = try cli.run(["merge", "--quiet"] + config + ["-o", dir + "/out", counted[0], records[1]])
+        #expect(mixed.status == 2)
+        #expect(mixed.stderr.contains("has one record per visitor, where other partials carry their visitors as counts"), "\(mixed.stderr)")
+        let history = try cli.run(["merge", "--quiet"] + config + ["--state", dir + "/state.db", "-o", dir + "/out"] + counted)
+        #expect(history.status == 2)
+        #expect(history.stderr.contains("--state keeps one record per visitor"), "\(history.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/state.db"))
+        let window = try cli.run(["merge", "--quiet"] + config + ["--to", "2026-03-03", "-o", dir + "/out"] + counted)
+        #expect(window.status == 2)
+        #expect(window.stderr.contains("counted for a period ending at another time"), "\(window.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+        let lonely = try cli.run(["reduce"] + config + ["--to", "2026-03-03"], stdin: Data())
+        #expect(lonely.status == 2)
+        #expect(lonely.stderr.contains("--to needs --inputs FILE"), "\(lonely.stderr)")
+        try Data("#input\t{}\nhello\n".utf8).write(to: URL(fileURLWithPath: dir + "/bad"))
+        let bad = try cli.run(["reduce"] + config + ["--inputs", dir + "/bad"], stdin: Data())
+        #expect(bad.status == 3)
+        #expect(bad.stderr.contains("/bad:1:"), "\(bad.stderr)")
     }
 }

@@ -228,4 +228,48 @@ final class Folder {
         #expect(r.cohorts[0].returned == [1, 0, 0, 0])
         #expect(r.cohorts[1].returned == [nil, nil, nil, nil])
     }
+
+    /// Counts of visitors split over partitions add up to the figures of all of them at once,
+    /// by day and by week (the unit is chosen only once every partition's days are known).
+    @Test func countsOfPartitionsAddUpToTheWhole() {
+        let start: Int64 = 20_514
+        for span in [6, 40] {
+            var generator = SplitMix(seed: UInt64(span))
+            let records = (0..<300).map { _ -> VisitorRecord in
+                var day = start + Int64(generator.next() % UInt64(span))
+                var days: [(day: Int64, activity: VisitorDay)] = []
+                for _ in 0...(generator.next() % 4) where day < start + Int64(span) {
+                    let purchases = Int(generator.next() % 3 == 0 ? 1 : 0)
+                    days.append((day, VisitorDay(sessions: 1 + purchases, purchaseSessions: purchases)))
+                    day += 1 + Int64(generator.next() % 9)
+                }
+                let ending = SessionEnding(rawValue: UInt8(generator.next() % 8))
+                return VisitorRecord(days: days, last: LastSession(lastHit: (days[days.count - 1].day) * 86_400 + 3_600, ending: ending))
+            }
+            let end = (start + Int64(span)) * 86_400
+            let whole = RetentionFigures.compute(records, end: end, inactiveDays: 3)
+            var merged: RetentionCounts?
+            for part in 0..<3 {
+                var counts = RetentionCounts(end: end, inactiveDays: 3)
+                for (index, record) in records.enumerated() where index % 3 == part { counts.add(record) }
+                if merged == nil { merged = counts } else { merged?.merge(counts) }
+            }
+            #expect(merged?.figures == whole, "span \(span)")
+            #expect(whole.cohortUnit == (span > 28 ? "week" : "day"))
+            #expect(whole.customers > 0 && whole.churnedCustomers > 0 && whole.returningVisitors > 0)
+        }
+    }
+}
+
+/// A small deterministic generator for test data.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

@@ -9,9 +9,18 @@
    or plain, format detected per file, physical line numbers), and writes one line per hit,
    keyed by the visitor's hash, plus an `#input` side record with the line counts.
 3. The lines are partitioned by visitor hash and sorted within partitions, so each visitor's
-   hits come together; `uxchurn reduce` sessionizes each partition into one partial result.
-4. The partials are collected to the driver and `uxchurn merge` writes the report folder,
-   thresholds and `--fail-on-breach` included. Its exit code is this script's.
+   hits come together and no visitor is in two partitions. The side records sort first in
+   partition 0; the driver reads them (one line per input) from there.
+4. `uxchurn reduce --inputs SIDE_RECORDS` sessionizes each partition into one partial result
+   whose visitors are counts (per day, per retention cohort, customers and churned against the
+   period's end the side records give): its size depends on the days, page groups and funnels,
+   not on the visitors.
+5. The partials are merged in a tree on the executors (`treeReduce`, `uxchurn merge
+   --partial`), and the one left is collected: `uxchurn merge` writes the report folder on the
+   driver, thresholds and `--fail-on-breach` included. Its exit code is this script's.
+
+With `--state`, a history needs one record per visitor: reduce then writes those, and the merged
+partial the driver receives grows with the visitors (about 100 bytes each).
 
 The uxchurn binary and the configuration are shipped to the workers with `SparkContext.addFile`;
 the log files must be readable at the same path on every worker (a shared file system, or
@@ -140,30 +149,47 @@ def map_task(binary_name, config_name, options):
     return run
 
 
-def reduce_task(binary_name, config_name):
+def reduce_task(binary_name, config_name, sides, to):
+    """`uxchurn reduce` over one partition; with `sides` (the job's #input records), its visitors
+    are written as counts against the period's end these and `to` give."""
     def run(lines):
         binary = shipped(binary_name)
         options = ["-c", shipped(config_name)] if config_name else []
-        process = subprocess.Popen([binary, "reduce"] + options, stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        output = []
-        readers = [threading.Thread(target=lambda stream=stream: output.append((stream, stream.read())))
-                   for stream in (process.stdout, process.stderr)]
-        for reader in readers:
-            reader.start()
-        for line in lines:
-            process.stdin.write(line.encode("utf-8") + b"\n")
-        process.stdin.close()
-        code = process.wait()
-        for reader in readers:
-            reader.join()
-        texts = {stream: data for stream, data in output}
-        if code != 0:
-            raise RuntimeError(f"uxchurn reduce exited {code}: {texts[process.stderr].decode('utf-8', 'replace')}")
-        for partial in texts[process.stdout].decode("utf-8").splitlines():
-            if partial.strip():
-                yield partial
+        folder = None
+        if sides is not None:
+            folder = tempfile.mkdtemp(prefix="uxchurn-reduce-")
+            with open(os.path.join(folder, "inputs"), "w", encoding="utf-8") as out:
+                out.write("".join(line + "\n" for line in sides))
+            options += ["--inputs", os.path.join(folder, "inputs")] + (["--to", to] if to else [])
+        try:
+            yield from reduce_process(binary, options, lines)
+        finally:
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
     return run
+
+
+def reduce_process(binary, options, lines):
+    """The partial result `uxchurn reduce` writes for `lines`."""
+    process = subprocess.Popen([binary, "reduce"] + options, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    output = []
+    readers = [threading.Thread(target=lambda stream=stream: output.append((stream, stream.read())))
+               for stream in (process.stdout, process.stderr)]
+    for reader in readers:
+        reader.start()
+    for line in lines:
+        process.stdin.write(line.encode("utf-8") + b"\n")
+    process.stdin.close()
+    code = process.wait()
+    for reader in readers:
+        reader.join()
+    texts = {stream: data for stream, data in output}
+    if code != 0:
+        raise RuntimeError(f"uxchurn reduce exited {code}: {texts[process.stderr].decode('utf-8', 'replace')}")
+    for partial in texts[process.stdout].decode("utf-8").splitlines():
+        if partial.strip():
+            yield partial
 
 
 def partition_of(partitions):
@@ -173,11 +199,41 @@ def partition_of(partitions):
     return partition
 
 
+def side_records(index, pairs):
+    """Partition 0's leading `#input` records (they sort before every visitor hash)."""
+    if index != 0:
+        return
+    for key, line in pairs:
+        if not key.startswith("#"):
+            return
+        yield line
+
+
+def merge_task(binary_name, config_name):
+    """Two partial results in, their sum out: one step of the tree of merges."""
+    def merge(first, second):
+        binary = shipped(binary_name)
+        options = ["-c", shipped(config_name)] if config_name else []
+        with tempfile.TemporaryDirectory(prefix="uxchurn-merge-") as folder:
+            paths = []
+            for index, partial in enumerate((first, second)):
+                paths.append(os.path.join(folder, f"{index}.jsonl"))
+                with open(paths[-1], "w", encoding="utf-8") as out:
+                    out.write(partial + "\n")
+            process = subprocess.run([binary, "merge", "--partial"] + options + paths,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if process.returncode != 0:
+            raise RuntimeError(f"uxchurn merge --partial exited {process.returncode}: "
+                               f"{process.stderr.decode('utf-8', 'replace').strip()}")
+        return process.stdout.decode("utf-8").strip()
+    return merge
+
+
 def failure(error):
     """The line of a failed Spark job that says why, from the task's own exception."""
     text = str(error)
     for line in text.splitlines():
-        if UNREADABLE in line or "uxchurn map" in line or "uxchurn reduce" in line:
+        if UNREADABLE in line or any(f"uxchurn {step}" in line for step in ("map", "reduce", "merge")):
             return line[line.find("uxchurn"):].strip()
     return text.strip().splitlines()[0] if text.strip() else repr(error)
 
@@ -217,7 +273,10 @@ def main(argv):
             .mapPartitions(map_task(binary_name, config_name, map_options))
         grouped = hits.map(lambda line: (line.split("\t", 1)[0], line)) \
             .repartitionAndSortWithinPartitions(numPartitions=partitions, partitionFunc=partition_of(partitions))
-        partials = grouped.values().mapPartitions(reduce_task(binary_name, config_name)).collect()
+        # A history keeps one record per visitor: only without one are visitors counted.
+        sides = None if arguments.state else grouped.mapPartitionsWithIndex(side_records).collect()
+        partials = grouped.values().mapPartitions(reduce_task(binary_name, config_name, sides, arguments.to))
+        partial = partials.treeReduce(merge_task(binary_name, config_name), depth=2)
     except Exception as error:  # a task failed on every attempt: the job has no whole result
         sys.stderr.write(f"uxchurn_spark: error: the Spark job failed: {failure(error)}\n")
         spark.stop()
@@ -227,8 +286,7 @@ def main(argv):
     with tempfile.TemporaryDirectory(prefix="uxchurn-spark-") as folder:
         path = os.path.join(folder, "partials.jsonl")
         with open(path, "w", encoding="utf-8") as out:
-            for partial in partials:
-                out.write(partial + "\n")
+            out.write(partial + "\n")
         merge = subprocess.run([binary, "merge"] + config + ["-o", arguments.out] + step_options(arguments, MERGE) + [path])
     return merge.returncode
 

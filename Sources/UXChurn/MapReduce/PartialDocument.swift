@@ -14,7 +14,8 @@ struct PartialDocument: Codable {
     /// 2: page groups keep their first values as they came (`raw`), and `lateHits`.
     /// 3: the configuration fingerprinted from a canonical encoding.
     /// 6: the frustration signals (per session statistics and per day).
-    static let version = 6
+    /// 7: visitors as counts (`reduce --inputs`): `retentionCounts`, and days' `countedVisitors`.
+    static let version = 7
 
     var uxchurnPartial = PartialDocument.version
     var configuration: String
@@ -26,6 +27,8 @@ struct PartialDocument: Codable {
     var hostNames: [String]
     var visitorKeys: [String]
     var advice: AdviceCollector?
+    /// With `reduce --inputs`: retention's counts, in place of a record per visitor.
+    var retentionCounts: RetentionCounts?
     var statistics: SessionStatistics
 
     init(_ result: PartialResult, configuration: Configuration) {
@@ -38,6 +41,7 @@ struct PartialDocument: Codable {
         hostNames = result.hostNames
         visitorKeys = result.visitorKeys
         advice = result.advice
+        retentionCounts = result.retentionCounts
         statistics = result.statistics
     }
 
@@ -46,6 +50,7 @@ struct PartialDocument: Codable {
                                    configuredGroups: configuredGroups, hostNames: hostNames, visitorKeys: visitorKeys,
                                    hitsOutsideWindow: hitsOutsideWindow, advice: advice)
         result.lateHits = lateHits
+        result.retentionCounts = retentionCounts
         return result
     }
 
@@ -156,19 +161,18 @@ public enum MergeJob {
     /// this night stored). `options.inputs` are the partial files.
     public static func result(_ options: RunOptions, publish: Pipeline.Publish? = nil) throws(RunError) -> RunResult {
         let configuration = try options.loadConfiguration()
-        guard !options.inputs.isEmpty else { throw .configuration("no partial result: name the files uxchurn reduce wrote, or - for standard input") }
-        var documents: [(path: String, document: PartialDocument)] = []
-        for path in options.inputs {
-            for document in try PartialDocument.read(path) { documents.append((path, document)) }
-        }
-        let fingerprint = PartialDocument.fingerprint(configuration)
-        for (path, document) in documents where document.configuration != fingerprint {
-            throw .configuration("\(path): made with another configuration than \(configuration.source); run map, reduce and merge with the same --config")
+        let merged = try merged(options, configuration: configuration)
+        if let counts = merged.retentionCounts {
+            // Counted against the end reduce was given; this merge's must be the same.
+            if options.statePath != nil {
+                throw .configuration("--state keeps one record per visitor, and these partials carry their visitors as counts (reduce --inputs): reduce without --inputs to keep a history")
+            }
+            let end = HistoryStep.periodEnd(options, merged.ingest)
+            if counts.cutoff != end - Int64(configuration.churnInactiveDays) * 86_400 {
+                throw .configuration("the partials' visitors were counted for a period ending at another time than this merge's: give reduce the side records of every map task (--inputs) and the job's --to")
+            }
         }
         let store = try HistoryStep.open(options)
-        var merged = PartialResult(groupNames: configuration.pages.map(\.name), statistics: configuration.emptyStatistics(),
-                                   advice: configuration.isBuiltIn)
-        for (_, document) in documents { merged.merge(document.result) }
         try Pipeline.checkSkipped(merged.ingest, options: options, inputs: [])
         let keys = merged.visitorKeys
         let result = RunResult(merged, configuration: configuration)
@@ -179,6 +183,45 @@ public enum MergeJob {
             }
             return out
         }
+    }
+
+    /// `uxchurn merge --partial`: the partials added up and written as one partial result (a
+    /// tree of merges on a cluster's executors, the last one writing the report).
+    public static func partial(_ options: RunOptions, to output: Int32) throws(RunError) {
+        let configuration = try options.loadConfiguration()
+        let merged = try merged(options, configuration: configuration)
+        let out = ByteOutput(descriptor: output)
+        out.append(Array(try PartialDocument(merged, configuration: configuration).json().utf8))
+        out.append(10)
+        try out.flush(force: true)
+    }
+
+    /// The partial results in `options.inputs`, added up in the order given.
+    ///
+    /// - Throws: `RunError.configuration` for a partial of another configuration, or partials
+    ///   that carry their visitors as counts (`reduce --inputs`) mixed with others or counted
+    ///   against another period's end.
+    static func merged(_ options: RunOptions, configuration: Configuration) throws(RunError) -> PartialResult {
+        guard !options.inputs.isEmpty else { throw .configuration("no partial result: name the files uxchurn reduce wrote, or - for standard input") }
+        var documents: [(path: String, document: PartialDocument)] = []
+        for path in options.inputs {
+            for document in try PartialDocument.read(path) { documents.append((path, document)) }
+        }
+        let fingerprint = PartialDocument.fingerprint(configuration)
+        for (path, document) in documents where document.configuration != fingerprint {
+            throw .configuration("\(path): made with another configuration than \(configuration.source); run map, reduce and merge with the same --config")
+        }
+        if let first = documents.first?.document.retentionCounts {
+            if let (path, document) = documents.first(where: { $0.document.retentionCounts?.cutoff != first.cutoff }) {
+                throw .configuration("\(path): \(document.retentionCounts == nil ? "has one record per visitor, where other partials carry their visitors as counts" : "its visitors were counted for another period's end than the other partials'"); reduce every partition with the same --inputs and --to")
+            }
+        } else if let (path, _) = documents.first(where: { $0.document.retentionCounts != nil }) {
+            throw .configuration("\(path): carries its visitors as counts (reduce --inputs), where other partials have one record per visitor; reduce every partition the same way")
+        }
+        var merged = PartialResult(groupNames: configuration.pages.map(\.name), statistics: configuration.emptyStatistics(),
+                                   advice: configuration.isBuiltIn)
+        for (_, document) in documents { merged.merge(document.result) }
+        return merged
     }
 
     /// Merges and writes the report folder into `out`, whole or not at all.

@@ -6,6 +6,7 @@ import Darwin
 import Analysis
 import JSON
 import LogParsing
+import Reports
 import Sessions
 
 /// `uxchurn reduce`: the reduce step. Reads `map` output grouped by visitor (sorted by key, as
@@ -15,15 +16,51 @@ import Sessions
 public enum ReduceJob {
     /// Reads map output from `input` and writes the partial result to `output` (the
     /// executable passes standard input and output).
-    public static func run(_ options: RunOptions, from input: Int32, to output: Int32) throws(RunError) {
+    ///
+    /// - Parameter allInputs: a file of the `#input` side records of every map task of the job.
+    ///   With it, the partial carries its visitors as counts (retention's, against the period's
+    ///   end those records and `--to` give) rather than one record per visitor.
+    public static func run(_ options: RunOptions, allInputs: String? = nil, from input: Int32,
+                           to output: Int32) throws(RunError) {
         let configuration = try options.loadConfiguration()
+        // Read first: a wrong file fails before the partition is.
+        let end = try allInputs.map { path throws(RunError) in try periodEnd(allInputs: path, options, configuration) }
         var reducer = Reducer(configuration: configuration)
         try ByteLines(descriptor: input).forEach { line, number throws(RunError) in try reducer.add(line, number: number) }
-        let result = reducer.finish()
+        var result = reducer.finish()
+        if let end { result.countVisitors(end: end, inactiveDays: configuration.churnInactiveDays) }
         let out = ByteOutput(descriptor: output)
         out.append(Array(try PartialDocument(result, configuration: configuration).json().utf8))
         out.append(10)
         try out.flush(force: true)
+    }
+
+    /// The period's end the side records of every map task in `path` give, with `--to`.
+    static func periodEnd(allInputs path: String, _ options: RunOptions, _ configuration: Configuration) throws(RunError) -> Int64 {
+        let text: String
+        do {
+            text = try readTextFile(path)
+        } catch {
+            throw .input(error.description)
+        }
+        var records = Reducer(configuration: configuration)
+        for (index, line) in text.split(separator: "\n").enumerated() {
+            let bytes = Array(line.utf8)
+            guard bytes.first == UInt8(ascii: "#") else {
+                throw .input("\(path):\(index + 1): not an #input side record of uxchurn map")
+            }
+            // `withUnsafeBytes` rethrows untyped errors: the line's error is kept and thrown after.
+            var failure: RunError?
+            bytes.withUnsafeBytes { raw in
+                do throws(RunError) {
+                    try records.add(raw, number: index + 1, source: path)
+                } catch {
+                    failure = error
+                }
+            }
+            if let failure { throw failure }
+        }
+        return HistoryStep.periodEnd(options, records.finish().ingest)
     }
 }
 
@@ -66,9 +103,9 @@ struct Reducer {
 
     /// - Throws: `RunError.input` for a line that is not `map` output, or a visitor whose lines
     ///   are not together.
-    mutating func add(_ line: UnsafeRawBufferPointer, number: Int) throws(RunError) {
+    mutating func add(_ line: UnsafeRawBufferPointer, number: Int, source: String = "standard input") throws(RunError) {
         func bad(_ why: String) -> RunError {
-            .input("standard input:\(number): \(why); reduce reads the output of uxchurn map, grouped by its first field")
+            .input("\(source):\(number): \(why); reduce reads the output of uxchurn map, grouped by its first field")
         }
         guard !line.isEmpty else { return }
         if line[0] == UInt8(ascii: "#") {

@@ -22,7 +22,14 @@ struct MergeCommand: ParsableCommand {
 
     @OptionGroup var folder: ReportFolderOptions
 
+    @Flag(help: "Write the merged partial result to standard output (a JSON line) instead of the report: a step of a tree of merges.")
+    var partial = false
+
     func run() throws {
+        if partial {
+            try MergeJob.partial(try analysis.runOptions(inputs, progressBar: false), to: STDOUT_FILENO)
+            return
+        }
         let result = try MergeJob.run(try analysis.runOptions(inputs), out: folder.out, templates: folder.templates, junit: folder.junit)
         try folder.finish(result, quiet: analysis.quiet)
     }
