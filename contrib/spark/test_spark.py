@@ -8,7 +8,8 @@ In local mode: the golden logs with their configuration, and `uxchurn sample-log
 into nine files (some gzip) with the generic preset. With `--standalone`: a Spark master and two
 workers on 127.0.0.1 (pyspark's own `spark-class`), then the nine files plain, with `--from`/
 `--to` and options written with spaces, with an input removed after planning (the job must
-fail), and with a worker killed (`kill -9`, it and its executor) during the map stage. Counts
+fail), with the folder given as a file:// URI (read through Spark, as hdfs:// or s3a:// paths
+are), and with a worker killed (`kill -9`, it and its executor) during the map stage. Counts
 must be equal, load-time percentiles within 1%; any other difference fails. Exit 0 when all pass.
 """
 
@@ -57,15 +58,30 @@ def run(command, cwd):
     return time.monotonic() - started
 
 
-def compare(name, binary, inputs, config, cwd, partitions, extra=(), master="local[2]"):
+def without_scheme(value):
+    """summary.json with `file:/path` names as `/path`: how report names the same files."""
+    if isinstance(value, dict):
+        return {without_scheme(k): without_scheme(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_scheme(v) for v in value]
+    if isinstance(value, str) and value.startswith("file:/"):
+        return value[len("file:"):]
+    return value
+
+
+def compare(name, binary, inputs, config, cwd, partitions, extra=(), master="local[2]", hadoop=False):
     """`report` and the driver over the same inputs with the same options (`extra`, given to
-    both as `--opt value`): their summary.json must agree."""
+    both as `--opt value`): their summary.json must agree. With `hadoop`, the driver is given
+    the inputs as file:// URIs, read through Spark rather than by uxchurn on the executors."""
     options = (["-c", config] if config else []) + list(extra)
+    if hadoop:
+        inputs = [os.path.abspath(os.path.join(cwd, path)) for path in inputs]
     one = run([binary, "report", "--quiet"] + options + ["-o", "one"] + inputs, cwd)
+    given = ["file://" + path for path in inputs] if hadoop else inputs
     spark = run([sys.executable, os.path.join(HERE, "uxchurn_spark.py"), "--master", master, "--uxchurn", binary,
-                 "--partitions", str(partitions), "--quiet"] + options + ["-o", "spark"] + inputs, cwd)
+                 "--partitions", str(partitions), "--quiet"] + options + ["-o", "spark"] + given, cwd)
     expected = json.load(open(os.path.join(cwd, "one", "summary.json")))
-    actual = json.load(open(os.path.join(cwd, "spark", "summary.json")))
+    actual = without_scheme(json.load(open(os.path.join(cwd, "spark", "summary.json"))))
     found = differences(expected, actual)
     if found:
         print(f"{name}: the Spark run differs from report:")
@@ -237,6 +253,9 @@ def standalone(binary):
                           os.path.join("..", "generic.yml"), os.path.join(folder, "window"), 3, master=master,
                           extra=["--from", "2026-03-03", "--to", "2026-03-04T12:00:00", "--junit", "j.xml",
                                  "--max-bad-lines", "1"])
+            os.mkdir(os.path.join(folder, "uri"))
+            ok &= compare("standalone, the folder as a file:// URI", binary, [os.path.join("..", "split")],
+                          os.path.join("..", "generic.yml"), os.path.join(folder, "uri"), 3, master=master, hadoop=True)
             os.mkdir(os.path.join(folder, "killed"))
             ok &= killed_worker_is_survived(binary, [os.path.join("..", n) for n in split],
                                             os.path.join("..", "generic.yml"), os.path.join(folder, "killed"), cluster)
@@ -270,6 +289,12 @@ def main():
         ok &= compare("sample-logs, --from/--to and options with spaces", binary, [os.path.join("..", n) for n in split],
                       os.path.join("..", "generic.yml"), os.path.join(folder, "window"), 3,
                       extra=["--from", "2026-03-03", "--to", "2026-03-04T12:00:00", "--junit", "j.xml", "--max-bad-lines", "1"])
+        # Hadoop paths (file:// here; hdfs://, s3a://, gs:// alike): a folder's files listed and
+        # ordered by their first megabyte on the driver, read by Spark, mapped from standard input.
+        os.mkdir(os.path.join(folder, "uri"))
+        ok &= compare("sample-logs folder as a file:// URI", binary, [os.path.join("..", "split")],
+                      os.path.join("..", "generic.yml"), os.path.join(folder, "uri"), 3, hadoop=True,
+                      extra=["--from", "2026-03-03"])
         ok &= missing_input_fails(binary, split, "generic.yml", folder)
     return 0 if ok else 1
 

@@ -15,7 +15,7 @@
    whose visitors are counts (per day, per retention cohort, customers and churned against the
    period's end the side records give): its size depends on the days, page groups and funnels,
    not on the visitors.
-5. The partials are merged in a tree on the executors (`treeReduce`, `uxchurn merge
+5. The partials are merged in a tree on the executors, four at a time (`uxchurn merge
    --partial`), and the one left is collected: `uxchurn merge` writes the report folder on the
    driver, thresholds and `--fail-on-breach` included. Its exit code is this script's.
 
@@ -76,6 +76,8 @@ def parse_arguments(argv):
     parser.add_argument("--partitions", type=int, help="reduce partitions (default: Spark's default parallelism)")
     parser.add_argument("-c", "--config", help="uxchurn.yml (default: ./uxchurn.yml if present, else built-in)")
     parser.add_argument("-o", "--out", default="uxchurn-report", help="report folder")
+    parser.add_argument("--partial", metavar="FILE",
+                        help="also keep the merged partial result the driver received (uxchurn merge FILE renders it again)")
     for flags, _, help in VALUE_OPTIONS:
         parser.add_argument(*flags, help=help)
     for flags, _, help in FLAG_OPTIONS:
@@ -123,22 +125,36 @@ UNREADABLE = "uxchurn_spark: cannot read input"
 
 
 def map_task(binary_name, config_name, options):
+    """`uxchurn map` over each (rank, name, path, content) item: the file at `path` read by
+    uxchurn itself, or (`content`, a Hadoop path's bytes read by Spark) on standard input."""
     def run(items):
         binary = shipped(binary_name)
         config = ["-c", shipped(config_name)] if config_name else []
-        for rank, name, path in items:
-            command = [binary, "map", "--quiet", "--rank", str(rank), "--name", name] + config + options + [path]
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for rank, name, path, content in items:
+            source = [path] if content is None else ["-"]
+            command = [binary, "map", "--quiet", "--rank", str(rank), "--name", name] + config + options + source
+            process = subprocess.Popen(command, stdin=None if content is None else subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             errors = []
-            reader = threading.Thread(target=lambda: errors.append(process.stderr.read()))
-            reader.start()
+            threads = [threading.Thread(target=lambda: errors.append(process.stderr.read()))]
+            if content is not None:
+                def feed():
+                    try:
+                        process.stdin.write(content)
+                        process.stdin.close()
+                    except BrokenPipeError:  # map stopped early: its exit code says why
+                        pass
+                threads.append(threading.Thread(target=feed))
+            for thread in threads:
+                thread.start()
             counted = False
             for line in process.stdout:
                 text = line.decode("utf-8", "replace").rstrip("\n")
                 counted = counted or text.startswith("#input\t")
                 yield text
             code = process.wait()
-            reader.join()
+            for thread in threads:
+                thread.join()
             message = b"".join(errors).decode("utf-8", "replace").strip()
             # Exit 3 after the input's counts (its side record) is a gzip fault: the lines before
             # it count and merge reports it. Exit 3 without them: the input could not be read.
@@ -147,6 +163,117 @@ def map_task(binary_name, config_name, options):
             if code not in (0, 3):
                 raise RuntimeError(f"uxchurn map {name} exited {code}: {message}")
     return run
+
+
+def is_hadoop_path(name):
+    """hdfs://, s3a://, gs://, file:// …: read through Spark, not by uxchurn on the executor."""
+    return "://" in name
+
+
+def hadoop_files(context, name):
+    """What a Hadoop path names: (True, a folder's files) — uxchurn picks the logs among them as
+    in a local folder — or (False, the file itself, or a glob's matches)."""
+    jvm = context._jvm
+    path = jvm.org.apache.hadoop.fs.Path(name)
+    system = path.getFileSystem(context._jsc.hadoopConfiguration())
+    statuses = system.globStatus(path)
+    if not statuses:
+        raise InputError(f"{name}: no such file or folder")
+    if len(statuses) == 1 and statuses[0].isDirectory():
+        return True, [child.getPath().toString() for child in system.listStatus(statuses[0].getPath()) if child.isFile()]
+    return False, [status.getPath().toString() for status in statuses if status.isFile()]
+
+
+HEAD_BYTES = 1 << 20
+
+
+def hadoop_head(context, name):
+    """The first megabyte of a Hadoop file, read on the driver: enough for uxchurn to detect its
+    format and first timestamp (its place in the reading order)."""
+    jvm = context._jvm
+    path = jvm.org.apache.hadoop.fs.Path(name)
+    stream = path.getFileSystem(context._jsc.hadoopConfiguration()).open(path)
+    try:
+        return bytes(stream.readNBytes(HEAD_BYTES))  # a byte[] comes back to Python by value
+    finally:
+        stream.close()
+
+
+class InputError(Exception):
+    """An input the driver cannot plan: its message, and the exit code (3 unless uxchurn's own)."""
+
+
+def java_message(error):
+    """The Java exception's own line out of Py4J's text."""
+    for line in str(error).splitlines():
+        if "Exception:" in line:
+            return line.split("Exception:", 1)[1].strip() or line.strip()
+    return str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+
+
+def plan(binary, config, fmt, names, context):
+    """The inputs in reading order as (rank, name, path, is_hadoop): `uxchurn map --plan` orders
+    local paths itself, and Hadoop paths by a local copy of each file's first megabyte."""
+    with tempfile.TemporaryDirectory(prefix="uxchurn-plan-") as folder:
+        arguments = []
+        heads = {}
+        for index, name in enumerate(names):
+            if not is_hadoop_path(name):
+                arguments.append(name)
+                continue
+            try:
+                is_folder, files = hadoop_files(context, name)
+            except InputError:
+                raise
+            except Exception as error:  # Py4J's: no file system for the scheme, no access, …
+                raise InputError(f"{name}: cannot list it: {java_message(error)}")
+            # A folder per argument keeps the files' names (their rotation numbers) and a
+            # Hadoop folder a folder, so uxchurn picks its logs as it would locally.
+            place = os.path.join(folder, str(index))
+            os.makedirs(place)
+            for number, uri in enumerate(files):
+                base = uri.rstrip("/").rsplit("/", 1)[-1]
+                copy = os.path.join(place, base) if is_folder else os.path.join(place, str(number), base)
+                os.makedirs(os.path.dirname(copy), exist_ok=True)
+                try:
+                    head = hadoop_head(context, uri)
+                except Exception as error:
+                    raise InputError(f"{uri}: cannot read it: {java_message(error)}")
+                with open(copy, "wb") as out:
+                    out.write(head)
+                heads[os.path.normpath(copy)] = uri
+                if not is_folder:
+                    arguments.append(copy)
+            if is_folder:
+                arguments.append(place)
+        ordered = subprocess.run([binary, "map", "--plan"] + config + fmt + arguments,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for copy, uri in heads.items():
+            ordered.stderr = ordered.stderr.replace(copy, uri)
+    if ordered.returncode != 0:
+        raise InputError(ordered.stderr.strip().removeprefix("uxchurn: error: "), ordered.returncode)
+    inputs = []
+    for rank, name in enumerate(line for line in ordered.stdout.splitlines() if line):
+        uri = heads.get(os.path.normpath(name))
+        if uri:
+            inputs.append((rank, uri, uri, True))
+        else:
+            # A local input keeps the name it was given (as `report` shows it), read by absolute path.
+            inputs.append((rank, name, os.path.abspath(name), False))
+    return inputs
+
+
+def hadoop_contents(context, inputs):
+    """(rank, name, path, bytes) of every Hadoop input, read by Spark on the executors."""
+    hadoop = {path: (rank, name) for rank, name, path, is_hadoop in inputs if is_hadoop}
+    if not hadoop:
+        return None
+
+    def item(pair):
+        path, content = pair
+        rank, name = hadoop[path]
+        return rank, name, path, content
+    return context.binaryFiles(",".join(hadoop), minPartitions=len(hadoop)).map(item)
 
 
 def reduce_task(binary_name, config_name, sides, to):
@@ -210,13 +337,16 @@ def side_records(index, pairs):
 
 
 def merge_task(binary_name, config_name):
-    """Two partial results in, their sum out: one step of the tree of merges."""
-    def merge(first, second):
+    """Partial results in, their sum out (`uxchurn merge --partial`): one node of the tree of merges."""
+    def merge(partials):
+        partials = list(partials)
+        if len(partials) == 1:
+            return partials[0]
         binary = shipped(binary_name)
         options = ["-c", shipped(config_name)] if config_name else []
         with tempfile.TemporaryDirectory(prefix="uxchurn-merge-") as folder:
             paths = []
-            for index, partial in enumerate((first, second)):
+            for index, partial in enumerate(partials):
                 paths.append(os.path.join(folder, f"{index}.jsonl"))
                 with open(paths[-1], "w", encoding="utf-8") as out:
                     out.write(partial + "\n")
@@ -227,6 +357,18 @@ def merge_task(binary_name, config_name):
                                f"{process.stderr.decode('utf-8', 'replace').strip()}")
         return process.stdout.decode("utf-8").strip()
     return merge
+
+
+def tree_merge(partials, merge, fanout=4):
+    """Merges one partial per partition in a tree on the executors, `fanout` at a time, until
+    one is left: the driver receives that one, whatever the number of partitions."""
+    level = partials.mapPartitionsWithIndex(lambda index, items: ((index, item) for item in items))
+    count = partials.getNumPartitions()
+    while True:
+        count = (count + fanout - 1) // fanout
+        level = level.map(lambda pair: (pair[0] // fanout, pair[1])).groupByKey(numPartitions=count).mapValues(merge)
+        if count == 1:
+            return level.values().collect()[0]
 
 
 def failure(error):
@@ -244,22 +386,23 @@ def main(argv):
     config = ["-c", arguments.config] if arguments.config else []
     map_options = step_options(arguments, MAP)
     fmt = ["--format", arguments.format] if arguments.format else []
-    plan = subprocess.run([binary, "map", "--plan"] + config + fmt + arguments.inputs,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if plan.returncode != 0:
-        sys.stderr.write(plan.stderr)
-        return plan.returncode
-    # Each input keeps the name it was given (as `report` shows it) and is read by absolute path.
-    inputs = [(rank, name, os.path.abspath(name)) for rank, name in enumerate(plan.stdout.splitlines()) if name]
 
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("uxchurn")
+    if arguments.quiet:
+        builder = builder.config("spark.ui.showConsoleProgress", "false")
     if arguments.master:
         builder = builder.master(arguments.master)
     spark = builder.getOrCreate()
     context = spark.sparkContext
     context.setLogLevel("ERROR")
+    try:
+        inputs = plan(binary, config, fmt, arguments.inputs, context)
+    except InputError as error:
+        sys.stderr.write(f"uxchurn_spark: error: {error.args[0]}\n")
+        spark.stop()
+        return error.args[1] if len(error.args) > 1 else 3
     context.addFile(binary)
     binary_name = os.path.basename(binary)
     config_name = None
@@ -269,14 +412,18 @@ def main(argv):
     partitions = arguments.partitions or context.defaultParallelism
 
     try:
-        hits = context.parallelize(inputs, max(1, len(inputs))) \
-            .mapPartitions(map_task(binary_name, config_name, map_options))
+        local = [(rank, name, path, None) for rank, name, path, is_hadoop in inputs if not is_hadoop]
+        sources = context.parallelize(local, max(1, len(local)))
+        read = hadoop_contents(context, inputs)
+        if read is not None:
+            sources = read if not local else sources.union(read)
+        hits = sources.mapPartitions(map_task(binary_name, config_name, map_options))
         grouped = hits.map(lambda line: (line.split("\t", 1)[0], line)) \
             .repartitionAndSortWithinPartitions(numPartitions=partitions, partitionFunc=partition_of(partitions))
         # A history keeps one record per visitor: only without one are visitors counted.
         sides = None if arguments.state else grouped.mapPartitionsWithIndex(side_records).collect()
         partials = grouped.values().mapPartitions(reduce_task(binary_name, config_name, sides, arguments.to))
-        partial = partials.treeReduce(merge_task(binary_name, config_name), depth=2)
+        partial = tree_merge(partials, merge_task(binary_name, config_name))
     except Exception as error:  # a task failed on every attempt: the job has no whole result
         sys.stderr.write(f"uxchurn_spark: error: the Spark job failed: {failure(error)}\n")
         spark.stop()
@@ -287,6 +434,8 @@ def main(argv):
         path = os.path.join(folder, "partials.jsonl")
         with open(path, "w", encoding="utf-8") as out:
             out.write(partial + "\n")
+        if arguments.partial:
+            shutil.copyfile(path, arguments.partial)
         merge = subprocess.run([binary, "merge"] + config + ["-o", arguments.out] + step_options(arguments, MERGE) + [path])
     return merge.returncode
 
