@@ -238,6 +238,45 @@ def killed_worker_is_survived(binary, inputs, config, cwd, cluster):
     return True
 
 
+def libraries_are_shipped(binary, master):
+    """On an executor, every library uxchurn needs beyond glibc loads from the copies the driver
+    shipped with it, not from the machine: an executor needs nothing installed."""
+    sys.path.insert(0, HERE)
+    import uxchurn_spark
+    from pyspark import cloudpickle
+    from pyspark.sql import SparkSession
+
+    cloudpickle.register_pickle_by_value(uxchurn_spark)  # the executors cannot import it
+
+    spark = SparkSession.builder.master(master).appName("uxchurn-libraries").getOrCreate()
+    try:
+        context = spark.sparkContext
+        context.addFile(binary)
+        with tempfile.TemporaryDirectory(prefix="uxchurn-libraries-") as folder:
+            uxchurn_spark.ship_libraries(context, binary, folder)
+            name = os.path.basename(binary)
+
+            def loaded(_):
+                from pyspark import SparkFiles
+                listed = subprocess.run(["ldd", uxchurn_spark.shipped(name)], env=uxchurn_spark.executor_environment(),
+                                        stdout=subprocess.PIPE, text=True).stdout
+                version = subprocess.run([uxchurn_spark.shipped(name), "--version"], env=uxchurn_spark.executor_environment(),
+                                         stdout=subprocess.PIPE, text=True).stdout
+                return [(SparkFiles.getRootDirectory(), listed, version)]
+            root, listed, version = context.parallelize([0], 1).mapPartitions(loaded).collect()[0]
+    finally:
+        spark.stop()
+    needed = [line.strip() for line in listed.splitlines()
+              if " => " in line and not line.strip().startswith(uxchurn_spark.GLIBC)]
+    outside = [line for line in needed if root not in line]
+    if outside or not needed or not version.strip():
+        print(f"libraries: not shipped: {outside or 'uxchurn --version printed nothing'}")
+        return False
+    print(f"libraries: uxchurn {version.strip()} on an executor loads its {len(needed)} libraries beyond glibc "
+          f"from the copies shipped with it")
+    return True
+
+
 def standalone(binary):
     ok = True
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -247,6 +286,7 @@ def standalone(binary):
             run([binary, "init", "-o", "generic.yml"], folder)
             split = split_sample(binary, folder)
             master = cluster.master_url
+            ok &= libraries_are_shipped(binary, master)
             ok &= compare("standalone, 9 files", binary, split, "generic.yml", folder, 4, master=master)
             os.mkdir(os.path.join(folder, "window"))
             ok &= compare("standalone, --from/--to and options with spaces", binary, [os.path.join("..", n) for n in split],

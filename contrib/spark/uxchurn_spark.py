@@ -4,10 +4,13 @@
     python3 uxchurn_spark.py [--master local[2]] [--uxchurn PATH] [-c uxchurn.yml]
                              [--partitions N] [-o DIR] [REPORT OPTIONS...] LOGS...
 
-1. `uxchurn map --plan LOGS` (on the driver) puts the inputs in reading order.
-2. One map task per input runs `uxchurn map --rank R INPUT`: it reads the file itself (gzip
-   or plain, format detected per file, physical line numbers), and writes one line per hit,
-   keyed by the visitor's hash, plus an `#input` side record with the line counts.
+1. `uxchurn map --plan` (on the driver) puts the inputs in reading order. A Hadoop path
+   (hdfs://, s3a://, gs://, file://; a folder or a glob) is listed through Spark's file systems
+   and ordered by a local copy of each file's first megabyte.
+2. One map task per input runs `uxchurn map --rank R`: on a local path it reads the file itself;
+   a Hadoop path's bytes are read by Spark (`binaryFiles`) and given on standard input. Either
+   way gzip or plain, format detected per file, physical line numbers. It writes one line per
+   hit, keyed by the visitor's hash, plus an `#input` side record with the line counts.
 3. The lines are partitioned by visitor hash and sorted within partitions, so each visitor's
    hits come together and no visitor is in two partitions. The side records sort first in
    partition 0; the driver reads them (one line per input) from there.
@@ -20,11 +23,12 @@
    driver, thresholds and `--fail-on-breach` included. Its exit code is this script's.
 
 With `--state`, a history needs one record per visitor: reduce then writes those, and the merged
-partial the driver receives grows with the visitors (about 100 bytes each).
+partial the driver receives grows with the visitors (about 130 bytes each).
 
-The uxchurn binary and the configuration are shipped to the workers with `SparkContext.addFile`;
-the log files must be readable at the same path on every worker (a shared file system, or
-local mode). Every analysis option of `uxchurn report` is taken, as `--opt value` or
+The uxchurn binary, the shared libraries it needs beyond glibc and the configuration are
+shipped to the executors with `SparkContext.addFile`: an executor needs nothing installed. Local
+paths must be readable at the same path on every executor (a shared file system, or local
+mode); Hadoop paths need no more than Spark does. Every analysis option of `uxchurn report` is taken, as `--opt value` or
 `--opt=value`, and passed to the steps it belongs to: the format, time zone and `--from`/`--to`
 window to each map task; `--to`, `--from`, the bad-line limits, the history (`--state`,
 `--keep-days`, `--state-wait`), `--fail-on-breach`, `--junit`, `--templates`, `--quiet` and
@@ -109,6 +113,44 @@ def local_binary(name):
     return os.path.abspath(path)
 
 
+# glibc's own libraries: every Linux machine has them (the binary needs one as new as the driver's).
+GLIBC = ("linux-vdso", "libc.so", "libm.so", "ld-linux", "libpthread.so", "libdl.so", "librt.so", "libresolv.so",
+         "libutil.so")
+
+
+def libraries(binary):
+    """The shared libraries the binary needs beyond glibc, where the driver's loader finds them
+    (ISA-L, SQLite, zlib, RE2, the C++ runtime): shipped with the binary, so an executor needs
+    nothing installed."""
+    listed = subprocess.run(["ldd", binary], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    found = []
+    for line in listed.stdout.splitlines():
+        name, arrow, rest = line.strip().partition(" => ")
+        path = rest.split(" (", 1)[0].strip()
+        if arrow and path.startswith("/") and not name.startswith(GLIBC):
+            found.append((name, path))
+    return found
+
+
+def ship_libraries(context, binary, folder):
+    """Ships `libraries(binary)` to the executors under the names the loader looks for (Spark
+    would name a symbolic link's copy after its target: libisal.so.2.0.30, not libisal.so.2)."""
+    for name, path in libraries(binary):
+        copy = os.path.join(folder, name)
+        shutil.copyfile(path, copy)
+        context.addFile(copy)
+
+
+def executor_environment():
+    """The environment uxchurn runs in on an executor: the libraries shipped with it first."""
+    from pyspark import SparkFiles
+
+    environment = dict(os.environ)
+    shipped_folder = SparkFiles.getRootDirectory()
+    environment["LD_LIBRARY_PATH"] = shipped_folder + (":" + environment["LD_LIBRARY_PATH"] if environment.get("LD_LIBRARY_PATH") else "")
+    return environment
+
+
 def shipped(name):
     """The worker's copy of a file the driver shipped with addFile (executable for the binary)."""
     from pyspark import SparkFiles
@@ -134,7 +176,7 @@ def map_task(binary_name, config_name, options):
             source = [path] if content is None else ["-"]
             command = [binary, "map", "--quiet", "--rank", str(rank), "--name", name] + config + options + source
             process = subprocess.Popen(command, stdin=None if content is None else subprocess.PIPE,
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=executor_environment())
             errors = []
             threads = [threading.Thread(target=lambda: errors.append(process.stderr.read()))]
             if content is not None:
@@ -298,7 +340,7 @@ def reduce_task(binary_name, config_name, sides, to):
 
 def reduce_process(binary, options, lines):
     """The partial result `uxchurn reduce` writes for `lines`."""
-    process = subprocess.Popen([binary, "reduce"] + options, stdin=subprocess.PIPE,
+    process = subprocess.Popen([binary, "reduce"] + options, stdin=subprocess.PIPE, env=executor_environment(),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     output = []
     readers = [threading.Thread(target=lambda stream=stream: output.append((stream, stream.read())))
@@ -350,7 +392,7 @@ def merge_task(binary_name, config_name):
                 paths.append(os.path.join(folder, f"{index}.jsonl"))
                 with open(paths[-1], "w", encoding="utf-8") as out:
                     out.write(partial + "\n")
-            process = subprocess.run([binary, "merge", "--partial"] + options + paths,
+            process = subprocess.run([binary, "merge", "--partial"] + options + paths, env=executor_environment(),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         if process.returncode != 0:
             raise RuntimeError(f"uxchurn merge --partial exited {process.returncode}: "
@@ -404,6 +446,8 @@ def main(argv):
         spark.stop()
         return error.args[1] if len(error.args) > 1 else 3
     context.addFile(binary)
+    libraries_folder = tempfile.TemporaryDirectory(prefix="uxchurn-libraries-")
+    ship_libraries(context, binary, libraries_folder.name)
     binary_name = os.path.basename(binary)
     config_name = None
     if arguments.config:
@@ -426,9 +470,10 @@ def main(argv):
         partial = tree_merge(partials, merge_task(binary_name, config_name))
     except Exception as error:  # a task failed on every attempt: the job has no whole result
         sys.stderr.write(f"uxchurn_spark: error: the Spark job failed: {failure(error)}\n")
-        spark.stop()
         return 3
-    spark.stop()
+    finally:
+        spark.stop()
+        libraries_folder.cleanup()
 
     with tempfile.TemporaryDirectory(prefix="uxchurn-spark-") as folder:
         path = os.path.join(folder, "partials.jsonl")
