@@ -9,7 +9,7 @@
 # a tree on the executors) and with --state (one record per visitor, as a history needs). Prints
 # the size of the partial the driver received, the peak memory of the driver's processes (in
 # local mode the executors run inside the driver's JVM, so that is an upper bound), and whether
-# summary.json equals report's.
+# summary.json equals report's. Spark's defaults throughout (a 1 GB driver heap in local mode).
 #
 # Needs: pyspark (pip), Java 17.
 set -euo pipefail
@@ -48,11 +48,14 @@ for n in $VISITORS; do
   [ -f "$logs.yml" ] || "$BIN" init -o "$logs.yml" "$logs" >/dev/null 2>&1
   report_kb=$( { /usr/bin/time -f "%M" "$BIN" report --quiet -c "$logs.yml" -o "$WORK/v$n-one" "$logs"; } 2>&1 | tail -1)
   read -r python_kb java_kb < <(peak $DRIVER -c "$logs.yml" --partial "$WORK/v$n.partial" -o "$WORK/v$n-spark" "$logs" | tail -1)
-  rm -f "$WORK/v$n.state"
-  $DRIVER -c "$logs.yml" --state "$WORK/v$n.state" --partial "$WORK/v$n-state.partial" -o "$WORK/v$n-spark-state" "$logs"
+  rm -f "$WORK/v$n.state" "$WORK/v$n-state.partial"
+  state=$( { $DRIVER -c "$logs.yml" --state "$WORK/v$n.state" --partial "$WORK/v$n-state.partial" -o "$WORK/v$n-spark-state" "$logs" \
+             2>&1 || true; } | grep -o 'OutOfMemoryError: [A-Za-z ]*' | head -1)
   same=$(cmp -s "$WORK/v$n-one/summary.json" "$WORK/v$n-spark/summary.json" && echo identical || echo DIFFERS)
   lines=$(python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['input']['lines'])" "$WORK/v$n-one/summary.json")
-  printf "| %s | %s | %s KB | %s KB | %s MB | %s MB | %s MB | %s |\n" "$n" "$lines" \
-    $(( $(stat -c %s "$WORK/v$n.partial") / 1024 )) $(( $(stat -c %s "$WORK/v$n-state.partial") / 1024 )) \
+  if [ -f "$WORK/v$n-state.partial" ]; then state="$(( $(stat -c %s "$WORK/v$n-state.partial") / 1024 )) KB"
+  else state="failed: ${state:-see the driver output}"; fi
+  printf "| %s | %s | %s KB | %s | %s MB | %s MB | %s MB | %s |\n" "$n" "$lines" \
+    $(( $(stat -c %s "$WORK/v$n.partial") / 1024 )) "$state" \
     $(( python_kb / 1024 )) $(( java_kb / 1024 )) $(( report_kb / 1024 )) "$same"
 done

@@ -23,6 +23,11 @@ public struct InputRecord: Sendable, Codable {
     /// Up to five skipped lines: 1-based physical line number, and text.
     var samples: [Sample] = []
     public var faults: [InputError] = []
+    /// One part of a file cut into byte ranges (`uxchurn map --part`), in file order; nil: the
+    /// whole input. A part's line numbers count from its own first line.
+    public var part: Int?
+    /// Physical lines read, blank ones included: where the next part's line numbers start.
+    public var physicalLines: Int?
 
     struct Sample: Sendable, Codable {
         var line: Int
@@ -30,10 +35,14 @@ public struct InputRecord: Sendable, Codable {
         var reason: String?
     }
 
-    /// Adds another part of the same input.
+    /// Adds another part of the same input. A later byte range's (`part`) line numbers continue
+    /// from the lines before it.
     mutating func absorb(_ other: InputRecord) {
+        let offset = other.part != nil ? physicalLines ?? counts.lines : 0
+        physicalLines = physicalLines.map { $0 + (other.physicalLines ?? other.counts.lines) }
         counts.merge(other.counts)
-        samples = Array((samples + other.samples).sorted { $0.line < $1.line }.prefix(IngestResult.maxSamples))
+        let theirs = other.samples.map { Sample(line: $0.line + offset, text: $0.text, reason: $0.reason) }
+        samples = Array((samples + theirs).sorted { $0.line < $1.line }.prefix(IngestResult.maxSamples))
         faults += other.faults
     }
 }
@@ -70,7 +79,8 @@ public struct IngestResult: Sendable {
     /// name: Hadoop Streaming's splits of one file) count as one input.
     public init(records: [InputRecord] = []) {
         var combined: [InputRecord] = []
-        for record in records.sorted(by: { $0.rank < $1.rank }) {
+        // A file's byte ranges in file order, each after the lines of those before it.
+        for record in records.sorted(by: { ($0.rank, $0.part ?? 0) < ($1.rank, $1.part ?? 0) }) {
             if let last = combined.last, last.rank == record.rank, last.file == record.file {
                 combined[combined.count - 1].absorb(record)
             } else {
@@ -144,9 +154,11 @@ struct InputTotals {
     var counts = LineCounts()
     var samples: [(line: Int, text: String, reason: String?)] = []
     var faults: [InputError] = []
+    var physicalLines = 0
 
     mutating func absorb(_ chunk: ChunkResult) {
         counts.merge(chunk.counts)
+        physicalLines += chunk.physicalLines
         for sample in chunk.samples where samples.count < IngestResult.maxSamples {
             samples.append((chunk.lineBase + sample.line, sample.text, sample.reason))
         }
@@ -154,7 +166,8 @@ struct InputTotals {
 
     func record(rank: Int, file: String, format: String) -> InputRecord {
         InputRecord(rank: rank, file: file, format: format, counts: counts,
-                    samples: samples.map { InputRecord.Sample(line: $0.line, text: $0.text, reason: $0.reason) }, faults: faults)
+                    samples: samples.map { InputRecord.Sample(line: $0.line, text: $0.text, reason: $0.reason) }, faults: faults,
+                    physicalLines: physicalLines)
     }
 }
 

@@ -252,6 +252,9 @@ import Testing
         #expect(window.status == 2)
         #expect(window.stderr.contains("counted for a period ending at another time"), "\(window.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+        let partialWithJUnit = try cli.run(["merge", "--partial"] + config + ["--junit", dir + "/j.xml"] + counted)
+        #expect(partialWithJUnit.status == 2)
+        #expect(partialWithJUnit.stderr.contains("--junit belongs to the merge that writes the report"), "\(partialWithJUnit.stderr)")
         let lonely = try cli.run(["reduce"] + config + ["--to", "2026-03-03"], stdin: Data())
         #expect(lonely.status == 2)
         #expect(lonely.stderr.contains("--to needs --inputs FILE"), "\(lonely.stderr)")
@@ -259,5 +262,50 @@ import Testing
         let bad = try cli.run(["reduce"] + config + ["--inputs", dir + "/bad"], stdin: Data())
         #expect(bad.status == 3)
         #expect(bad.stderr.contains("/bad:1:"), "\(bad.stderr)")
+    }
+
+    /// A plain file read in byte ranges by as many maps (`--part`, on standard input), each line in
+    /// the range it starts in: the same report as one run, skipped lines numbered in the file.
+    @Test func aFileInByteRangesGivesTheSameReport() throws {
+        let dir = cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = ["-c", root + "/fixtures/golden/uxchurn.yml"]
+        let golden = root + "/fixtures/golden"
+        let one = try cli.run(["report", "--quiet"] + config + ["-o", dir + "/one", golden])
+        #expect(one.status == 0, "\(one.stderr)")
+        let plan = try cli.run(["map", "--plan"] + config + [golden]).stdout.split(separator: "\n").map(String.init)
+        var lines: [Substring] = []
+        for (rank, input) in plan.enumerated() {
+            guard !input.hasSuffix(".gz") else {
+                lines += try cli.run(["map", "--rank", String(rank)] + config + [input]).stdout.split(separator: "\n")
+                continue
+            }
+            let bytes = [UInt8](try read(input))
+            // Ranges of 100 KB; a line belongs to the range it starts in.
+            var starts: [Int] = []
+            for start in stride(from: 0, to: bytes.count, by: 100_000) {
+                var first = start
+                while first > 0, first < bytes.count, bytes[first - 1] != 10 { first += 1 }
+                starts.append(first)
+            }
+            starts.append(bytes.count)
+            #expect(starts.count > 5)
+            for part in 0..<(starts.count - 1) {
+                let range = Data(bytes[starts[part]..<max(starts[part], starts[part + 1])])
+                let mapped = try cli.run(["map", "--rank", String(rank), "--part", String(part), "--name", input] + config + ["-"], stdin: range)
+                #expect(mapped.status == 0, "\(mapped.stderr)")
+                lines += mapped.stdout.split(separator: "\n")
+            }
+        }
+        let sorted = lines.sorted().joined(separator: "\n") + "\n"
+        let reduced = try cli.run(["reduce"] + config, stdin: Data(sorted.utf8))
+        try Data(reduced.stdout.utf8).write(to: URL(fileURLWithPath: dir + "/partial.jsonl"))
+        let merged = try cli.run(["merge", "--quiet"] + config + ["-o", dir + "/merged", dir + "/partial.jsonl"])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(try read(dir + "/one/summary.json") == read(dir + "/merged/summary.json"))
+        #expect(try String(decoding: read(dir + "/merged/summary.json"), as: UTF8.self).contains("\"line\": 1486"))
+        let two = try cli.run(["map", "--part", "1"] + config + [golden])
+        #expect(two.status == 2)
+        #expect(two.stderr.contains("--part is a part of one input; 3 given"), "\(two.stderr)")
     }
 }

@@ -69,17 +69,18 @@ def without_scheme(value):
     return value
 
 
-def compare(name, binary, inputs, config, cwd, partitions, extra=(), master="local[2]", hadoop=False):
+def compare(name, binary, inputs, config, cwd, partitions, extra=(), master="local[2]", hadoop=False, driver=()):
     """`report` and the driver over the same inputs with the same options (`extra`, given to
     both as `--opt value`): their summary.json must agree. With `hadoop`, the driver is given
-    the inputs as file:// URIs, read through Spark rather than by uxchurn on the executors."""
+    the inputs as file:// URIs, read through Spark rather than by uxchurn on the executors.
+    `driver`: options of the driver alone."""
     options = (["-c", config] if config else []) + list(extra)
     if hadoop:
         inputs = [os.path.abspath(os.path.join(cwd, path)) for path in inputs]
     one = run([binary, "report", "--quiet"] + options + ["-o", "one"] + inputs, cwd)
     given = ["file://" + path for path in inputs] if hadoop else inputs
     spark = run([sys.executable, os.path.join(HERE, "uxchurn_spark.py"), "--master", master, "--uxchurn", binary,
-                 "--partitions", str(partitions), "--quiet"] + options + ["-o", "spark"] + given, cwd)
+                 "--partitions", str(partitions), "--quiet"] + list(driver) + options + ["-o", "spark"] + given, cwd)
     expected = json.load(open(os.path.join(cwd, "one", "summary.json")))
     actual = without_scheme(json.load(open(os.path.join(cwd, "spark", "summary.json"))))
     found = differences(expected, actual)
@@ -287,7 +288,8 @@ def standalone(binary):
             split = split_sample(binary, folder)
             master = cluster.master_url
             ok &= libraries_are_shipped(binary, master)
-            ok &= compare("standalone, 9 files", binary, split, "generic.yml", folder, 4, master=master)
+            ok &= compare("standalone, 9 files, plain ones in 64 KB parts", binary, split, "generic.yml", folder, 4,
+                          master=master, driver=["--split-size", "64K"])
             os.mkdir(os.path.join(folder, "window"))
             ok &= compare("standalone, --from/--to and options with spaces", binary, [os.path.join("..", n) for n in split],
                           os.path.join("..", "generic.yml"), os.path.join(folder, "window"), 3, master=master,
@@ -318,6 +320,11 @@ def main():
         os.mkdir(os.path.join(folder, "golden"))
         ok &= compare("golden logs", binary, [os.path.abspath(golden)], os.path.join(os.path.abspath(golden), "uxchurn.yml"),
                       os.path.join(folder, "golden"), 3)
+        # Plain files read in 100 KB byte ranges by as many map tasks.
+        os.mkdir(os.path.join(folder, "ranges"))
+        ok &= compare("golden logs, plain files in 100 KB parts", binary, [os.path.abspath(golden)],
+                      os.path.join(os.path.abspath(golden), "uxchurn.yml"), os.path.join(folder, "ranges"), 3,
+                      driver=["--split-size", "100K"])
         # `report` without a configuration fits one to the logs (map cannot: it reads once, in
         # parts); both get the built-in generic preset here, as the file `init` writes.
         run([binary, "init", "-o", "generic.yml"], folder)
@@ -332,9 +339,9 @@ def main():
         # Hadoop paths (file:// here; hdfs://, s3a://, gs:// alike): a folder's files listed and
         # ordered by their first megabyte on the driver, read by Spark, mapped from standard input.
         os.mkdir(os.path.join(folder, "uri"))
-        ok &= compare("sample-logs folder as a file:// URI", binary, [os.path.join("..", "split")],
-                      os.path.join("..", "generic.yml"), os.path.join(folder, "uri"), 3, hadoop=True,
-                      extra=["--from", "2026-03-03"])
+        ok &= compare("sample-logs folder as a file:// URI, plain files in 64 KB splits", binary,
+                      [os.path.join("..", "split")], os.path.join("..", "generic.yml"), os.path.join(folder, "uri"), 3,
+                      hadoop=True, extra=["--from", "2026-03-03"], driver=["--split-size", "64K"])
         ok &= missing_input_fails(binary, split, "generic.yml", folder)
     return 0 if ok else 1
 

@@ -9,11 +9,13 @@
    and ordered by a local copy of each file's first megabyte.
 2. One map task per input runs `uxchurn map --rank R`: on a local path it reads the file itself;
    a Hadoop path's bytes are read by Spark (`binaryFiles`) and given on standard input. Either
-   way gzip or plain, format detected per file, physical line numbers. It writes one line per
+   way gzip or plain, format detected per file, physical line numbers. A plain file larger than
+   --split-size is read in parts by as many tasks (`uxchurn map --part K`): byte ranges of a
+   local file, Hadoop's line splits of a Hadoop path's. It writes one line per
    hit, keyed by the visitor's hash, plus an `#input` side record with the line counts.
 3. The lines are partitioned by visitor hash and sorted within partitions, so each visitor's
-   hits come together and no visitor is in two partitions. The side records sort first in
-   partition 0; the driver reads them (one line per input) from there.
+   hits come together and no visitor is in two partitions. The side records go to a partition
+   of their own, which the driver reads alone (one line per input).
 4. `uxchurn reduce --inputs SIDE_RECORDS` sessionizes each partition into one partial result
    whose visitors are counts (per day, per retention cohort, customers and churned against the
    period's end the side records give): its size depends on the days, page groups and funnels,
@@ -73,6 +75,18 @@ FLAG_OPTIONS = [
 ]
 
 
+def size_in_bytes(text):
+    """A size such as 256M, 1G or 65536 (bytes)."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    try:
+        value = int(text[:-1]) * units[text[-1].upper()] if text and text[-1].upper() in units else int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"takes a size such as 256M or 1G, not '{text}'")
+    return value
+
+
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--master", help="Spark master URL (default: spark-submit's, else local[*])")
@@ -80,6 +94,9 @@ def parse_arguments(argv):
     parser.add_argument("--partitions", type=int, help="reduce partitions (default: Spark's default parallelism)")
     parser.add_argument("-c", "--config", help="uxchurn.yml (default: ./uxchurn.yml if present, else built-in)")
     parser.add_argument("-o", "--out", default="uxchurn-report", help="report folder")
+    parser.add_argument("--split-size", type=size_in_bytes, default="256M", metavar="SIZE",
+                        help="plain files larger than this are read in parts of this size by as many tasks "
+                             "(default 256M)")
     parser.add_argument("--partial", metavar="FILE",
                         help="also keep the merged partial result the driver received (uxchurn merge FILE renders it again)")
     for flags, _, help in VALUE_OPTIONS:
@@ -88,6 +105,8 @@ def parse_arguments(argv):
         parser.add_argument(*flags, action="store_true", help=help)
     parser.add_argument("inputs", nargs="+", help="log files or folders of rotated logs")
     arguments = parser.parse_args(argv)
+    if arguments.partitions is not None and arguments.partitions < 1:
+        parser.error(f"--partitions takes 1 or more, not {arguments.partitions}")
     if arguments.config is None and os.path.exists("uxchurn.yml"):
         arguments.config = "uxchurn.yml"
     return arguments
@@ -166,45 +185,119 @@ def shipped(name):
 UNREADABLE = "uxchurn_spark: cannot read input"
 
 
-def map_task(binary_name, config_name, options):
-    """`uxchurn map` over each (rank, name, path, content) item: the file at `path` read by
-    uxchurn itself, or (`content`, a Hadoop path's bytes read by Spark) on standard input."""
-    def run(items):
+def map_runner(binary_name, config_name, options):
+    """A function that runs `uxchurn map` on one input and yields its lines: reading the file at
+    `path` itself (`chunks` None), or the bytes of `chunks` on standard input (a Hadoop file's,
+    or a byte range's, `--part part` of its file)."""
+    def run(rank, name, path, chunks, part):
         binary = shipped(binary_name)
         config = ["-c", shipped(config_name)] if config_name else []
-        for rank, name, path, content in items:
-            source = [path] if content is None else ["-"]
-            command = [binary, "map", "--quiet", "--rank", str(rank), "--name", name] + config + options + source
-            process = subprocess.Popen(command, stdin=None if content is None else subprocess.PIPE,
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=executor_environment())
-            errors = []
-            threads = [threading.Thread(target=lambda: errors.append(process.stderr.read()))]
-            if content is not None:
-                def feed():
+        command = [binary, "map", "--quiet", "--rank", str(rank), "--name", name] + config + options
+        command += [path] if chunks is None else (["--part", str(part)] if part is not None else []) + ["-"]
+        process = subprocess.Popen(command, stdin=None if chunks is None else subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=executor_environment())
+        errors = []
+        reading = []  # what went wrong reading the input, while map waits for it
+        threads = [threading.Thread(target=lambda: errors.append(process.stderr.read()))]
+        if chunks is not None:
+            def feed():
+                try:
+                    for chunk in chunks:
+                        process.stdin.write(chunk)
+                except BrokenPipeError:  # map stopped early: its exit code says why
+                    pass
+                except Exception as error:
+                    reading.append(error)
+                finally:
                     try:
-                        process.stdin.write(content)
-                        process.stdin.close()
-                    except BrokenPipeError:  # map stopped early: its exit code says why
+                        process.stdin.close()  # map sees the end of its input, whatever happened
+                    except BrokenPipeError:
                         pass
-                threads.append(threading.Thread(target=feed))
-            for thread in threads:
-                thread.start()
-            counted = False
-            for line in process.stdout:
-                text = line.decode("utf-8", "replace").rstrip("\n")
-                counted = counted or text.startswith("#input\t")
-                yield text
-            code = process.wait()
-            for thread in threads:
-                thread.join()
-            message = b"".join(errors).decode("utf-8", "replace").strip()
-            # Exit 3 after the input's counts (its side record) is a gzip fault: the lines before
-            # it count and merge reports it. Exit 3 without them: the input could not be read.
-            if code == 3 and not counted:
-                raise RuntimeError(f"{UNREADABLE} {name} ({path}) on this executor: {message}")
-            if code not in (0, 3):
-                raise RuntimeError(f"uxchurn map {name} exited {code}: {message}")
+            threads.append(threading.Thread(target=feed))
+        for thread in threads:
+            thread.start()
+        counted = False
+        for line in process.stdout:
+            text = line.decode("utf-8", "replace").rstrip("\n")
+            counted = counted or text.startswith("#input\t")
+            yield text
+        code = process.wait()
+        for thread in threads:
+            thread.join()
+        message = b"".join(errors).decode("utf-8", "replace").strip()
+        if reading:
+            raise RuntimeError(f"{UNREADABLE} {name} ({path}) on this executor: {reading[0]}")
+        # Exit 3 after the input's counts (its side record) is a gzip fault: the lines before
+        # it count and merge reports it. Exit 3 without them: the input could not be read.
+        if code == 3 and not counted:
+            raise RuntimeError(f"{UNREADABLE} {name} ({path}) on this executor: {message}")
+        if code not in (0, 3):
+            raise RuntimeError(f"uxchurn map {name} exited {code}: {message}")
     return run
+
+
+def map_task(run_map):
+    """`uxchurn map` over each (rank, name, path, source, part) item. `source` is None: uxchurn
+    reads the file at `path` itself; bytes: a Hadoop path's content, read by Spark; (start, end):
+    the lines of a large plain file that start in that byte range, read here, `--part part` of
+    its file."""
+    def run(items):
+        for rank, name, path, source, part in items:
+            chunks = None
+            if isinstance(source, bytes):
+                chunks = iter([source])
+            elif source is not None:
+                try:
+                    chunks = range_chunks(path, *source)
+                except OSError as error:
+                    raise RuntimeError(f"{UNREADABLE} {name} ({path}) on this executor: {error.strerror or error}")
+            yield from run_map(rank, name, path, chunks, part)
+    return run
+
+
+def range_chunks(path, start, end, size=1 << 20):
+    """The lines of a file that start in the byte range [start, end), as chunks of bytes: a line
+    belongs to the range it starts in, so every line is in exactly one range.
+    The file is opened here, so a missing one fails before uxchurn starts."""
+    file = open(path, "rb")
+
+    def chunks():
+        with file:
+            if start > 0:
+                file.seek(start - 1)
+                if file.read(1) != b"\n":
+                    file.readline()  # the line under way at `start` belongs to the range before
+            left = end - file.tell()
+            last = b"\n"
+            while left > 0:
+                data = file.read(min(size, left))
+                if not data:
+                    return
+                left -= len(data)
+                last = data[-1:]
+                yield data
+            if last != b"\n":
+                yield file.readline()  # the line under way at `end` is this range's last
+    return chunks()
+
+
+def splittable(head):
+    """Whether a file that starts with `head` can be read in parts: not gzip, and not a W3C or
+    IIS log, whose `#Fields:` directive names the columns of the lines after it."""
+    return not head.startswith(b"\x1f\x8b") and not head.startswith(b"#")
+
+
+def plain_ranges(path, split_size):
+    """Byte ranges of `split_size` for a splittable file larger than that, else None."""
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as file:
+            head = file.read(2)
+    except OSError:
+        return None  # the map task says why it cannot read it
+    if not splittable(head) or size <= split_size:
+        return None
+    return [(start, min(start + split_size, size)) for start in range(0, size, split_size)]
 
 
 def is_hadoop_path(name):
@@ -214,7 +307,7 @@ def is_hadoop_path(name):
 
 def hadoop_files(context, name):
     """What a Hadoop path names: (True, a folder's files) — uxchurn picks the logs among them as
-    in a local folder — or (False, the file itself, or a glob's matches)."""
+    in a local folder — or (False, the file itself, or a glob's matches); files as (path, size)."""
     jvm = context._jvm
     path = jvm.org.apache.hadoop.fs.Path(name)
     system = path.getFileSystem(context._jsc.hadoopConfiguration())
@@ -222,8 +315,9 @@ def hadoop_files(context, name):
     if not statuses:
         raise InputError(f"{name}: no such file or folder")
     if len(statuses) == 1 and statuses[0].isDirectory():
-        return True, [child.getPath().toString() for child in system.listStatus(statuses[0].getPath()) if child.isFile()]
-    return False, [status.getPath().toString() for status in statuses if status.isFile()]
+        children = system.listStatus(statuses[0].getPath())
+        return True, [(child.getPath().toString(), child.getLen()) for child in children if child.isFile()]
+    return False, [(status.getPath().toString(), status.getLen()) for status in statuses if status.isFile()]
 
 
 HEAD_BYTES = 1 << 20
@@ -254,8 +348,9 @@ def java_message(error):
 
 
 def plan(binary, config, fmt, names, context):
-    """The inputs in reading order as (rank, name, path, is_hadoop): `uxchurn map --plan` orders
-    local paths itself, and Hadoop paths by a local copy of each file's first megabyte."""
+    """The inputs in reading order as (rank, name, path, hadoop): `uxchurn map --plan` orders
+    local paths itself, and Hadoop paths by a local copy of each file's first megabyte. `hadoop`
+    is None for a local path, else (size, whole: gzip or another file not to split)."""
     with tempfile.TemporaryDirectory(prefix="uxchurn-plan-") as folder:
         arguments = []
         heads = {}
@@ -273,7 +368,7 @@ def plan(binary, config, fmt, names, context):
             # Hadoop folder a folder, so uxchurn picks its logs as it would locally.
             place = os.path.join(folder, str(index))
             os.makedirs(place)
-            for number, uri in enumerate(files):
+            for number, (uri, size) in enumerate(files):
                 base = uri.rstrip("/").rsplit("/", 1)[-1]
                 copy = os.path.join(place, base) if is_folder else os.path.join(place, str(number), base)
                 os.makedirs(os.path.dirname(copy), exist_ok=True)
@@ -283,44 +378,67 @@ def plan(binary, config, fmt, names, context):
                     raise InputError(f"{uri}: cannot read it: {java_message(error)}")
                 with open(copy, "wb") as out:
                     out.write(head)
-                heads[os.path.normpath(copy)] = uri
+                heads[os.path.normpath(copy)] = (uri, size, not splittable(head))
                 if not is_folder:
                     arguments.append(copy)
             if is_folder:
                 arguments.append(place)
         ordered = subprocess.run([binary, "map", "--plan"] + config + fmt + arguments,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for copy, uri in heads.items():
+        for copy, (uri, _, _) in heads.items():
             ordered.stderr = ordered.stderr.replace(copy, uri)
     if ordered.returncode != 0:
         raise InputError(ordered.stderr.strip().removeprefix("uxchurn: error: "), ordered.returncode)
     inputs = []
     for rank, name in enumerate(line for line in ordered.stdout.splitlines() if line):
-        uri = heads.get(os.path.normpath(name))
-        if uri:
-            inputs.append((rank, uri, uri, True))
+        head = heads.get(os.path.normpath(name))
+        if head:
+            uri, size, gzip = head
+            inputs.append((rank, uri, uri, (size, gzip)))
         else:
             # A local input keeps the name it was given (as `report` shows it), read by absolute path.
-            inputs.append((rank, name, os.path.abspath(name), False))
+            inputs.append((rank, name, os.path.abspath(name), None))
     return inputs
 
 
-def hadoop_contents(context, inputs):
-    """(rank, name, path, bytes) of every Hadoop input, read by Spark on the executors."""
-    hadoop = {path: (rank, name) for rank, name, path, is_hadoop in inputs if is_hadoop}
-    if not hadoop:
+def hadoop_wholes(context, inputs, split_size):
+    """(rank, name, path, bytes, None) of every Hadoop input read whole — gzip (or W3C), or no
+    larger than `split_size` — read by Spark on the executors; None when there is none. Spark
+    hands Python a file's bytes at once: at most 2 GB, held in the executor's memory."""
+    whole = {path: (rank, name) for rank, name, path, hadoop in inputs
+             if hadoop is not None and (hadoop[1] or hadoop[0] <= split_size)}
+    if not whole:
         return None
 
     def item(pair):
         path, content = pair
-        rank, name = hadoop[path]
-        return rank, name, path, content
-    return context.binaryFiles(",".join(hadoop), minPartitions=len(hadoop)).map(item)
+        rank, name = whole[path]
+        return rank, name, path, content, None
+    return context.binaryFiles(",".join(whole), minPartitions=len(whole)).map(item)
+
+
+def hadoop_splits(context, inputs, split_size, run_lines):
+    """The hits of every plain Hadoop input larger than `split_size`, read in Hadoop's line
+    splits of that size: each split's lines (decoded as UTF-8, as Spark hands text over; nginx
+    and Apache escape other bytes) go to one `uxchurn map --part K`, K its place in the file."""
+    hits = []
+    for rank, name, path, hadoop in inputs:
+        if hadoop is None or hadoop[1] or hadoop[0] <= split_size:
+            continue
+        lines = context.newAPIHadoopFile(
+            path, "org.apache.hadoop.mapreduce.lib.input.TextInputFormat", "org.apache.hadoop.io.LongWritable",
+            "org.apache.hadoop.io.Text", conf={"mapreduce.input.fileinputformat.split.maxsize": str(split_size)})
+
+        def split(part, pairs, rank=rank, name=name, path=path):
+            chunks = ((line + "\n").encode("utf-8") for _, line in pairs)
+            return run_lines(rank, name, path, chunks, part)
+        hits.append(lines.mapPartitionsWithIndex(split))
+    return hits
 
 
 def reduce_task(binary_name, config_name, sides, to):
-    """`uxchurn reduce` over one partition; with `sides` (the job's #input records), its visitors
-    are written as counts against the period's end these and `to` give."""
+    """`uxchurn reduce` over one partition; with `sides` (a broadcast of the job's #input
+    records), its visitors are written as counts against the period's end these and `to` give."""
     def run(lines):
         binary = shipped(binary_name)
         options = ["-c", shipped(config_name)] if config_name else []
@@ -328,7 +446,7 @@ def reduce_task(binary_name, config_name, sides, to):
         if sides is not None:
             folder = tempfile.mkdtemp(prefix="uxchurn-reduce-")
             with open(os.path.join(folder, "inputs"), "w", encoding="utf-8") as out:
-                out.write("".join(line + "\n" for line in sides))
+                out.write("".join(line + "\n" for line in sides.value))
             options += ["--inputs", os.path.join(folder, "inputs")] + (["--to", to] if to else [])
         try:
             yield from reduce_process(binary, options, lines)
@@ -347,9 +465,12 @@ def reduce_process(binary, options, lines):
                for stream in (process.stdout, process.stderr)]
     for reader in readers:
         reader.start()
-    for line in lines:
-        process.stdin.write(line.encode("utf-8") + b"\n")
-    process.stdin.close()
+    try:
+        for line in lines:
+            process.stdin.write(line.encode("utf-8") + b"\n")
+        process.stdin.close()
+    except BrokenPipeError:  # reduce stopped early: its exit code and message say why
+        pass
     code = process.wait()
     for reader in readers:
         reader.join()
@@ -363,19 +484,10 @@ def reduce_process(binary, options, lines):
 
 def partition_of(partitions):
     def partition(key):
-        # Side records (#input) to the first partition; visitors by their hash.
-        return 0 if key.startswith("#") else int(key[:8], 16) % partitions
+        # Visitors by their hash; the side records (#input), one per input, in a partition of
+        # their own after those, which the driver can read alone.
+        return partitions if key.startswith("#") else int(key[:8], 16) % partitions
     return partition
-
-
-def side_records(index, pairs):
-    """Partition 0's leading `#input` records (they sort before every visitor hash)."""
-    if index != 0:
-        return
-    for key, line in pairs:
-        if not key.startswith("#"):
-            return
-        yield line
 
 
 def merge_task(binary_name, config_name):
@@ -456,16 +568,27 @@ def main(argv):
     partitions = arguments.partitions or context.defaultParallelism
 
     try:
-        local = [(rank, name, path, None) for rank, name, path, is_hadoop in inputs if not is_hadoop]
-        sources = context.parallelize(local, max(1, len(local)))
-        read = hadoop_contents(context, inputs)
-        if read is not None:
-            sources = read if not local else sources.union(read)
-        hits = sources.mapPartitions(map_task(binary_name, config_name, map_options))
+        # A large plain file is read in byte ranges (Hadoop's splits) by as many tasks; others whole.
+        local = []
+        for rank, name, path, hadoop in inputs:
+            if hadoop is None:
+                ranges = plain_ranges(path, arguments.split_size)
+                local += [(rank, name, path, None, None)] if ranges is None else \
+                    [(rank, name, path, bounds, part) for part, bounds in enumerate(ranges)]
+        run_map = map_runner(binary_name, config_name, map_options)
+        sources = [context.parallelize(local, len(local))] if local else []
+        wholes = hadoop_wholes(context, inputs, arguments.split_size)
+        if wholes is not None:
+            sources.append(wholes)
+        hits = context.union([source.mapPartitions(map_task(run_map)) for source in sources]
+                             + hadoop_splits(context, inputs, arguments.split_size, run_map))
         grouped = hits.map(lambda line: (line.split("\t", 1)[0], line)) \
-            .repartitionAndSortWithinPartitions(numPartitions=partitions, partitionFunc=partition_of(partitions))
-        # A history keeps one record per visitor: only without one are visitors counted.
-        sides = None if arguments.state else grouped.mapPartitionsWithIndex(side_records).collect()
+            .repartitionAndSortWithinPartitions(numPartitions=partitions + 1, partitionFunc=partition_of(partitions))
+        # A history keeps one record per visitor: only without one are visitors counted, against
+        # the period's end the side records give (read from their partition alone).
+        sides = None
+        if not arguments.state:
+            sides = context.broadcast(context.runJob(grouped.values(), lambda lines: list(lines), [partitions]))
         partials = grouped.values().mapPartitions(reduce_task(binary_name, config_name, sides, arguments.to))
         partial = tree_merge(partials, merge_task(binary_name, config_name))
     except Exception as error:  # a task failed on every attempt: the job has no whole result

@@ -14,21 +14,33 @@ public enum MapJob {
     ///   - name: the name the one input goes by in the report (`--name`), when the map reads it
     ///     under another path (a worker's) or from standard input.
     ///   - descriptor: where the lines go (the executable passes standard output).
-    public static func run(_ options: RunOptions, rankOffset: Int, name: String? = nil, to descriptor: Int32) throws(RunError) {
+    ///   - part: with one input that is a byte range of a file (a driver's split), its place among
+    ///     the file's ranges: hits order after those of earlier ranges, and the side record says
+    ///     which part it counts, so merge numbers its lines after theirs.
+    public static func run(_ options: RunOptions, rankOffset: Int, name: String? = nil, part: Int? = nil,
+                           to descriptor: Int32) throws(RunError) {
         let configuration = try options.loadConfiguration()
         var inputs = try Pipeline.resolveInputs(options.inputs.isEmpty ? ["-"] : options.inputs)
         if let name {
             guard inputs.count == 1 else { throw .configuration("--name names one input; \(inputs.count) given") }
             inputs = [LogInputFile(name: name, location: inputs[0].location)]
         }
+        if part != nil, inputs.count != 1 { throw .configuration("--part is a part of one input; \(inputs.count) given") }
         let output = MapOutput(rankOffset: rankOffset, families: configuration.isBuiltIn, descriptor: descriptor)
+        // A part's lines order after every line of the parts before it.
+        output.lineBase = Int64(part ?? 0) << 32
         var stage = try configuration.hitStage(options, destination: .hits(output))
         let ingest = try Pipeline.parse(inputs, into: &stage, options: try configuration.ingestOptions(options),
                                         observer: options.observer)
         if let error = output.error { throw error }
+        if part != nil, let record = ingest.records.first, (record.physicalLines ?? 0) >= 1 << 32 {
+            // Its lines would run into the next part's in the order of hits.
+            throw .input("\(record.file): a part of 2³² lines or more; cut the file in smaller parts")
+        }
         let side = MapSideRecord(inputs: ingest.records.map { record in
             var shifted = record
             shifted.rank += rankOffset
+            shifted.part = part
             return shifted
         }, hitsOutsideWindow: stage.hitsOutsideWindow)
         output.out.append(Array(HitRecord.inputRecordKey.utf8))
@@ -79,6 +91,8 @@ struct MapSideRecord: Codable {
 final class MapOutput: HitSink {
     let out: ByteOutput
     let rankOffset: Int
+    /// Added to each hit's line (`--part`): a part's lines count from 1.
+    var lineBase: Int64 = 0
     /// Whether hits carry their path family (runs without a configuration, for the advice).
     let families: Bool
     /// By visitor id: the hex key.
@@ -117,7 +131,7 @@ extension MapOutput {
         out.append(9)
         out.append(decimal: Int64(hit.inputRank) + Int64(output.rankOffset))
         out.append(9)
-        out.append(decimal: hit.line)
+        out.append(decimal: output.lineBase | hit.line)
         out.append(9)
         out.append(UInt8(ascii: hit.isPageView ? (hit.isProbe ? "P" : "p") : (hit.isProbe ? "A" : "a")))
         out.append(9)

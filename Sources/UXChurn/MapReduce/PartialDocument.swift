@@ -108,6 +108,14 @@ struct PartialDocument: Codable {
         return String(hash, radix: 16)
     }
 
+    /// Writes the document as one line to a file descriptor.
+    func write(to descriptor: Int32) throws(RunError) {
+        let out = ByteOutput(descriptor: descriptor)
+        out.append(Array(try json().utf8))
+        out.append(10)
+        try out.flush(force: true)
+    }
+
     func json() throws(RunError) -> String {
         do {
             return try JSONValueEncoder().text(self)
@@ -189,11 +197,7 @@ public enum MergeJob {
     /// tree of merges on a cluster's executors, the last one writing the report).
     public static func partial(_ options: RunOptions, to output: Int32) throws(RunError) {
         let configuration = try options.loadConfiguration()
-        let merged = try merged(options, configuration: configuration)
-        let out = ByteOutput(descriptor: output)
-        out.append(Array(try PartialDocument(merged, configuration: configuration).json().utf8))
-        out.append(10)
-        try out.flush(force: true)
+        try PartialDocument(try merged(options, configuration: configuration), configuration: configuration).write(to: output)
     }
 
     /// The partial results in `options.inputs`, added up in the order given.

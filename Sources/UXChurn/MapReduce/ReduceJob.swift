@@ -29,10 +29,7 @@ public enum ReduceJob {
         try ByteLines(descriptor: input).forEach { line, number throws(RunError) in try reducer.add(line, number: number) }
         var result = reducer.finish()
         if let end { result.countVisitors(end: end, inactiveDays: configuration.churnInactiveDays) }
-        let out = ByteOutput(descriptor: output)
-        out.append(Array(try PartialDocument(result, configuration: configuration).json().utf8))
-        out.append(10)
-        try out.flush(force: true)
+        try PartialDocument(result, configuration: configuration).write(to: output)
     }
 
     /// The period's end the side records of every map task in `path` give, with `--to`.

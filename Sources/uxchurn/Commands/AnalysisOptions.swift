@@ -17,6 +17,14 @@ struct InputArguments: ParsableArguments {
     var inputs: [String] = []
 }
 
+/// The date or date-time of `--from` or `--to`.
+func timeBound(_ name: String, _ text: String) throws -> TimeBound {
+    guard let bound = TimeBound(text) else {
+        throw ValidationError("\(name) takes a date or date-time such as 2026-03-02 or 2026-03-02T18:00:00+01:00, not '\(text)'")
+    }
+    return bound
+}
+
 struct AnalysisOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "Configuration file (default: ./uxchurn.yml; without one, report and check fit one to the logs, map and merge use the built-in generic preset).")
     var config: String?
@@ -68,12 +76,8 @@ struct AnalysisOptions: ParsableArguments {
         options.format = format
         options.timeZone = timezone
         options.strict = strict
-        for (name, text) in [("--from", from), ("--to", to)] {
-            if let text, TimeBound(text) == nil {
-                throw ValidationError("\(name) takes a date or date-time such as 2026-03-02 or 2026-03-02T18:00:00+01:00, not '\(text)'")
-            }
-        }
-        options.window = TimeWindow(from: from.flatMap(TimeBound.init), to: to.flatMap(TimeBound.init))
+        options.window = TimeWindow(from: try from.map { text throws in try timeBound("--from", text) },
+                                    to: try to.map { text throws in try timeBound("--to", text) })
         if let start = options.window.from, let end = options.window.to, start.isInstant == end.isInstant, start.seconds >= end.seconds {
             throw ValidationError("--from \(from ?? "") is not before --to \(to ?? ""): the window would hold no hit")
         }

@@ -32,13 +32,17 @@ struct MapCommand: ParsableCommand {
     @Option(help: "The name the one input goes by in the report, when it is read under another path or from standard input.")
     var name: String?
 
+    @Option(help: "With one input that is a byte range of a file (a driver's split): its place among the file's ranges, from 0.")
+    var part: Int?
+
     func run() throws {
+        if let part, part < 0 || part > Int(Int32.max) { throw ValidationError("--part must be from 0 to \(Int32.max)") }
         guard rank >= 0, rank <= Int(Int32.max) else { throw ValidationError("--rank must be from 0 to \(Int32.max)") }
         let options = try analysis.runOptions(logs.inputs, progressBar: false)
         if plan {
             for name in try MapJob.plan(options.inputs, format: options.format) { print(name) }
             return
         }
-        try MapJob.run(options, rankOffset: rank, name: name, to: STDOUT_FILENO)
+        try MapJob.run(options, rankOffset: rank, name: name, part: part, to: STDOUT_FILENO)
     }
 }

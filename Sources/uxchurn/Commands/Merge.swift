@@ -27,6 +27,12 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         if partial {
+            // What only a report folder or a history uses has no place in a partial result.
+            let unused = [("--state", analysis.state != nil), ("--junit", folder.junit != nil),
+                          ("--templates", folder.templates != nil), ("--fail-on-breach", folder.failOnBreach)]
+            if let (name, _) = unused.first(where: \.1) {
+                throw ValidationError("\(name) belongs to the merge that writes the report; merge --partial writes a partial result only")
+            }
             try MergeJob.partial(try analysis.runOptions(inputs, progressBar: false), to: STDOUT_FILENO)
             return
         }

@@ -30,9 +30,7 @@ struct ReduceCommand: ParsableCommand {
         var options = RunOptions(inputs: [])
         options.configPath = config
         if let to {
-            guard let bound = TimeBound(to) else {
-                throw ValidationError("--to takes a date or date-time such as 2026-03-02 or 2026-03-02T18:00:00+01:00, not '\(to)'")
-            }
+            let bound = try timeBound("--to", to)
             guard allInputs != nil else { throw ValidationError("--to needs --inputs FILE: it only sets the period's end of visitors written as counts") }
             options.window = TimeWindow(to: bound)
         }
