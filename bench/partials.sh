@@ -50,7 +50,7 @@ for n in $VISITORS; do
   read -r python_kb java_kb < <(peak $DRIVER -c "$logs.yml" --partial "$WORK/v$n.partial" -o "$WORK/v$n-spark" "$logs" | tail -1)
   rm -f "$WORK/v$n.state" "$WORK/v$n-state.partial"
   state=$( { $DRIVER -c "$logs.yml" --state "$WORK/v$n.state" --partial "$WORK/v$n-state.partial" -o "$WORK/v$n-spark-state" "$logs" \
-             2>&1 || true; } | grep -o 'OutOfMemoryError: [A-Za-z ]*' | head -1)
+             2>&1 || true; } | { grep -o 'OutOfMemoryError: [A-Za-z ]*' || true; } | head -1)
   same=$(cmp -s "$WORK/v$n-one/summary.json" "$WORK/v$n-spark/summary.json" && echo identical || echo DIFFERS)
   lines=$(python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['input']['lines'])" "$WORK/v$n-one/summary.json")
   if [ -f "$WORK/v$n-state.partial" ]; then state="$(( $(stat -c %s "$WORK/v$n-state.partial") / 1024 )) KB"

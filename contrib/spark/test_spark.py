@@ -249,7 +249,8 @@ def libraries_are_shipped(binary, master):
 
     cloudpickle.register_pickle_by_value(uxchurn_spark)  # the executors cannot import it
 
-    spark = SparkSession.builder.master(master).appName("uxchurn-libraries").getOrCreate()
+    spark = SparkSession.builder.master(master).appName("uxchurn-libraries") \
+        .config("spark.ui.showConsoleProgress", "false").getOrCreate()
     try:
         context = spark.sparkContext
         context.addFile(binary)

@@ -25,7 +25,7 @@
    driver, thresholds and `--fail-on-breach` included. Its exit code is this script's.
 
 With `--state`, a history needs one record per visitor: reduce then writes those, and the merged
-partial the driver receives grows with the visitors (about 130 bytes each).
+partial the driver receives grows with the visitors (about 250 bytes each).
 
 The uxchurn binary, the shared libraries it needs beyond glibc and the configuration are
 shipped to the executors with `SparkContext.addFile`: an executor needs nothing installed. Local
