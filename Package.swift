@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "LogParsingTests", dependencies: ["LogParsing", "LogInput"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Analysis"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Sessions", "LogParsing"]),
-        .testTarget(name: "HistoryTests", dependencies: ["History", "Analysis"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Analysis", "SampleShop"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "JSON", "Analysis", "LogInput", "LogParsing"], exclude: ["golden"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "UXChurnTests", dependencies: ["UXChurn", "SampleShop", "LogInput", "LogParsing", "Sessions", "Analysis", "Reports"],

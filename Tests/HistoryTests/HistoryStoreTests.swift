@@ -1,4 +1,5 @@
 import Analysis
+@testable import SampleShop
 import Foundation
 import Testing
 @testable import History
@@ -234,7 +235,7 @@ final class Folder {
     @Test func countsOfPartitionsAddUpToTheWhole() {
         let start: Int64 = 20_514
         for span in [6, 40] {
-            var generator = SplitMix(seed: UInt64(span))
+            var generator = SplitMix64(seed: UInt64(span))
             let records = (0..<300).map { _ -> VisitorRecord in
                 var day = start + Int64(generator.next() % UInt64(span))
                 var days: [(day: Int64, activity: VisitorDay)] = []
@@ -258,18 +259,5 @@ final class Folder {
             #expect(whole.cohortUnit == (span > 28 ? "week" : "day"))
             #expect(whole.customers > 0 && whole.churnedCustomers > 0 && whole.returningVisitors > 0)
         }
-    }
-}
-
-/// A small deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
