@@ -81,6 +81,9 @@ public final class LineParser {
     private let json: JSONLineReader?
     private let w3c: W3CLineReader?
     private let isStructured: Bool
+    /// The steps a hand-written scanner reads instead of the loop: 17 when the format starts
+    /// with `combined`'s fields (up to the user agent), 13 with `common`'s, else 0.
+    private let prefixSteps: Int
 
     /// Whether lines starting with `#` are directives (`#Fields:`) for `directive(_:)`, not log lines.
     public var readsDirectives: Bool { w3c != nil }
@@ -88,7 +91,10 @@ public final class LineParser {
     /// - Parameters:
     ///   - cookieName: the cookie the session key uses (`cookie:NAME`), if any.
     ///   - timeZone: the zone of timestamps written without an offset.
-    public init(format: LogFormat, cookieName: String? = nil, timeZone: TimeZoneRule? = nil) {
+    ///   - specialised: read `combined`'s and `common`'s fields with the hand-written scanner
+    ///     where the format starts with them; false reads every field with the step loop (tests
+    ///     and the fuzzer compare the two).
+    public init(format: LogFormat, cookieName: String? = nil, timeZone: TimeZoneRule? = nil, specialised: Bool = true) {
         self.format = format
         self.timeZone = timeZone
         switch format.syntax {
@@ -149,6 +155,10 @@ public final class LineParser {
         trailingMask = mask
         timePatterns = patterns
         trailingField = format.trailing
+        prefixSteps = isStructured || !specialised ? 0
+            : elements.starts(with: LogFormat.combined.elements.prefix(Self.combinedPrefix)) ? Self.combinedPrefix
+            : elements.starts(with: LogFormat.common.elements.prefix(Self.commonPrefix)) ? Self.commonPrefix
+            : 0
         self.steps = .allocate(capacity: steps.count)
         _ = self.steps.initialize(from: steps)
         self.literals = .allocate(capacity: max(literalBytes.count, 1))
@@ -224,7 +234,15 @@ public final class LineParser {
         var processing: Int64 = 0
         var processingFields = 0
         var hasTime = false
-        for step in steps {
+        var first = 0
+        if prefixSteps > 0 {
+            guard let end = parsePrefix(base, n, combined: prefixSteps == Self.combinedPrefix, into: &fields) else { return false }
+            pos = end
+            hasTime = true
+            first = prefixSteps
+        }
+        for index in first..<steps.count {
+            let step = steps[index]
             if step.isLiteral {
                 let count = step.literalCount
                 guard pos + count <= n else { return false }
@@ -404,6 +422,98 @@ public final class LineParser {
             decodeEscapes(base, &fields.cookie)
         }
         return true
+    }
+
+    /// `combined`'s first 17 elements (address to user agent) and `common`'s 13 (address to size).
+    private static let combinedPrefix = 17
+    private static let commonPrefix = 13
+
+    /// Reads `%h %l %u [%t] "%r" %>s %b` and, for `combined`, ` "%{Referer}i" "%{User-Agent}i"`,
+    /// exactly as the step loop reads those elements, without its per-step dispatch: the
+    /// format most servers write, read here with its literals and terminators known.
+    ///
+    /// - Returns: the offset after the last field read, or nil when the line does not match.
+    @inline(__always)
+    private func parsePrefix(_ base: UnsafeMutableRawPointer, _ n: Int, combined: Bool, into fields: inout ParsedLine) -> Int? {
+        @inline(__always) func byte(_ offset: Int) -> UInt8 { base.load(fromByteOffset: offset, as: UInt8.self) }
+        // %h, %l, %u: each ends at the next space.
+        let address = Self.find(ASCII.space, in: base, from: 0, to: n)
+        guard address < n else { return nil }
+        let ident = Self.find(ASCII.space, in: base, from: address + 1, to: n)
+        guard ident < n else { return nil }
+        let user = Self.find(ASCII.space, in: base, from: ident + 1, to: n)
+        guard user + 2 <= n, byte(user + 1) == ASCII.leftBracket else { return nil }
+        fields.address = FieldRange(start: 0, end: Int32(address))
+        fields.user = FieldRange(start: Int32(ident + 1), end: Int32(user))
+        // [%t]: usually 26 bytes.
+        let timeStart = user + 2
+        let timeEnd = timeStart + 26 < n && byte(timeStart + 26) == ASCII.rightBracket
+            ? timeStart + 26 : Self.find(ASCII.rightBracket, in: base, from: timeStart, to: n)
+        let time = UnsafeRawPointer(base + timeStart)
+        if let value = TimestampParser.parseCommonLog(time, count: timeEnd - timeStart, cache: &dayCache) {
+            fields.timestamp = value
+        } else if let timeZone,
+                  let value = TimestampParser.parseCommonLogLocal(time, count: timeEnd - timeStart, zone: timeZone, cache: &dayCache) {
+            fields.timestamp = value
+        } else {
+            return nil
+        }
+        guard timeEnd + 3 <= n, byte(timeEnd + 1) == ASCII.space, byte(timeEnd + 2) == ASCII.quote else { return nil }
+        // "%r" %>s %b
+        let requestStart = timeEnd + 3
+        guard let requestEnd = Self.quotedEnd(base, from: requestStart, to: n, short: true),
+              requestEnd + 2 <= n, byte(requestEnd + 1) == ASCII.space else { return nil }
+        fields.request = FieldRange(start: Int32(requestStart), end: Int32(requestEnd))
+        let statusStart = requestEnd + 2
+        let statusEnd = Self.find(ASCII.space, in: base, from: statusStart, to: n)
+        guard statusEnd - statusStart == 3 else { return nil }
+        let a = byte(statusStart) &- ASCII.zero, b = byte(statusStart + 1) &- ASCII.zero, c = byte(statusStart + 2) &- ASCII.zero
+        guard a < 10, b < 10, c < 10 else { return nil }
+        fields.status = Int(a) * 100 + Int(b) * 10 + Int(c)
+        guard statusEnd < n else { return nil }
+        let sizeStart = statusEnd + 1
+        let sizeEnd = Self.find(ASCII.space, in: base, from: sizeStart, to: n)
+        guard sizeEnd > sizeStart else { return nil }
+        if !(sizeEnd - sizeStart == 1 && byte(sizeStart) == ASCII.minus) {
+            guard Self.parseDigits(base, sizeStart, sizeEnd) != nil else { return nil }
+        }
+        guard combined else { return sizeEnd }
+        // "%{Referer}i" "%{User-Agent}i"
+        guard sizeEnd + 2 <= n, byte(sizeEnd + 1) == ASCII.quote else { return nil }
+        let referrerStart = sizeEnd + 2
+        guard let referrerEnd = Self.quotedEnd(base, from: referrerStart, to: n, short: true),
+              referrerEnd + 3 <= n, byte(referrerEnd + 1) == ASCII.space, byte(referrerEnd + 2) == ASCII.quote
+        else { return nil }
+        fields.referrer = FieldRange(start: Int32(referrerStart), end: Int32(referrerEnd))
+        let agentStart = referrerEnd + 3
+        guard let agentEnd = Self.quotedEnd(base, from: agentStart, to: n, short: false) else { return nil }
+        fields.userAgent = FieldRange(start: Int32(agentStart), end: Int32(agentEnd))
+        return agentEnd
+    }
+
+    /// Where a quoted field that starts at `start` ends: the first `"` not escaped by an odd
+    /// number of backslashes; nil when there is none. `short` fields are scanned eight bytes
+    /// at a time here; a long one (a user agent) by `memchr`.
+    @inline(__always)
+    private static func quotedEnd(_ base: UnsafeMutableRawPointer, from start: Int, to n: Int, short: Bool) -> Int? {
+        var from = start
+        while true {
+            let quote: Int
+            if short {
+                quote = find(ASCII.quote, in: base, from: from, to: n)
+                guard quote < n else { return nil }
+            } else {
+                guard from < n, let hit = memchr(base + from, Int32(ASCII.quote), n - from) else { return nil }
+                quote = base.distance(to: UnsafeMutableRawPointer(hit))
+            }
+            var backslashes = 0
+            while quote - backslashes - 1 >= start,
+                  base.load(fromByteOffset: quote - backslashes - 1, as: UInt8.self) == ASCII.backslash {
+                backslashes += 1
+            }
+            if backslashes & 1 == 0 { return quote }
+            from = quote + 1
+        }
     }
 
     /// Why a line does not match the format: the first field that failed and why (`field 4

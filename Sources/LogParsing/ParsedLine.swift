@@ -12,7 +12,7 @@ public struct FieldRange: Sendable, Equatable {
 /// The fields of one line that uxchurn reads, as ranges into the line's (decoded) bytes.
 ///
 /// Reused from line to line; only the fields the format has are set.
-public struct ParsedLine: Sendable {
+public struct ParsedLine: Sendable, Equatable {
     public var address = FieldRange.absent
     public var user = FieldRange.absent
     public var request = FieldRange.absent

@@ -2,7 +2,8 @@ import LogParsing
 import FuzzSupport
 
 /// libFuzzer's entry point: the bytes as one log line, parsed and classified under every preset
-/// (and, when it does not parse, diagnosed), and, when they hold a line break, the first line as
+/// (and, when it does not parse, diagnosed; the hand-written scanner checked against the step
+/// loop), and, when they hold a line break, the first line as
 /// a custom format string or a W3C `#Fields:` directive and the rest as a line of it. Any trap
 /// is a finding. `.ci/fuzz.sh` builds it with libFuzzer.
 /// One classifier per preset, in preset order, made once (its regexes compile once).
@@ -23,6 +24,13 @@ func fuzzLineParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             return true
         }
         if !parsed { _ = parser.diagnose(bytes) }
+        // The hand-written scanner of `combined`'s and `common`'s fields reads as the step loop does.
+        var generic = bytes
+        var genericFields = ParsedLine()
+        let genericParsed = generic.withUnsafeMutableBytes { LineParser(format: format, specialised: false).parse($0, into: &genericFields) }
+        if genericParsed != parsed || (parsed && (genericFields != fields || generic != line)) {
+            preconditionFailure("\(format.name): the scanner and the step loop disagree")
+        }
     }
     // The first line as a format string (Apache `%` or nginx `$`), the rest as a line of it;
     // for the W3C formats, the first line as a `#Fields:` directive.

@@ -237,3 +237,65 @@ import Testing
         #expect(fields.timestamp.iso8601 == "2026-03-02T10:00:00+01:00")
     }
 }
+
+/// The hand-written scanner for `combined`'s and `common`'s fields reads every line as the
+/// step loop does: the same verdict, the same fields, the same decoded bytes.
+@Suite struct SpecialisedScannerTests {
+    static let seeds = [
+        #"192.0.2.1 - - [02/Mar/2026:10:00:00 -0500] "GET /p/1?x=1 HTTP/1.1" 200 5120 "https://shop.example/" "Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0" 17638"#,
+        #"2001:db8::1 - alice [02/Mar/2026:10:00:00 +0100] "POST /cart HTTP/2.0" 302 - "-" "curl/8.5.0" 0.183"#,
+        #"10.0.0.1 - - [10/Nov/2023:12:53:13 +0000] "GET /a\"b HTTP/1.1" 404 0 "ref \\ \x41" "agent \"quoted\"" 7 "r@docker" "http://172.17.0.3:80" 12ms"#,
+        #"10.0.0.1 - - [10/Nov/2023:12:53:13] "GET / HTTP/1.1" 200 12"#,
+        #"- - - [02/Mar/2026:10:00:00 -0500] "" 400 0 "" """#,
+    ]
+
+    /// Each seed, cut at every length, and with each byte in turn made a quote, a backslash,
+    /// a space or a bracket.
+    static var lines: [[UInt8]] {
+        var lines: [[UInt8]] = []
+        for seed in seeds.map({ Array($0.utf8) }) {
+            for length in 0...seed.count { lines.append(Array(seed.prefix(length))) }
+            for index in seed.indices {
+                for byte: UInt8 in [0x22, 0x5C, 0x20, 0x5D, 0x5B, 0x2D] {
+                    var line = seed
+                    line[index] = byte
+                    lines.append(line)
+                }
+            }
+        }
+        return lines
+    }
+
+    @Test func readsAsTheStepLoopDoes() throws {
+        let formats: [LogFormat] = LogFormat.presets + [
+            try LogFormat.apache(#"%h %l %u %t "%r" %>s %b %D %{Host}i"#),
+            try LogFormat.apache(#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{uid}C""#),
+        ]
+        let zone = try TimeZoneRule.named("+02:00")
+        var specialisedFormats = 0
+        for format in formats {
+            for timeZone in [nil, zone] {
+                let fast = LineParser(format: format, cookieName: "uid", timeZone: timeZone)
+                let slow = LineParser(format: format, cookieName: "uid", timeZone: timeZone, specialised: false)
+                if format.elements.starts(with: LogFormat.common.elements) { specialisedFormats += 1 }
+                var matched = 0
+                for line in Self.lines {
+                    var a = line, b = line
+                    var fastFields = ParsedLine(), slowFields = ParsedLine()
+                    let fastParsed = a.withUnsafeMutableBytes { fast.parse($0, into: &fastFields) }
+                    let slowParsed = b.withUnsafeMutableBytes { slow.parse($0, into: &slowFields) }
+                    #expect(fastParsed == slowParsed, "\(format.name): \(String(decoding: line, as: UTF8.self))")
+                    guard fastParsed, slowParsed else { continue }
+                    matched += 1
+                    #expect(fastFields == slowFields, "\(format.name): \(String(decoding: line, as: UTF8.self))")
+                    #expect(a == b)
+                }
+                if format.elements.starts(with: LogFormat.common.elements), LogFormat.presets.contains(where: { $0.name == format.name }) {
+                    #expect(matched > 20, "\(format.name)")
+                }
+            }
+        }
+        // common, combined, combined-timed, nginx-timed, combined+time, traefik and the two custom ones.
+        #expect(specialisedFormats == 16)
+    }
+}
