@@ -189,6 +189,9 @@ public struct Classifier {
         }
         let (pid, isNewPath): (Int32, Bool)
         if let path = request.path(in: base) {
+            // An asset is told by its extension alone (no asset is `/robots.txt`): its path is
+            // not interned, as it is never a hit's.
+            if Self.isAssetPath(path) { return .asset }
             (pid, isNewPath) = paths.intern(path)
             if isNewPath { pathFacts.append(examine(path)) }
         } else {
@@ -271,20 +274,41 @@ public struct Classifier {
                          hash: ByteInterner.hash(path))
     }
 
+    /// The asset extensions, each packed into an integer as `isAssetPath` packs a path's.
+    private static let packedAssetExtensions: [UInt64] = assetExtensions.map { packed(Array($0.utf8)[...]) }.sorted()
+
+    /// Up to eight bytes, lower-cased (ASCII), first byte lowest.
+    @inline(__always)
+    private static func packed<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        for byte in bytes.prefix(8) {
+            value |= UInt64(ASCII.lowercased(byte)) << shift
+            shift += 8
+        }
+        return value
+    }
+
     /// Whether the last segment has a `.` and its text after the last `.` is an asset extension.
+    /// Per line, before the path is interned: most of a shop's requests are assets.
+    @inline(__always)
     static func isAssetPath(_ path: UnsafeRawBufferPointer) -> Bool {
         var dot = -1
         var index = path.count - 1
-        while index >= 0 {
+        // Extensions are at most five bytes: no need to look further back than six.
+        let stop = max(path.count - 6, 0)
+        while index >= stop {
             let byte = path[index]
             if byte == ASCII.slash { break }
             if byte == ASCII.dot { dot = index; break }
             index -= 1
         }
         guard dot >= 0 else { return false }
-        let ext = path[(dot + 1)...]
+        let ext = UnsafeRawBufferPointer(rebasing: path[(dot + 1)...])
         guard ext.count >= 2, ext.count <= 5 else { return false }
-        return assetExtensions.contains(String(decoding: ext.map(ASCII.lowercased), as: UTF8.self))
+        let key = packed(ext)
+        for candidate in packedAssetExtensions where candidate >= key { return candidate == key }
+        return false
     }
 }
 
