@@ -58,6 +58,9 @@ public struct ShopCollector: Sendable {
     private var familyOfPath: [Int32: HitMatcher?] = [:]
     /// Sessions that viewed a page of each product-page matcher.
     private var familySessions: [HitMatcher: Int] = [:]
+    /// Whether each regex tried so far compiles: many requests give the same one, and compiling
+    /// it is most of the cost of a new request.
+    private var compiled: [String: Bool] = [:]
 
     /// More distinct shop-like requests than this (a scanner's guesses) are not followed.
     static let candidateLimit = 256
@@ -106,16 +109,24 @@ public struct ShopCollector: Sendable {
         if let known = familyOfPath[path] { return known }
         let text = pathText(path)
         let role = Self.classify(path: text, query: "")?.role
-        let matcher = role == nil || role == .product ? Self.productMatcher(text) : nil
+        let matcher = role == nil || role == .product ? Self.productMatcher(text, compiles: { compiles($0) }) : nil
         familyOfPath[path] = matcher
         return matcher
+    }
+
+    /// `ConfigAdvice.compiles`, remembered.
+    private mutating func compiles(_ pattern: String) -> Bool {
+        if let known = compiled[pattern] { return known }
+        let result = ConfigAdvice.compiles(pattern)
+        compiled[pattern] = result
+        return result
     }
 
     /// The candidate a request stands for, or -1 when it names nothing of a shop.
     private mutating func candidateID(path: String, query: String, method: String?) -> Int {
         // Every rule is written into a YAML file and compiled: a request that cannot be is no step.
         guard var found = Self.classify(path: path, query: query), ConfigAdvice.writable(found.path),
-              ConfigAdvice.compiles(found.path), found.query.map({ ConfigAdvice.writable($0) && ConfigAdvice.compiles($0) }) ?? true
+              compiles(found.path), found.query.map({ ConfigAdvice.writable($0) && compiles($0) }) ?? true
         else { return -1 }
         // A form posted to a product page puts it in the cart (WooCommerce's add-to-cart button).
         if found.role == .product, let method, method != "GET" {
@@ -237,9 +248,9 @@ public struct ShopCollector: Sendable {
 
     /// The product-page matcher a page before an add stands for: its first segment as a
     /// folder (`^/produkte/`), or its extension (`\.html$`).
-    static func productMatcher(_ path: String) -> HitMatcher? {
+    static func productMatcher(_ path: String, compiles: (String) -> Bool = ConfigAdvice.compiles) -> HitMatcher? {
         let family = AdviceCollector.family(of: path)
-        if family.hasSuffix("/"), family != "/", ConfigAdvice.writable(family), ConfigAdvice.compiles("^" + ConfigAdvice.regexEscape(family)) {
+        if family.hasSuffix("/"), family != "/", ConfigAdvice.writable(family), compiles("^" + ConfigAdvice.regexEscape(family)) {
             return HitMatcher(method: nil, path: "^" + ConfigAdvice.regexEscape(family))
         }
         let last = path.split(separator: "/").last ?? ""
