@@ -56,13 +56,15 @@ let package = Package(
         // renameat2(RENAME_EXCHANGE), which Glibc's Swift module does not declare, and the
         // arguments of a process started where /proc is not mounted.
         .target(name: "CSystemCalls"),
+        // A 16-byte compare (SSE2, NEON) for the parser's scans, inlined from its header.
+        .target(name: "CScan"),
         // uxchurn's one JSON stack: ordered values, a writer, a parser and Codable on top.
         .target(name: "JSON", swiftSettings: strict),
         .target(name: "LogInput", dependencies: ["CZlib", .target(name: "CISAL", condition: .when(traits: ["ISAL"])), "CSystemCalls"],
                 swiftSettings: strict),
         // Configuration regexes run on RE2 (Debian libre2-dev): linear time on any path.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
-        .target(name: "LogParsing", dependencies: ["LogInput", "CRE2"], swiftSettings: fuzzInstrumented + strict),
+        .target(name: "LogParsing", dependencies: ["LogInput", "CRE2", "CScan"], swiftSettings: fuzzInstrumented + strict),
         .target(name: "Sessions", dependencies: ["LogParsing"], swiftSettings: strict),
         .target(name: "Analysis", dependencies: ["Sessions", "LogParsing", "LogInput", .product(name: "Histogram", package: "hdrhistogram-swift")],
                 swiftSettings: strict),

@@ -1,3 +1,4 @@
+import CScan
 import LogInput
 #if canImport(Glibc)
 import Glibc
@@ -264,18 +265,8 @@ public final class LineParser {
             let start = pos
             var end: Int
             if step.quoted {
-                var from = pos
-                while true {
-                    guard from < n, let hit = memchr(base + from, Int32(ASCII.quote), n - from) else { return false }
-                    let quote = base.distance(to: UnsafeMutableRawPointer(hit))
-                    var backslashes = 0
-                    while quote - backslashes - 1 >= start,
-                          base.load(fromByteOffset: quote - backslashes - 1, as: UInt8.self) == ASCII.backslash {
-                        backslashes += 1
-                    }
-                    if backslashes & 1 == 0 { end = quote; break }
-                    from = quote + 1
-                }
+                guard let quote = Self.quotedEnd(base, from: pos, to: n) else { return false }
+                end = quote
             } else if step.slot == .timeStrftime {
                 end = pos + timePatterns[step.pattern].width  // fixed width: it may hold spaces
                 guard end <= n else { return false }
@@ -283,7 +274,7 @@ public final class LineParser {
                       base.load(fromByteOffset: pos + 26, as: UInt8.self) == step.terminator {
                 end = pos + 26  // the usual `02/Mar/2026:10:00:00 -0500]`
             } else {
-                // Unquoted fields are short (`-`, `200`, an address): eight bytes at a time beats a call.
+                // Unquoted fields are short (`-`, `200`, an address): sixteen bytes a compare beats a call.
                 end = Self.find(step.terminator, in: base, from: pos, to: n)
             }
             pos = end
@@ -461,7 +452,7 @@ public final class LineParser {
         guard timeEnd + 3 <= n, byte(timeEnd + 1) == ASCII.space, byte(timeEnd + 2) == ASCII.quote else { return nil }
         // "%r" %>s %b
         let requestStart = timeEnd + 3
-        guard let requestEnd = Self.quotedEnd(base, from: requestStart, to: n, short: true),
+        guard let requestEnd = Self.quotedEnd(base, from: requestStart, to: n),
               requestEnd + 2 <= n, byte(requestEnd + 1) == ASCII.space else { return nil }
         fields.request = FieldRange(start: Int32(requestStart), end: Int32(requestEnd))
         let statusStart = requestEnd + 2
@@ -481,31 +472,24 @@ public final class LineParser {
         // "%{Referer}i" "%{User-Agent}i"
         guard sizeEnd + 2 <= n, byte(sizeEnd + 1) == ASCII.quote else { return nil }
         let referrerStart = sizeEnd + 2
-        guard let referrerEnd = Self.quotedEnd(base, from: referrerStart, to: n, short: true),
+        guard let referrerEnd = Self.quotedEnd(base, from: referrerStart, to: n),
               referrerEnd + 3 <= n, byte(referrerEnd + 1) == ASCII.space, byte(referrerEnd + 2) == ASCII.quote
         else { return nil }
         fields.referrer = FieldRange(start: Int32(referrerStart), end: Int32(referrerEnd))
         let agentStart = referrerEnd + 3
-        guard let agentEnd = Self.quotedEnd(base, from: agentStart, to: n, short: false) else { return nil }
+        guard let agentEnd = Self.quotedEnd(base, from: agentStart, to: n) else { return nil }
         fields.userAgent = FieldRange(start: Int32(agentStart), end: Int32(agentEnd))
         return agentEnd
     }
 
     /// Where a quoted field that starts at `start` ends: the first `"` not escaped by an odd
-    /// number of backslashes; nil when there is none. `short` fields are scanned eight bytes
-    /// at a time here; a long one (a user agent) by `memchr`.
+    /// number of backslashes; nil when there is none.
     @inline(__always)
-    private static func quotedEnd(_ base: UnsafeMutableRawPointer, from start: Int, to n: Int, short: Bool) -> Int? {
+    private static func quotedEnd(_ base: UnsafeMutableRawPointer, from start: Int, to n: Int) -> Int? {
         var from = start
         while true {
-            let quote: Int
-            if short {
-                quote = find(ASCII.quote, in: base, from: from, to: n)
-                guard quote < n else { return nil }
-            } else {
-                guard from < n, let hit = memchr(base + from, Int32(ASCII.quote), n - from) else { return nil }
-                quote = base.distance(to: UnsafeMutableRawPointer(hit))
-            }
+            let quote = find(ASCII.quote, in: base, from: from, to: n)
+            guard quote < n else { return nil }
             var backslashes = 0
             while quote - backslashes - 1 >= start,
                   base.load(fromByteOffset: quote - backslashes - 1, as: UInt8.self) == ASCII.backslash {
@@ -659,19 +643,22 @@ public final class LineParser {
         range.end = Int32(write)
     }
 
-    /// The offset of the first `byte` in `base[from..<to]`, or `to`: eight bytes per step
-    /// (the zero-byte test of "Bit Twiddling Hacks"), then byte by byte.
+    /// The offset of the first `byte` in `base[from..<to]`, or `to`: sixteen bytes per compare
+    /// (`uxchurn_match16`); the last few in one compare of the sixteen bytes that end at `to`,
+    /// which lie in the line when it is that long, else byte by byte. Nothing past `to` is read.
     @inline(__always)
     static func find(_ byte: UInt8, in base: UnsafeMutableRawPointer, from: Int, to end: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let pattern = ones &* UInt64(byte)
         var i = from
-        while i + 8 <= end {
-            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
-            let zero = (word &- ones) & ~word & highs
-            if zero != 0 { return i + zero.trailingZeroBitCount / 8 }
-            i += 8
+        while i + 16 <= end {
+            let mask = uxchurn_match16(base + i, byte)
+            if mask != 0 { return i + mask.trailingZeroBitCount }
+            i += 16
+        }
+        guard i < end else { return i }
+        if end >= 16 {
+            // Bit k of the shifted mask is byte i + k.
+            let mask = uxchurn_match16(base + (end - 16), byte) >> UInt32(i - (end - 16))
+            return mask != 0 ? i + mask.trailingZeroBitCount : end
         }
         while i < end, base.load(fromByteOffset: i, as: UInt8.self) != byte { i += 1 }
         return i

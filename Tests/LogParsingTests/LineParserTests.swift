@@ -299,3 +299,27 @@ import Testing
         #expect(specialisedFormats == 16)
     }
 }
+
+@Suite struct ByteSearchTests {
+    /// `LineParser.find` against a plain search, for every start and end in lines of 0 to 40
+    /// bytes with the byte at every place, once or twice, and not at all.
+    @Test func findsTheFirstByteInRange() {
+        for length in 0...40 {
+            for place in -1..<length {
+                var line = [UInt8](repeating: 0x61, count: length)
+                if place >= 0 { line[place] = 0x22 }
+                if place >= 0, place + 3 < length { line[place + 3] = 0x22 }
+                let plain = line
+                line.withUnsafeMutableBytes { raw in
+                    guard let base = raw.baseAddress else { return }
+                    for from in 0...length {
+                        for end in from...length {
+                            let expected = plain[from..<end].firstIndex(of: 0x22) ?? end
+                            #expect(LineParser.find(0x22, in: base, from: from, to: end) == expected)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

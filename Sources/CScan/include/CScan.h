@@ -1,0 +1,32 @@
+#ifndef UXCHURN_CSCAN_H
+#define UXCHURN_CSCAN_H
+
+#include <stdint.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+#endif
+
+/// The positions of `byte` among the 16 bytes at `p`, as bits (bit i: `p[i] == byte`): one
+/// vector compare where the machine has one (SSE2 on x86-64, NEON on arm64). Static inline, so
+/// Swift inlines it into the parser's loops. `p` needs no alignment.
+static inline uint32_t uxchurn_match16(const void *p, uint8_t byte) {
+#if defined(__SSE2__)
+    __m128i bytes = _mm_loadu_si128((const __m128i *)p);
+    return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8((char)byte)));
+#elif defined(__aarch64__)
+    static const uint8_t weights[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
+    uint8x16_t equal = vceqq_u8(vld1q_u8((const uint8_t *)p), vdupq_n_u8(byte));
+    uint8x16_t bits = vandq_u8(equal, vld1q_u8(weights));
+    return (uint32_t)vaddv_u8(vget_low_u8(bits)) | ((uint32_t)vaddv_u8(vget_high_u8(bits)) << 8);
+#else
+    const uint8_t *bytes = (const uint8_t *)p;
+    uint32_t mask = 0;
+    for (int i = 0; i < 16; i++) mask |= (uint32_t)(bytes[i] == byte) << i;
+    return mask;
+#endif
+}
+
+#endif
