@@ -86,7 +86,9 @@ public struct CountedValues: Sendable, Codable {
 /// every figure is the one an eager histogram gives.
 public struct LoadTimes: Sendable, Codable {
     public static let highestMicroseconds: UInt64 = 3_600_000_000
-    /// Times kept as values before the histogram is made.
+    /// Times kept as values: all of them until there are this many, then the ones not yet
+    /// recorded in the histogram, recorded this many at a time (one unsharing of the histogram
+    /// per batch, not per view).
     static let rawLimit = 32
     private var raw: [UInt64] = []
     /// The histogram and its bins once made, behind one reference (copied on write): a group
@@ -103,6 +105,18 @@ public struct LoadTimes: Sendable, Codable {
         init(histogram: Histogram<UInt32>, bins: [Int]) {
             self.histogram = histogram
             self.bins = bins
+        }
+
+        func record(_ values: [UInt64]) {
+            // The properties passed inout: one exclusive access each for the batch, not per value.
+            Self.record(values, into: &histogram, bins: &bins)
+        }
+
+        private static func record(_ values: [UInt64], into histogram: inout Histogram<UInt32>, bins: inout [Int]) {
+            for value in values {
+                histogram.record(value)
+                bins[LoadHistogram.index(microseconds: Int64(value))] += 1
+            }
         }
     }
 
@@ -121,33 +135,27 @@ public struct LoadTimes: Sendable, Codable {
         Histogram<UInt32>(lowestDiscernibleValue: 1, highestTrackableValue: highestMicroseconds, numberOfSignificantValueDigits: .two)
     }
 
-    /// The histogram of every time added (made from the kept values when not made yet).
+    /// The histogram of every time added (the made one with the kept values recorded).
     public var histogram: Histogram<UInt32> {
-        if let made { return made.histogram }
-        var histogram = Self.emptyHistogram()
+        if let made, raw.isEmpty { return made.histogram }
+        var histogram = made?.histogram ?? Self.emptyHistogram()
         for value in raw { histogram.record(value) }
         return histogram
     }
 
     /// Views per bin of `LoadHistogram.bounds`, for the histogram chart.
     public var bins: [Int] {
-        if let made { return made.bins }
-        var bins = [Int](repeating: 0, count: LoadHistogram.bounds.count)
+        var bins = made?.bins ?? [Int](repeating: 0, count: LoadHistogram.bounds.count)
         for value in raw { bins[LoadHistogram.index(microseconds: Int64(value))] += 1 }
         return bins
     }
 
-    public var count: Int { made.map { Int($0.histogram.totalCount) } ?? raw.count }
+    public var count: Int { (made.map { Int($0.histogram.totalCount) } ?? 0) + raw.count }
 
     public mutating func add(microseconds: Int64, apdexMicroseconds: Int64) {
-        let value = min(UInt64(max(microseconds, 0)), Self.highestMicroseconds)
-        if made == nil, raw.count < Self.rawLimit {
-            raw.append(value)
-        } else {
-            let box = makeHistogram()
-            box.histogram.record(value)
-            box.bins[LoadHistogram.index(microseconds: microseconds)] += 1
-        }
+        // Times over an hour count as an hour (the histogram's range; the same bin).
+        raw.append(min(UInt64(max(microseconds, 0)), Self.highestMicroseconds))
+        if raw.count >= Self.rawLimit { recordKept() }
         if microseconds <= apdexMicroseconds {
             satisfied += 1
         } else if microseconds <= 4 * apdexMicroseconds {
@@ -155,12 +163,18 @@ public struct LoadTimes: Sendable, Codable {
         }
     }
 
-    /// From kept values to the histogram, for good; the histogram to change.
-    private mutating func makeHistogram() -> MadeHistogram {
-        if let box = uniqueMade() { return box }
-        let box = MadeHistogram(histogram: histogram, bins: bins)
-        made = box
-        raw = []
+    /// The kept values into the histogram (made when there is none); the histogram to change.
+    @discardableResult
+    private mutating func recordKept() -> MadeHistogram {
+        let box: MadeHistogram
+        if let unique = uniqueMade() {
+            box = unique
+        } else {
+            box = MadeHistogram(histogram: Self.emptyHistogram(), bins: [Int](repeating: 0, count: LoadHistogram.bounds.count))
+            made = box
+        }
+        box.record(raw)
+        raw.removeAll(keepingCapacity: true)
         return box
     }
     private enum CodingKeys: String, CodingKey { case values, min, max, satisfied, tolerating, bins }
@@ -230,7 +244,7 @@ public struct LoadTimes: Sendable, Codable {
         if made == nil, other.made == nil, raw.count + other.raw.count <= Self.rawLimit {
             raw += other.raw
         } else {
-            let box = makeHistogram()
+            let box = recordKept()
             box.histogram.add(other.histogram)
             for (index, views) in other.bins.enumerated() { box.bins[index] += views }
         }
