@@ -96,21 +96,45 @@ public struct ReportTemplates: Sendable {
     }
 
     /// The names of the partials a template includes (`{{> NAME}}`), with their line numbers.
+    /// The tags are found in the UTF-8 bytes (`range(of:)` on the text took most of loading the
+    /// templates).
     static func partialReferences(_ text: String) -> [(name: String, line: Int)] {
+        let bytes = Array(text.utf8)
+        let brace: UInt8 = 0x7B, closing: UInt8 = 0x7D, newline: UInt8 = 0x0A, greater: UInt8 = 0x3E
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        func trimmed(_ range: Range<Int>) -> Range<Int> {
+            var lower = range.lowerBound, upper = range.upperBound
+            while lower < upper, isBlank(bytes[lower]) { lower += 1 }
+            while upper > lower, isBlank(bytes[upper - 1]) { upper -= 1 }
+            return lower..<upper
+        }
+        /// The first index of two `byte`s in a row at or after `from`.
+        func pair(_ byte: UInt8, from: Int) -> Int? {
+            var index = from
+            while index + 1 < bytes.count {
+                if bytes[index] == byte, bytes[index + 1] == byte { return index }
+                index += 1
+            }
+            return nil
+        }
         var found: [(String, Int)] = []
         var line = 1
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            line += rest[..<open.lowerBound].reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
-            rest = rest[open.upperBound...]
-            guard let close = rest.range(of: "}}") else { break }
-            let tag = rest[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            if tag.hasPrefix(">") {
-                let name = tag.dropFirst().trimmingCharacters(in: .whitespaces)
-                if !name.isEmpty { found.append((name, line)) }
+        var position = 0
+        while let open = pair(brace, from: position) {
+            line += bytes[position..<open].reduce(0) { $1 == newline ? $0 + 1 : $0 }
+            guard let close = pair(closing, from: open + 2) else { break }
+            // Only a tag whose first byte after spaces and tabs is `>` (or not ASCII, which may be
+            // another kind of space) can name a partial; it is trimmed as text.
+            let tag = trimmed((open + 2)..<close)
+            if !tag.isEmpty, bytes[tag.lowerBound] == greater || bytes[tag.lowerBound] >= 0x80 {
+                let text = String(decoding: bytes[tag], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                if text.hasPrefix(">") {
+                    let name = text.dropFirst().trimmingCharacters(in: .whitespaces)
+                    if !name.isEmpty { found.append((name, line)) }
+                }
             }
-            line += rest[..<close.lowerBound].reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
-            rest = rest[close.upperBound...]
+            line += bytes[(open + 2)..<close].reduce(0) { $1 == newline ? $0 + 1 : $0 }
+            position = close + 2
         }
         return found
     }
