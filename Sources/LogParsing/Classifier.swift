@@ -1,3 +1,5 @@
+import CScan
+
 /// Sorts parsed lines into `HitClass`es, caching every per-value decision:
 /// a user agent is tested against the bot list and tokens once, a path against the asset
 /// extensions, the `ignore` and the `probes` regexes once.
@@ -362,21 +364,11 @@ struct RequestTarget {
         return RequestTarget(methodStart: start, methodCount: methodEnd - start, targetStart: targetStart, targetEnd: targetEnd)
     }
 
-    /// The first byte at or below 0x20 (space, tab, other control bytes) in `from..<to`, or
-    /// where an eight-byte step cannot tell: the caller finishes byte by byte from there.
+    /// The first byte at or below 0x20 (space, tab, other control bytes) in `from..<to`, or `to`.
+    /// `base` is the line's start.
     @inline(__always)
     static func firstControlOrSpace(_ base: UnsafeRawPointer, from: Int, to end: Int) -> Int {
-        let below: UInt64 = 0x2121_2121_2121_2121  // bytes < 0x21
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        var i = from
-        while i + 8 <= end {
-            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            // Bytes ≥ 0x80 set their high bit in `word`; `~word` excludes them.
-            let hit = (word &- below) & ~word & highs
-            if hit != 0 { return i + hit.trailingZeroBitCount / 8 }
-            i += 8
-        }
-        return i
+        ByteScan.first(base, from: from, to: end, match: { uxchurn_at_most16($0, 0x20) }, test: { $0 <= 0x20 })
     }
 
     /// `HTTP/` digit, optionally `.` digit, and nothing more.
@@ -414,23 +406,16 @@ struct RequestTarget {
             }
             start = i
         }
-        var end = start
-        while end < targetEnd {
-            let byte = base.load(fromByteOffset: end, as: UInt8.self)
-            if byte == ASCII.questionMark || byte == ASCII.hash { break }
-            end += 1
-        }
+        let end = ByteScan.first(ASCII.questionMark, or: ASCII.hash, in: base, from: start, to: targetEnd)
         return UnsafeRawBufferPointer(start: base + start, count: end - start)
     }
 
     /// The text after the first `?`, up to a `#`; empty when there is no `?`.
     func query(in base: UnsafeRawPointer) -> UnsafeRawBufferPointer {
-        var start = targetStart
-        while start < targetEnd, base.load(fromByteOffset: start, as: UInt8.self) != ASCII.questionMark { start += 1 }
+        var start = ByteScan.first(ASCII.questionMark, in: base, from: targetStart, to: targetEnd)
         guard start < targetEnd else { return UnsafeRawBufferPointer(start: base + targetEnd, count: 0) }
         start += 1
-        var end = start
-        while end < targetEnd, base.load(fromByteOffset: end, as: UInt8.self) != ASCII.hash { end += 1 }
+        let end = ByteScan.first(ASCII.hash, in: base, from: start, to: targetEnd)
         return UnsafeRawBufferPointer(start: base + start, count: end - start)
     }
 

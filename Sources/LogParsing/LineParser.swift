@@ -1,4 +1,3 @@
-import CScan
 import LogInput
 #if canImport(Glibc)
 import Glibc
@@ -643,25 +642,11 @@ public final class LineParser {
         range.end = Int32(write)
     }
 
-    /// The offset of the first `byte` in `base[from..<to]`, or `to`: sixteen bytes per compare
-    /// (`uxchurn_match16`); the last few in one compare of the sixteen bytes that end at `to`,
-    /// which lie in the line when it is that long, else byte by byte. Nothing past `to` is read.
+    /// The offset of the first `byte` in `base[from..<to]`, or `to` (`ByteScan`: sixteen bytes a
+    /// compare, nothing read past `to`).
     @inline(__always)
     static func find(_ byte: UInt8, in base: UnsafeMutableRawPointer, from: Int, to end: Int) -> Int {
-        var i = from
-        while i + 16 <= end {
-            let mask = uxchurn_match16(base + i, byte)
-            if mask != 0 { return i + mask.trailingZeroBitCount }
-            i += 16
-        }
-        guard i < end else { return i }
-        if end >= 16 {
-            // Bit k of the shifted mask is byte i + k.
-            let mask = uxchurn_match16(base + (end - 16), byte) >> UInt32(i - (end - 16))
-            return mask != 0 ? i + mask.trailingZeroBitCount : end
-        }
-        while i < end, base.load(fromByteOffset: i, as: UInt8.self) != byte { i += 1 }
-        return i
+        ByteScan.first(byte, in: UnsafeRawPointer(base), from: from, to: end)
     }
 
     /// `base[start..<end]` as one or more digits (at most 18). Up to eight digits that have eight

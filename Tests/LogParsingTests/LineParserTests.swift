@@ -301,14 +301,17 @@ import Testing
 }
 
 @Suite struct ByteSearchTests {
-    /// `LineParser.find` against a plain search, for every start and end in lines of 0 to 40
-    /// bytes with the byte at every place, once or twice, and not at all.
+    /// `LineParser.find`, `ByteScan.first(_:or:)` and `RequestTarget.firstControlOrSpace`
+    /// against plain searches, for every start and end in lines of 0 to 40 bytes with the bytes
+    /// at every place, once or more, and not at all.
     @Test func findsTheFirstByteInRange() {
         for length in 0...40 {
             for place in -1..<length {
-                var line = [UInt8](repeating: 0x61, count: length)
+                // Bytes above 0x7F too: the searches compare them unsigned.
+                var line = (0..<length).map { $0 % 5 == 4 ? UInt8(0xC3) : UInt8(0x61) }
                 if place >= 0 { line[place] = 0x22 }
                 if place >= 0, place + 3 < length { line[place + 3] = 0x22 }
+                if place >= 0, place + 5 < length { line[place + 5] = place % 2 == 0 ? 0x09 : 0x20 }
                 let plain = line
                 line.withUnsafeMutableBytes { raw in
                     guard let base = raw.baseAddress else { return }
@@ -316,6 +319,10 @@ import Testing
                         for end in from...length {
                             let expected = plain[from..<end].firstIndex(of: 0x22) ?? end
                             #expect(LineParser.find(0x22, in: base, from: from, to: end) == expected)
+                            let either = plain[from..<end].firstIndex { $0 == 0x22 || $0 == 0x09 } ?? end
+                            #expect(ByteScan.first(0x09, or: 0x22, in: base, from: from, to: end) == either)
+                            let control = plain[from..<end].firstIndex { $0 <= 0x20 } ?? end
+                            #expect(RequestTarget.firstControlOrSpace(base, from: from, to: end) == control)
                         }
                     }
                 }
