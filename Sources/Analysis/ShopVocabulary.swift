@@ -78,6 +78,9 @@ enum ShopVocabulary {
         "route", "view", "function", "fn", "page", "controller",
     ]
 
+    /// The cart words long enough to end a compound (`shoppingcart`, `einkaufswagen`), counted once.
+    private static let compoundCartWords = cart.filter { $0.count >= 4 }
+
     /// The roles a segment's or a query value's words name.
     static func roles(of words: [String]) -> Set<ShopRole> {
         var roles = Set<ShopRole>()
@@ -91,7 +94,7 @@ enum ShopVocabulary {
         }
         // Compounds written as one word: `addtocart`, `shoppingcart`, `thankyou`.
         if compound.hasPrefix("addto") || compound.hasPrefix("add2") { roles.formUnion([.add, .cart]) }
-        if cart.contains(where: { $0.count >= 4 && compound.hasSuffix($0) && compound.count > $0.count }) { roles.insert(.cart) }
+        if compoundCartWords.contains(where: { compound.hasSuffix($0) && compound.count > $0.count }) { roles.insert(.cart) }
         return roles
     }
 
