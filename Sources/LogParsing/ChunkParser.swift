@@ -100,6 +100,10 @@ public struct ChunkParser {
     var referrerFamilies = ByteInterner(capacity: 256)
     let internReferrerFamilies: Bool
     private var sent = [0, 0, 0, 0, 0, 0, 0, 0]
+    /// The last referrer host as written (before lower-casing) and its id: most hits name the
+    /// shop itself, so most lines compare their host with it and skip the lower-casing and the hash.
+    private var lastHost: [UInt8] = []
+    private var lastHostID: Int32 = -1
     /// Hits of the last chunk: room is made for about as many, so the list is not regrown.
     private var lastHitCount = 0
 
@@ -243,6 +247,20 @@ public struct ChunkParser {
             if byte == 0x2F || byte == 0x3A || byte == 0x3F || byte == 0x23 { break }  // / : ? #
             end += 1
         }
+        let written = UnsafeRawBufferPointer(rebasing: referrer[start..<end])
+        if lastHostID >= 0, written.count == lastHost.count,
+           written.isEmpty || lastHost.withUnsafeBytes({ memcmp($0.baseAddress!, written.baseAddress!, written.count) == 0 }) {  // both non-empty
+            return lastHostID
+        }
+        lastHost.removeAll(keepingCapacity: true)
+        lastHost.append(contentsOf: written)
+        lastHostID = referrerHostID(referrer, start: start, end: end)
+        return lastHostID
+    }
+
+    /// The id of the host `referrer[start..<end]`, lower-cased, without `www.`.
+    private mutating func referrerHostID(_ referrer: UnsafeRawBufferPointer, start: Int, end: Int) -> Int32 {
+        var start = start
         @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
         if end - start > 4, lower(referrer[start]) == 0x77, lower(referrer[start + 1]) == 0x77,
            lower(referrer[start + 2]) == 0x77, referrer[start + 3] == 0x2E {  // www.
