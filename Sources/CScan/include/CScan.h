@@ -7,6 +7,14 @@
 #include <emmintrin.h>
 #elif defined(__aarch64__)
 #include <arm_neon.h>
+
+/// A NEON compare's result (each byte all ones or zero) as 16 bits, bit i for byte i: what
+/// SSE2's movemask gives in one instruction.
+static inline uint32_t uxchurn_bits16(uint8x16_t marked) {
+    static const uint8_t weights[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
+    uint8x16_t bits = vandq_u8(marked, vld1q_u8(weights));
+    return (uint32_t)vaddv_u8(vget_low_u8(bits)) | ((uint32_t)vaddv_u8(vget_high_u8(bits)) << 8);
+}
 #endif
 
 /// The positions of `byte` among the 16 bytes at `p`, as bits (bit i: `p[i] == byte`): one
@@ -17,10 +25,7 @@ static inline uint32_t uxchurn_match16(const void *p, uint8_t byte) {
     __m128i bytes = _mm_loadu_si128((const __m128i *)p);
     return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8((char)byte)));
 #elif defined(__aarch64__)
-    static const uint8_t weights[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
-    uint8x16_t equal = vceqq_u8(vld1q_u8((const uint8_t *)p), vdupq_n_u8(byte));
-    uint8x16_t bits = vandq_u8(equal, vld1q_u8(weights));
-    return (uint32_t)vaddv_u8(vget_low_u8(bits)) | ((uint32_t)vaddv_u8(vget_high_u8(bits)) << 8);
+    return uxchurn_bits16(vceqq_u8(vld1q_u8((const uint8_t *)p), vdupq_n_u8(byte)));
 #else
     const uint8_t *bytes = (const uint8_t *)p;
     uint32_t mask = 0;
@@ -46,10 +51,7 @@ static inline uint32_t uxchurn_at_most16(const void *p, uint8_t limit) {
     __m128i bytes = _mm_loadu_si128((const __m128i *)p);
     return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8((char)limit)), bytes));
 #elif defined(__aarch64__)
-    static const uint8_t weights[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
-    uint8x16_t low = vcleq_u8(vld1q_u8((const uint8_t *)p), vdupq_n_u8(limit));
-    uint8x16_t bits = vandq_u8(low, vld1q_u8(weights));
-    return (uint32_t)vaddv_u8(vget_low_u8(bits)) | ((uint32_t)vaddv_u8(vget_high_u8(bits)) << 8);
+    return uxchurn_bits16(vcleq_u8(vld1q_u8((const uint8_t *)p), vdupq_n_u8(limit)));
 #else
     const uint8_t *bytes = (const uint8_t *)p;
     uint32_t mask = 0;
