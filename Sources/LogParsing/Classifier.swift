@@ -279,16 +279,17 @@ public struct Classifier {
     /// The asset extensions, each packed into an integer as `isAssetPath` packs a path's.
     private static let packedAssetExtensions: [UInt64] = assetExtensions.map { packed(Array($0.utf8)[...]) }.sorted()
 
-    /// Up to eight bytes, lower-cased (ASCII), first byte lowest.
+    /// Up to seven bytes, lower-cased (ASCII), first byte lowest, and their count in the top
+    /// byte (so `css` and `css` followed by a NUL byte differ).
     @inline(__always)
     private static func packed<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
-        for byte in bytes.prefix(8) {
+        for byte in bytes.prefix(7) {
             value |= UInt64(ASCII.lowercased(byte)) << shift
             shift += 8
         }
-        return value
+        return value | UInt64(min(bytes.count, 255)) << 56
     }
 
     /// Whether the last segment has a `.` and its text after the last `.` is an asset extension.

@@ -84,6 +84,8 @@ public final class LineParser {
     /// The steps a hand-written scanner reads instead of the loop: 17 when the format starts
     /// with `combined`'s fields (up to the user agent), 13 with `common`'s, else 0.
     private let prefixSteps: Int
+    /// The byte that ends `%b` (the first of the literal after it; a space when it is last).
+    private let sizeTerminator: UInt8
 
     /// Whether lines starting with `#` are directives (`#Fields:`) for `directive(_:)`, not log lines.
     public var readsDirectives: Bool { w3c != nil }
@@ -159,6 +161,7 @@ public final class LineParser {
             : elements.starts(with: LogFormat.combined.elements.prefix(Self.combinedPrefix)) ? Self.combinedPrefix
             : elements.starts(with: LogFormat.common.elements.prefix(Self.commonPrefix)) ? Self.commonPrefix
             : 0
+        sizeTerminator = prefixSteps > 0 ? steps[Self.commonPrefix - 1].terminator : ASCII.space
         self.steps = .allocate(capacity: steps.count)
         _ = self.steps.initialize(from: steps)
         self.literals = .allocate(capacity: max(literalBytes.count, 1))
@@ -426,7 +429,7 @@ public final class LineParser {
     @inline(__always)
     private func parsePrefix(_ base: UnsafeMutableRawPointer, _ n: Int, combined: Bool, into fields: inout ParsedLine) -> Int? {
         @inline(__always) func byte(_ offset: Int) -> UInt8 { base.load(fromByteOffset: offset, as: UInt8.self) }
-        // %h, %l, %u: each ends at the next space.
+        // %h, %l, %u: each ends at the next space (the literals after them are ` `, ` `, ` [`).
         let address = Self.find(ASCII.space, in: base, from: 0, to: n)
         guard address < n else { return nil }
         let ident = Self.find(ASCII.space, in: base, from: address + 1, to: n)
@@ -462,7 +465,7 @@ public final class LineParser {
         fields.status = Int(a) * 100 + Int(b) * 10 + Int(c)
         guard statusEnd < n else { return nil }
         let sizeStart = statusEnd + 1
-        let sizeEnd = Self.find(ASCII.space, in: base, from: sizeStart, to: n)
+        let sizeEnd = Self.find(sizeTerminator, in: base, from: sizeStart, to: n)
         guard sizeEnd > sizeStart else { return nil }
         if !(sizeEnd - sizeStart == 1 && byte(sizeStart) == ASCII.minus) {
             guard Self.parseDigits(base, sizeStart, sizeEnd) != nil else { return nil }

@@ -45,7 +45,13 @@ func fuzzLineParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let text = String(decoding: bytes[..<newline], as: UTF8.self)
         if let format = try? LogFormat.named(text) {
             var line = Array(bytes[(newline + 1)...])
-            _ = line.withUnsafeMutableBytes { LineParser(format: format).parse($0, into: &fields) }
+            var generic = line
+            var genericFields = ParsedLine()
+            let parsed = line.withUnsafeMutableBytes { LineParser(format: format).parse($0, into: &fields) }
+            let genericParsed = generic.withUnsafeMutableBytes { LineParser(format: format, specialised: false).parse($0, into: &genericFields) }
+            if genericParsed != parsed || (parsed && (genericFields != fields || generic != line)) {
+                preconditionFailure("\(format.source): the scanner and the step loop disagree")
+            }
         }
     }
     return 0

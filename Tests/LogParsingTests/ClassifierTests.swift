@@ -57,6 +57,9 @@ import Testing
         #expect(!isAsset("/file.pdf"))
         #expect(!isAsset("/no-extension"))
         #expect(!isAsset("/trailing."))
+        #expect(!isAsset("/a.css\u{0}"))
+        #expect(!isAsset("/a.cssx"))
+        #expect(isAsset("/A.Woff2"))
     }
 
     @Test func aBadIgnoreRegexIsAnError() {
