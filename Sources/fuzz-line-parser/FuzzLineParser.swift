@@ -16,6 +16,9 @@ func fuzzLineParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: data == nil ? 0 : size))
     var fields = ParsedLine()
     for (index, format) in LogFormat.presets.enumerated() {
+        // Fresh fields for each format: a parse sets only its format's fields, and the two
+        // parsers' fields are compared below.
+        fields = ParsedLine()
         var line = bytes
         let parser = LineParser(format: format)
         let parsed = line.withUnsafeMutableBytes { raw in
@@ -47,6 +50,7 @@ func fuzzLineParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             var line = Array(bytes[(newline + 1)...])
             var generic = line
             var genericFields = ParsedLine()
+            fields = ParsedLine()
             let parsed = line.withUnsafeMutableBytes { LineParser(format: format).parse($0, into: &fields) }
             let genericParsed = generic.withUnsafeMutableBytes { LineParser(format: format, specialised: false).parse($0, into: &genericFields) }
             if genericParsed != parsed || (parsed && (genericFields != fields || generic != line)) {
