@@ -155,7 +155,7 @@ public struct LoadTimes: Sendable, Codable {
     public mutating func add(microseconds: Int64, apdexMicroseconds: Int64) {
         // Times over an hour count as an hour (the histogram's range; the same bin).
         raw.append(min(UInt64(max(microseconds, 0)), Self.highestMicroseconds))
-        if raw.count >= Self.rawLimit { recordKept() }
+        if raw.count > Self.rawLimit { recordKept() }
         if microseconds <= apdexMicroseconds {
             satisfied += 1
         } else if microseconds <= 4 * apdexMicroseconds {
@@ -245,8 +245,11 @@ public struct LoadTimes: Sendable, Codable {
             raw += other.raw
         } else {
             let box = recordKept()
-            box.histogram.add(other.histogram)
-            for (index, views) in other.bins.enumerated() { box.bins[index] += views }
+            box.record(other.raw)
+            if let theirs = other.made {
+                box.histogram.add(theirs.histogram)
+                for (index, views) in theirs.bins.enumerated() { box.bins[index] += views }
+            }
         }
         satisfied += other.satisfied
         tolerating += other.tolerating

@@ -248,7 +248,7 @@ public struct ShopCollector: Sendable {
 
     /// The product-page matcher a page before an add stands for: its first segment as a
     /// folder (`^/produkte/`), or its extension (`\.html$`).
-    static func productMatcher(_ path: String, compiles: (String) -> Bool = ConfigAdvice.compiles) -> HitMatcher? {
+    static func productMatcher(_ path: String, compiles: (String) -> Bool) -> HitMatcher? {
         let family = AdviceCollector.family(of: path)
         if family.hasSuffix("/"), family != "/", ConfigAdvice.writable(family), compiles("^" + ConfigAdvice.regexEscape(family)) {
             return HitMatcher(method: nil, path: "^" + ConfigAdvice.regexEscape(family))

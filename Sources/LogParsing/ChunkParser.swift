@@ -249,7 +249,7 @@ public struct ChunkParser {
         }
         let written = UnsafeRawBufferPointer(rebasing: referrer[start..<end])
         if lastHostID >= 0, written.count == lastHost.count,
-           written.isEmpty || lastHost.withUnsafeBytes({ memcmp($0.baseAddress!, written.baseAddress!, written.count) == 0 }) {  // both non-empty
+           written.isEmpty || lastHost.withUnsafeBytes({ memcmp($0.baseAddress!, written.baseAddress!, written.count) == 0 }) {  // non-empty here: both base addresses exist
             return lastHostID
         }
         lastHost.removeAll(keepingCapacity: true)

@@ -1,8 +1,9 @@
 import CScan
 
 /// Sorts parsed lines into `HitClass`es, caching every per-value decision:
-/// a user agent is tested against the bot list and tokens once, a path against the asset
-/// extensions, the `ignore` and the `probes` regexes once.
+/// a user agent is tested against the bot list and tokens once, a path against the `ignore`
+/// and the `probes` regexes once. An asset is told by its extension on every line, before its
+/// path is interned (a packed compare, cheaper than interning it).
 ///
 /// After `classify`, `pathID`, `methodID` and `agentID` name the line's interned values, for
 /// the stages that follow; the bot requests of each family and the probe hits of each path are
@@ -29,7 +30,6 @@ public struct Classifier {
     ]
 
     private struct PathFacts {
-        var isAsset: Bool
         var isIgnored: Bool
         var isProbe: Bool
         var isRobots: Bool
@@ -207,7 +207,6 @@ public struct Classifier {
             countBot(robotsFamily)
             return .bot
         }
-        if facts.isAsset { return .asset }
         if facts.isIgnored { return .ignored }
         let method: Int32
         if request.methodCount == 3, base.load(fromByteOffset: request.methodStart, as: UInt8.self) == 0x47,  // G
@@ -271,7 +270,7 @@ public struct Classifier {
     @inline(never)  // once per distinct value: kept out of the per-line path
     private func examine(_ path: UnsafeRawBufferPointer) -> PathFacts {
         let text = String(decoding: path, as: UTF8.self)
-        return PathFacts(isAsset: Self.isAssetPath(path), isIgnored: ignore.contains { $0.matches(text) },
+        return PathFacts(isIgnored: ignore.contains { $0.matches(text) },
                          isProbe: probes.contains { $0.matches(text) }, isRobots: text == "/robots.txt",
                          hash: ByteInterner.hash(path))
     }
@@ -358,6 +357,7 @@ struct RequestTarget {
         i += 1
         let targetStart = i
         i = firstControlOrSpace(base, from: i, to: end)
+        // Past a control byte that is not whitespace (0x01…): the target goes on to whitespace.
         while i < end, !ASCII.isWhitespace(base.load(fromByteOffset: i, as: UInt8.self)) { i += 1 }
         guard i > targetStart, i < end, base.load(fromByteOffset: i, as: UInt8.self) == ASCII.space else { return nil }
         let targetEnd = i

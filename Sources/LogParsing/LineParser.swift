@@ -52,8 +52,8 @@ public final class LineParser {
         var quoted: Bool
         /// The byte that ends an unquoted field.
         var terminator: UInt8
-        /// A literal of at most 8 bytes, packed (first byte lowest: little-endian, as the SWAR
-        /// scans assume too), and the mask of its bytes: compared with one load where the line
+        /// A literal of at most 8 bytes, packed (first byte lowest: little-endian, as
+        /// `parseDigits` assumes too), and the mask of its bytes: compared with one load where the line
         /// has 8 bytes left.
         var literalWord: UInt64 = 0
         var literalMask: UInt64 = 0
@@ -277,7 +277,7 @@ public final class LineParser {
                 end = pos + 26  // the usual `02/Mar/2026:10:00:00 -0500]`
             } else {
                 // Unquoted fields are short (`-`, `200`, an address): sixteen bytes a compare beats a call.
-                end = Self.find(step.terminator, in: base, from: pos, to: n)
+                end = ByteScan.first(step.terminator, in: base, from: pos, to: n)
             }
             pos = end
             let range = FieldRange(start: Int32(start), end: Int32(end))
@@ -316,26 +316,13 @@ public final class LineParser {
             case .cookie: fields.cookie = range
             case .host: fields.host = range
             case .status:
-                guard count == 3 else { return false }
-                let a = p.load(as: UInt8.self) &- ASCII.zero
-                let b = p.load(fromByteOffset: 1, as: UInt8.self) &- ASCII.zero
-                let c = p.load(fromByteOffset: 2, as: UInt8.self) &- ASCII.zero
-                guard a < 10, b < 10, c < 10 else { return false }
-                fields.status = Int(a) * 100 + Int(b) * 10 + Int(c)
+                guard let status = Self.status(p, count: count) else { return false }
+                fields.status = status
             case .bytes:
-                guard count > 0 else { return false }
-                if !(count == 1 && p.load(as: UInt8.self) == ASCII.minus) {
-                    guard Self.parseDigits(base, start, end) != nil else { return false }
-                }
+                guard Self.isSize(base, start, end) else { return false }
             case .timeLocal:
-                if let time = TimestampParser.parseCommonLog(p, count: count, cache: &dayCache) {
-                    fields.timestamp = time
-                } else if let timeZone,
-                          let time = TimestampParser.parseCommonLogLocal(p, count: count, zone: timeZone, cache: &dayCache) {
-                    fields.timestamp = time
-                } else {
-                    return false
-                }
+                guard let time = localTime(p, count: count) else { return false }
+                fields.timestamp = time
                 hasTime = true
             case .timeISO8601:
                 guard let time = TimestampParser.parseISO8601(p, count: count, zone: timeZone) else { return false }
@@ -430,27 +417,20 @@ public final class LineParser {
     private func parsePrefix(_ base: UnsafeMutableRawPointer, _ n: Int, combined: Bool, into fields: inout ParsedLine) -> Int? {
         @inline(__always) func byte(_ offset: Int) -> UInt8 { base.load(fromByteOffset: offset, as: UInt8.self) }
         // %h, %l, %u: each ends at the next space (the literals after them are ` `, ` `, ` [`).
-        let address = Self.find(ASCII.space, in: base, from: 0, to: n)
+        let address = ByteScan.first(ASCII.space, in: base, from: 0, to: n)
         guard address < n else { return nil }
-        let ident = Self.find(ASCII.space, in: base, from: address + 1, to: n)
+        let ident = ByteScan.first(ASCII.space, in: base, from: address + 1, to: n)
         guard ident < n else { return nil }
-        let user = Self.find(ASCII.space, in: base, from: ident + 1, to: n)
+        let user = ByteScan.first(ASCII.space, in: base, from: ident + 1, to: n)
         guard user + 2 <= n, byte(user + 1) == ASCII.leftBracket else { return nil }
         fields.address = FieldRange(start: 0, end: Int32(address))
         fields.user = FieldRange(start: Int32(ident + 1), end: Int32(user))
         // [%t]: usually 26 bytes.
         let timeStart = user + 2
         let timeEnd = timeStart + 26 < n && byte(timeStart + 26) == ASCII.rightBracket
-            ? timeStart + 26 : Self.find(ASCII.rightBracket, in: base, from: timeStart, to: n)
-        let time = UnsafeRawPointer(base + timeStart)
-        if let value = TimestampParser.parseCommonLog(time, count: timeEnd - timeStart, cache: &dayCache) {
-            fields.timestamp = value
-        } else if let timeZone,
-                  let value = TimestampParser.parseCommonLogLocal(time, count: timeEnd - timeStart, zone: timeZone, cache: &dayCache) {
-            fields.timestamp = value
-        } else {
-            return nil
-        }
+            ? timeStart + 26 : ByteScan.first(ASCII.rightBracket, in: base, from: timeStart, to: n)
+        guard let time = localTime(base + timeStart, count: timeEnd - timeStart) else { return nil }
+        fields.timestamp = time
         guard timeEnd + 3 <= n, byte(timeEnd + 1) == ASCII.space, byte(timeEnd + 2) == ASCII.quote else { return nil }
         // "%r" %>s %b
         let requestStart = timeEnd + 3
@@ -458,18 +438,13 @@ public final class LineParser {
               requestEnd + 2 <= n, byte(requestEnd + 1) == ASCII.space else { return nil }
         fields.request = FieldRange(start: Int32(requestStart), end: Int32(requestEnd))
         let statusStart = requestEnd + 2
-        let statusEnd = Self.find(ASCII.space, in: base, from: statusStart, to: n)
-        guard statusEnd - statusStart == 3 else { return nil }
-        let a = byte(statusStart) &- ASCII.zero, b = byte(statusStart + 1) &- ASCII.zero, c = byte(statusStart + 2) &- ASCII.zero
-        guard a < 10, b < 10, c < 10 else { return nil }
-        fields.status = Int(a) * 100 + Int(b) * 10 + Int(c)
+        let statusEnd = ByteScan.first(ASCII.space, in: base, from: statusStart, to: n)
+        guard let status = Self.status(base + statusStart, count: statusEnd - statusStart) else { return nil }
+        fields.status = status
         guard statusEnd < n else { return nil }
         let sizeStart = statusEnd + 1
-        let sizeEnd = Self.find(sizeTerminator, in: base, from: sizeStart, to: n)
-        guard sizeEnd > sizeStart else { return nil }
-        if !(sizeEnd - sizeStart == 1 && byte(sizeStart) == ASCII.minus) {
-            guard Self.parseDigits(base, sizeStart, sizeEnd) != nil else { return nil }
-        }
+        let sizeEnd = ByteScan.first(sizeTerminator, in: base, from: sizeStart, to: n)
+        guard Self.isSize(base, sizeStart, sizeEnd) else { return nil }
         guard combined else { return sizeEnd }
         // "%{Referer}i" "%{User-Agent}i"
         guard sizeEnd + 2 <= n, byte(sizeEnd + 1) == ASCII.quote else { return nil }
@@ -484,13 +459,40 @@ public final class LineParser {
         return agentEnd
     }
 
+    /// `%>s`: three digits.
+    @inline(__always)
+    private static func status(_ p: UnsafeRawPointer, count: Int) -> Int? {
+        guard count == 3 else { return nil }
+        let a = p.load(as: UInt8.self) &- ASCII.zero
+        let b = p.load(fromByteOffset: 1, as: UInt8.self) &- ASCII.zero
+        let c = p.load(fromByteOffset: 2, as: UInt8.self) &- ASCII.zero
+        guard a < 10, b < 10, c < 10 else { return nil }
+        return Int(a) * 100 + Int(b) * 10 + Int(c)
+    }
+
+    /// `%b`: digits, or `-` for no body.
+    @inline(__always)
+    private static func isSize(_ base: UnsafeMutableRawPointer, _ start: Int, _ end: Int) -> Bool {
+        guard end > start else { return false }
+        return (end - start == 1 && base.load(fromByteOffset: start, as: UInt8.self) == ASCII.minus)
+            || parseDigits(base, start, end) != nil
+    }
+
+    /// `%t`: `10/Oct/2000:13:55:36 -0700`, or without its offset in the configured time zone.
+    @inline(__always)
+    private func localTime(_ p: UnsafeRawPointer, count: Int) -> LogTimestamp? {
+        if let time = TimestampParser.parseCommonLog(p, count: count, cache: &dayCache) { return time }
+        guard let timeZone else { return nil }
+        return TimestampParser.parseCommonLogLocal(p, count: count, zone: timeZone, cache: &dayCache)
+    }
+
     /// Where a quoted field that starts at `start` ends: the first `"` not escaped by an odd
     /// number of backslashes; nil when there is none.
     @inline(__always)
     private static func quotedEnd(_ base: UnsafeMutableRawPointer, from start: Int, to n: Int) -> Int? {
         var from = start
         while true {
-            let quote = find(ASCII.quote, in: base, from: from, to: n)
+            let quote = ByteScan.first(ASCII.quote, in: base, from: from, to: n)
             guard quote < n else { return nil }
             var backslashes = 0
             while quote - backslashes - 1 >= start,
@@ -643,13 +645,6 @@ public final class LineParser {
             write += 1
         }
         range.end = Int32(write)
-    }
-
-    /// The offset of the first `byte` in `base[from..<to]`, or `to` (`ByteScan`: sixteen bytes a
-    /// compare, nothing read past `to`).
-    @inline(__always)
-    static func find(_ byte: UInt8, in base: UnsafeMutableRawPointer, from: Int, to end: Int) -> Int {
-        ByteScan.first(byte, in: UnsafeRawPointer(base), from: from, to: end)
     }
 
     /// `base[start..<end]` as one or more digits (at most 18). Up to eight digits that have eight

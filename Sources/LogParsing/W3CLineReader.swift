@@ -100,7 +100,7 @@ final class W3CLineReader {
         var pos = 0
         var index = 0
         while index < needed {
-            let end = LineParser.find(separator, in: base, from: pos, to: n)
+            let end = ByteScan.first(separator, in: base, from: pos, to: n)
             let range = FieldRange(start: Int32(pos), end: Int32(end))
             let p = UnsafeRawPointer(base + pos)
             let count = end - pos

@@ -308,7 +308,7 @@ import Testing
 }
 
 @Suite struct ByteSearchTests {
-    /// `LineParser.find`, `ByteScan.first(_:or:)` and `RequestTarget.firstControlOrSpace`
+    /// `ByteScan.first`, `ByteScan.first(_:or:)` and `RequestTarget.firstControlOrSpace`
     /// against plain searches, for every start and end in lines of 0 to 40 bytes with the bytes
     /// at every place, once or more, and not at all.
     @Test func findsTheFirstByteInRange() {
@@ -325,7 +325,7 @@ import Testing
                     for from in 0...length {
                         for end in from...length {
                             let expected = plain[from..<end].firstIndex(of: 0x22) ?? end
-                            #expect(LineParser.find(0x22, in: base, from: from, to: end) == expected)
+                            #expect(ByteScan.first(0x22, in: base, from: from, to: end) == expected)
                             let either = plain[from..<end].firstIndex { $0 == 0x22 || $0 == 0x09 } ?? end
                             #expect(ByteScan.first(0x09, or: 0x22, in: base, from: from, to: end) == either)
                             let control = plain[from..<end].firstIndex { $0 <= 0x20 } ?? end
