@@ -10,6 +10,8 @@ public struct Sessionizer {
     /// Visitors that may have an open session, for the sweep.
     private var listed: [Int32] = []
     private var isListed: [Bool] = []
+    /// The sweep's idle visitors, kept between sweeps so a sweep allocates nothing.
+    private var idle: [Int32] = []
     public private(set) var openCount = 0
     private var lastSweep: Int64?
 
@@ -27,13 +29,13 @@ public struct Sessionizer {
         if let last = sessions[visitor].last {
             if hit.time - last.time > timeout {
                 finished(Session(visitor: hit.visitor, hits: sessions[visitor]))
-                sessions[visitor] = [hit]
+                sessions[visitor] = Self.opening(hit)
             } else {
                 sessions[visitor].append(hit)
             }
             return
         }
-        sessions[visitor] = [hit]
+        sessions[visitor] = Self.opening(hit)
         openCount += 1
         if !isListed[visitor] {
             isListed[visitor] = true
@@ -41,22 +43,42 @@ public struct Sessionizer {
         }
     }
 
+    /// A new session's hits: room for a few, so a short session is not regrown hit by hit.
+    @inline(__always)
+    private static func opening(_ hit: Hit) -> [Hit] {
+        var hits: [Hit] = []
+        hits.reserveCapacity(4)
+        hits.append(hit)
+        return hits
+    }
+
+    /// Seconds of log time between sweeps for idle sessions: a session is handed on at most
+    /// this long after it could be; each sweep visits every open session.
+    static let sweepSeconds: Int64 = 300
+
     /// Hands on every session that no hit at or after `now` can continue.
     public mutating func closeIdle(before now: Int64, finished: (Session) -> Void) {
         guard now > .min + timeout else { return }
-        if let lastSweep, now - lastSweep < 60 { return }
+        if let lastSweep, now - lastSweep < Self.sweepSeconds { return }
         lastSweep = now
-        var idle: [Int32] = []
-        var kept: [Int32] = []
-        for visitor in listed {
+        // The visitors still open are kept in place, in their order.
+        idle.removeAll(keepingCapacity: true)
+        var kept = 0
+        for read in listed.indices {
+            let visitor = listed[read]
             let index = Int(visitor)
             guard let last = sessions[index].last else {
                 isListed[index] = false
                 continue
             }
-            if last.time < now - timeout { idle.append(visitor) } else { kept.append(visitor) }
+            if last.time < now - timeout {
+                idle.append(visitor)
+            } else {
+                listed[kept] = visitor
+                kept += 1
+            }
         }
-        listed = kept
+        listed.removeLast(listed.count - kept)
         idle.sort()  // the figures do not depend on the order, but the run stays reproducible
         for visitor in idle {
             let index = Int(visitor)
