@@ -8,19 +8,21 @@ import Darwin
 /// bot tokens, page groups) runs once per distinct value rather than once per line.
 ///
 /// Open addressing with linear probing over a power-of-two table; the bytes live in one arena.
+/// A slot holds the id and the top half of the value's hash, so a probe that meets another
+/// value is told apart without reading its hash or bytes (each a cache miss in a big table).
 /// - Complexity: `intern` is O(length) expected; memory is O(total distinct bytes).
 public struct ByteInterner: Sendable {
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
     private var hashes: [UInt64] = []
-    /// Slot → id + 1; 0 is empty.
-    private var table: [Int32]
+    /// Slot → the hash's top 32 bits above id + 1; 0 is empty.
+    private var table: [UInt64]
     private var mask: Int
 
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        table = [Int32](repeating: 0, count: size)
+        table = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
@@ -32,18 +34,21 @@ public struct ByteInterner: Sendable {
     public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> (id: Int32, isNew: Bool) {
         let hash = Self.hash(bytes)
         var slot = Int(truncatingIfNeeded: hash) & mask
+        let tag = hash & 0xFFFF_FFFF_0000_0000
         while true {
             let entry = table[slot]
             if entry == 0 { break }
-            let id = Int(entry - 1)
-            if hashes[id] == hash, equals(id, bytes) { return (Int32(id), false) }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let id = Int(entry & 0xFFFF_FFFF) - 1
+                if equals(id, bytes) { return (Int32(id), false) }
+            }
             slot = (slot + 1) & mask
         }
         let id = count
         arena.append(contentsOf: bytes)
         offsets.append(arena.count)
         hashes.append(hash)
-        table[slot] = Int32(id + 1)
+        table[slot] = Self.entry(id, hash)
         if count * 2 > table.count { grow() }
         return (Int32(id), true)
     }
@@ -74,14 +79,19 @@ public struct ByteInterner: Sendable {
         }
     }
 
+    @inline(__always)
+    private static func entry(_ id: Int, _ hash: UInt64) -> UInt64 {
+        hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
+    }
+
     private mutating func grow() {
         let size = table.count * 2
-        var bigger = [Int32](repeating: 0, count: size)
+        var bigger = [UInt64](repeating: 0, count: size)
         let newMask = size - 1
         for id in 0..<count {
             var slot = Int(truncatingIfNeeded: hashes[id]) & newMask
             while bigger[slot] != 0 { slot = (slot + 1) & newMask }
-            bigger[slot] = Int32(id + 1)
+            bigger[slot] = Self.entry(id, hashes[id])
         }
         table = bigger
         mask = newMask

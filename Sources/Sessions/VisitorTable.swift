@@ -3,16 +3,22 @@
 /// The hit stage looks up every hit's key on its one thread; Swift's `Dictionary` ran the
 /// seeded SipHash (`Hasher`) for each of them. Here a key's three ids are mixed by
 /// multiplication and the high bits pick a slot of an open-addressed table (linear probing,
-/// at most half full): a few instructions a hit.
+/// at most half full): a few instructions a hit. A slot holds the key beside its id, so a
+/// lookup reads one place of the table (a big table's reads are cache misses).
 struct VisitorTable {
     /// By id: each visitor's key.
     private(set) var keys: [VisitorKey] = []
-    /// id + 1 of the key in each slot; 0 is empty.
-    private var slots: [Int32]
+    private var slots: [Slot]
     private var shift: UInt64
 
+    private struct Slot {
+        var key = VisitorKey(address: 0, agent: 0, extra: 0)
+        /// id + 1; 0 is empty.
+        var stored: Int32 = 0
+    }
+
     init(capacityBits: Int = 12) {
-        slots = Array(repeating: 0, count: 1 << capacityBits)
+        slots = Array(repeating: Slot(), count: 1 << capacityBits)
         shift = UInt64(64 - capacityBits)
     }
 
@@ -32,26 +38,26 @@ struct VisitorTable {
         let mask = slots.count - 1
         var index = slot(of: key)
         while true {
-            let stored = slots[index]
-            if stored == 0 { break }
-            if keys[Int(stored - 1)] == key { return stored - 1 }
+            let slot = slots[index]
+            if slot.stored == 0 { break }
+            if slot.key == key { return slot.stored - 1 }
             index = (index + 1) & mask
         }
         let id = Int32(keys.count)
         keys.append(key)
-        slots[index] = id + 1
+        slots[index] = Slot(key: key, stored: id + 1)
         if keys.count * 2 > slots.count { grow() }
         return id
     }
 
     private mutating func grow() {
-        slots = Array(repeating: 0, count: slots.count * 2)
+        slots = Array(repeating: Slot(), count: slots.count * 2)
         shift -= 1
         let mask = slots.count - 1
         for (id, key) in keys.enumerated() {
             var index = slot(of: key)
-            while slots[index] != 0 { index = (index + 1) & mask }
-            slots[index] = Int32(id + 1)
+            while slots[index].stored != 0 { index = (index + 1) & mask }
+            slots[index] = Slot(key: key, stored: Int32(id + 1))
         }
     }
 }
