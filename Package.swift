@@ -65,7 +65,7 @@ let package = Package(
         // Configuration regexes run on RE2 (Debian libre2-dev): linear time on any path.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
         .target(name: "LogParsing", dependencies: ["LogInput", "CRE2", "CScan"], swiftSettings: fuzzInstrumented + strict),
-        .target(name: "Sessions", dependencies: ["LogParsing"], swiftSettings: strict),
+        .target(name: "Sessions", dependencies: ["LogParsing", "CScan"], swiftSettings: strict),
         .target(name: "Analysis", dependencies: ["Sessions", "LogParsing", "LogInput", .product(name: "Histogram", package: "hdrhistogram-swift")],
                 swiftSettings: strict),
         .target(

@@ -43,6 +43,12 @@ public struct HitReorderBuffer {
     /// - Parameter bound: the lowest latest-seen instant over the inputs still being read;
     ///   `nil` when every input is read (everything is released).
     public mutating func release(upTo bound: Int64?, _ deliver: (Hit) -> Void) {
+        releaseAll(upTo: bound) { hits in hits.forEach(deliver) }
+    }
+
+    /// Releases the same hits as `release(upTo:_:)`, all in one call, in order: the caller can
+    /// look ahead among them.
+    public mutating func releaseAll(upTo bound: Int64?, _ deliver: (UnsafeBufferPointer<Hit>) -> Void) {
         if bound != nil, !streaming, pending.count < holdLimit { return }
         if bound != nil { streaming = true }
         let limit = bound.map { $0.subtractingReportingOverflow(maxDisorder).overflow ? .min : $0 - maxDisorder } ?? .max
@@ -50,10 +56,8 @@ public struct HitReorderBuffer {
         // Sorted, the releasable hits are a prefix: no second array is needed.
         sortPending()
         var count = 0
-        while count < pending.count, pending[count].time < limit {
-            deliver(pending[count])
-            count += 1
-        }
+        while count < pending.count, pending[count].time < limit { count += 1 }
+        if count > 0 { pending.withUnsafeBufferPointer { deliver(UnsafeBufferPointer(rebasing: $0[..<count])) } }
         pending.removeFirst(count)
         releasedBefore = max(releasedBefore, limit)
     }

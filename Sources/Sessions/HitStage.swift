@@ -131,6 +131,9 @@ public struct HitStage: ParsedChunkConsumer {
     /// Hits that came more than the allowed disorder out of order.
     public var lateHits: Int { reorder.lateHits }
 
+    /// Hits whose visitor keys `absorb` works out (and whose table slots it fetches) ahead.
+    private static let keyBlock = 32
+
     public mutating func absorb(_ chunk: ChunkResult, worker: Int, inputRank: Int) {
         while translations.count <= inputRank { translations.append([]) }
         while translations[inputRank].count <= worker { translations[inputRank].append(IdTranslation()) }
@@ -150,14 +153,28 @@ public struct HitStage: ParsedChunkConsumer {
         add(chunk.newValues.queries, to: &table.queries, in: &values.queries)
         add(chunk.newValues.referrerFamilies, to: &table.referrerFamilies, in: &values.referrerFamilies)
         let rank = Int32(inputRank)
-        for raw in chunk.hits {
+        // The hits go in blocks: first each one's visitor key, with its table slot's read
+        // started (`prefetch`), then the hits themselves. A big visitor table's reads are
+        // cache misses; started together they overlap instead of stalling one hit after another.
+        var keys = [VisitorKey](repeating: VisitorKey(address: -1, agent: -1, extra: -1), count: Self.keyBlock)
+        var blockStart = 0
+        for (index, raw) in chunk.hits.enumerated() {
+            if index == blockStart {
+                for (offset, ahead) in chunk.hits[index..<min(index + Self.keyBlock, chunk.hits.count)].enumerated() {
+                    let key = VisitorKey(address: ahead.address >= 0 ? table.addresses[Int(ahead.address)] : -1,
+                                         agent: ahead.agent >= 0 ? table.agents[Int(ahead.agent)] : -1,
+                                         extra: ahead.extra >= 0 ? table.extras[Int(ahead.extra)] : -1)
+                    visitors.prefetch(key)
+                    keys[offset] = key
+                }
+                blockStart += Self.keyBlock
+            }
             guard window.contains(utc: raw.time, offsetMinutes: raw.offsetMinutes) else {
                 hitsOutsideWindow += 1
                 continue
             }
-            let agent = raw.agent >= 0 ? table.agents[Int(raw.agent)] : -1
-            let visitorKey = VisitorKey(address: raw.address >= 0 ? table.addresses[Int(raw.address)] : -1,
-                                        agent: agent, extra: raw.extra >= 0 ? table.extras[Int(raw.extra)] : -1)
+            let visitorKey = keys[index - (blockStart - Self.keyBlock)]
+            let agent = visitorKey.agent
             let visitor = visitors.id(of: visitorKey)
             let path = table.paths[Int(raw.path)]
             let group = raw.isPageView ? pageGroups.group(ofPath: path) { values.paths.string(of: path) } : -1
@@ -232,13 +249,13 @@ public struct HitStage: ParsedChunkConsumer {
         // without a copy of the released hits.
         var buffer = HitReorderBuffer()
         swap(&buffer, &reorder)
-        buffer.release(upTo: bound) { sessionize($0) }
+        var finished: [Session] = []
+        buffer.releaseAll(upTo: bound) { hits in sessionizer.add(hits) { finished.append($0) } }
         swap(&buffer, &reorder)
         if bound != nil {
-            var finished: [Session] = []
             sessionizer.closeIdle(before: reorder.releasedBefore) { finished.append($0) }
-            for session in finished { hand(session) }
         }
+        for session in finished { hand(session) }
     }
 
     public mutating func finish() {

@@ -1,3 +1,5 @@
+import CScan
+
 /// Cuts each visitor's ordered hits into sessions: a new session at a visitor's
 /// first hit and at every hit more than `timeout` seconds after the previous one.
 ///
@@ -17,6 +19,40 @@ public struct Sessionizer {
 
     public init(timeoutSeconds: Int64) {
         timeout = timeoutSeconds
+    }
+
+    /// Adds the next hits in order, as `add(_:finished:)` does each. Each hit's open session
+    /// is read from two places far apart in memory (its entry in a list as long as there are
+    /// visitors, then the session's own storage): both are cache misses, so their reads start
+    /// ahead, the entry's 16 hits before its `add`, the session's 8 before.
+    public mutating func add(_ hits: UnsafeBufferPointer<Hit>, finished: (Session) -> Void) {
+        for index in hits.indices {
+            if index + 16 < hits.count { prefetchEntry(ofVisitor: hits[index + 16].visitor) }
+            if index + 8 < hits.count { prefetchSession(ofVisitor: hits[index + 8].visitor) }
+            add(hits[index], finished: finished)
+        }
+    }
+
+    /// Starts the read of the visitor's entry in the list of open sessions.
+    @inline(__always)
+    private func prefetchEntry(ofVisitor visitor: Int32) {
+        let index = Int(visitor)
+        guard index < sessions.count else { return }
+        sessions.withUnsafeBufferPointer { uxchurn_prefetch($0.baseAddress! + index) }
+    }
+
+    /// Starts the read of the visitor's open session itself (its entry should be in the cache
+    /// by now). The entry is read as the address of the session's storage without touching its
+    /// reference count; the address is only a hint to the cache, and a prefetch never faults,
+    /// whatever the bits.
+    @inline(__always)
+    private func prefetchSession(ofVisitor visitor: Int32) {
+        let index = Int(visitor)
+        guard index < sessions.count, MemoryLayout<[Hit]>.size == MemoryLayout<UInt>.size else { return }
+        sessions.withUnsafeBufferPointer { entries in
+            let address = UnsafeRawPointer(entries.baseAddress! + index).load(as: UInt.self)
+            uxchurn_prefetch(UnsafeRawPointer(bitPattern: address))
+        }
     }
 
     /// Adds the next hit in order; a session it ends goes to `finished`.

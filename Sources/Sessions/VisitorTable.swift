@@ -1,10 +1,13 @@
+import CScan
+
 /// Session keys → dense visitor ids, in the order keys are first seen.
 ///
 /// The hit stage looks up every hit's key on its one thread; Swift's `Dictionary` ran the
 /// seeded SipHash (`Hasher`) for each of them. Here a key's three ids are mixed by
 /// multiplication and the high bits pick a slot of an open-addressed table (linear probing,
 /// at most half full): a few instructions a hit. A slot holds the key beside its id, so a
-/// lookup reads one place of the table (a big table's reads are cache misses).
+/// lookup reads one place of the table (a big table's reads are cache misses; `prefetch` lets
+/// a caller start several of them at once).
 struct VisitorTable {
     /// By id: each visitor's key.
     private(set) var keys: [VisitorKey] = []
@@ -30,6 +33,12 @@ struct VisitorTable {
         mixed = (mixed ^ UInt64(UInt32(bitPattern: key.agent))) &* 0xC2B2_AE3D_27D4_EB4F
         mixed = (mixed ^ UInt64(UInt32(bitPattern: key.extra))) &* 0x1656_67B1_9E37_79F9
         return Int(truncatingIfNeeded: mixed >> shift)
+    }
+
+    /// Starts the read of the key's slot, for an `id(of:)` a few keys later.
+    @inline(__always)
+    func prefetch(_ key: VisitorKey) {
+        slots.withUnsafeBufferPointer { uxchurn_prefetch($0.baseAddress! + slot(of: key)) }  // never empty
     }
 
     /// The key's id; the next id when the key is new.

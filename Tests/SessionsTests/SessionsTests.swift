@@ -26,6 +26,23 @@ func hit(_ time: Int64, visitor: Int32 = 0, rank: Int32 = 0, line: Int64 = 0, pa
         #expect(result.sorted { $0[0] < $1[0] } == [[0], [10, 20], [2000]])
     }
 
+    @Test func hitsAddedTogetherMakeTheSessionsTheyMakeOneByOne() {
+        // More hits than the look-ahead, visitors interleaved, new visitors among them.
+        var hits: [Hit] = []
+        for index in 0..<100 {
+            let time = Int64(index * 97 % 50 * 60 + index)
+            let visitor = Int32(index % 7 * (index / 30 + 1))
+            hits.append(hit(time, visitor: visitor))
+        }
+        hits.sort { $0.time < $1.time }
+        var sessionizer = Sessionizer(timeoutSeconds: 600)
+        var together: [[Int64]] = []
+        hits.withUnsafeBufferPointer { sessionizer.add($0) { together.append($0.hits.map(\.time)) } }
+        sessionizer.finish { together.append($0.hits.map(\.time)) }
+        #expect(together == sessions(hits, timeout: 600))
+        #expect(together.count > 7)
+    }
+
     @Test func idleSessionsAreHandedOnOnceNoHitCanContinueThem() {
         var sessionizer = Sessionizer(timeoutSeconds: 1800)
         var done: [[Int64]] = []

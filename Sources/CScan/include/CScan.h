@@ -60,4 +60,14 @@ static inline uint32_t uxchurn_at_most16(const void *p, uint8_t limit) {
 #endif
 }
 
+/// Asks the cache to fetch the line at `p` ahead of its read, so a loop can start the misses
+/// of several table slots before it reads the first (a big hash table's reads are misses).
+static inline void uxchurn_prefetch(const void *p) {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p);
+#else
+    (void)p;
+#endif
+}
+
 #endif
