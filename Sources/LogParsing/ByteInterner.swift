@@ -118,12 +118,23 @@ public struct ByteInterner: Sendable {
             a ^= a >> 32
             i += 8
         }
+        // The last 0–7 bytes, first byte lowest. From 8 bytes on, one load of the word that
+        // ends at the last byte, shifted past the bytes already hashed; from 4, two such loads.
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
-            shift += 8
-            i += 1
+        let left = n - i
+        if left > 0, n >= 8 {
+            tail = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> UInt64(64 - 8 * left)
+        } else if left >= 4 {
+            let low = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
+            let high = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)))
+            tail = low | (high >> UInt64(64 - 8 * left)) << 32
+        } else {
+            var shift: UInt64 = 0
+            while i < n {
+                tail |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
+                shift += 8
+                i += 1
+            }
         }
         var h = (a ^ (b &* 0x9E37_79B9_7F4A_7C15) ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 29

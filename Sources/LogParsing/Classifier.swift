@@ -275,8 +275,44 @@ public struct Classifier {
                          hash: ByteInterner.hash(path))
     }
 
-    /// The asset extensions, each packed into an integer as `isAssetPath` packs a path's.
-    private static let packedAssetExtensions: [UInt64] = assetExtensions.map { packed(Array($0.utf8)[...]) }.sorted()
+    /// The asset extensions, each packed into an integer as `isAssetPath` packs a path's, in a
+    /// table where each has a slot of its own: `slot` of a packed extension is the only place
+    /// it can be, so a lookup is one multiplication and one compare.
+    private struct AssetTable {
+        static let bits: UInt64 = 7
+        let multiplier: UInt64
+        let slots: [UInt64]
+
+        init(_ keys: [UInt64]) {
+            // Odd multipliers from a fixed sequence until the keys fall in distinct slots: the
+            // same table on every run (a few tries for two dozen keys in 128 slots).
+            var candidate: UInt64 = 0x9E37_79B9_7F4A_7C15
+            while true {
+                var slots = [UInt64](repeating: 0, count: 1 << Self.bits)
+                let fits = keys.allSatisfy { key in
+                    let slot = Self.slot(key, candidate)
+                    guard slots[slot] == 0 else { return false }
+                    slots[slot] = key
+                    return true
+                }
+                if fits {
+                    multiplier = candidate
+                    self.slots = slots
+                    return
+                }
+                candidate = (candidate &* 0xBF58_476D_1CE4_E5B9 &+ 0x94D0_49BB_1331_11EB) | 1
+            }
+        }
+
+        @inline(__always)
+        static func slot(_ key: UInt64, _ multiplier: UInt64) -> Int { Int(truncatingIfNeeded: (key &* multiplier) >> (64 - bits)) }
+
+        /// Packed values are never 0 (their top byte holds the count): 0 is an empty slot.
+        @inline(__always)
+        func contains(_ key: UInt64) -> Bool { slots[Self.slot(key, multiplier)] == key }
+    }
+
+    private static let assetTable = AssetTable(assetExtensions.map { packed(Array($0.utf8)[...]) })
 
     /// Up to seven bytes, lower-cased (ASCII), first byte lowest, and their count in the top
     /// byte (so `css` and `css` followed by a NUL byte differ).
@@ -308,9 +344,7 @@ public struct Classifier {
         guard dot >= 0 else { return false }
         let ext = UnsafeRawBufferPointer(rebasing: path[(dot + 1)...])
         guard ext.count >= 2, ext.count <= 5 else { return false }
-        let key = packed(ext)
-        for candidate in packedAssetExtensions where candidate >= key { return candidate == key }
-        return false
+        return assetTable.contains(packed(ext))
     }
 }
 

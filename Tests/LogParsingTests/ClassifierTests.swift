@@ -60,6 +60,18 @@ import Testing
         #expect(!isAsset("/a.css\u{0}"))
         #expect(!isAsset("/a.cssx"))
         #expect(isAsset("/A.Woff2"))
+        // Every extension of the list, in capitals too, and none of its one-letter changes
+        // that is not itself on the list.
+        for ext in Classifier.assetExtensions {
+            #expect(isAsset("/f." + ext))
+            #expect(isAsset("/f." + ext.uppercased()))
+            for (index, _) in ext.enumerated() {
+                var changed = Array(ext.utf8)
+                changed[index] = changed[index] == UInt8(ascii: "q") ? UInt8(ascii: "z") : UInt8(ascii: "q")
+                let text = String(decoding: changed, as: UTF8.self)
+                #expect(isAsset("/f." + text) == Classifier.assetExtensions.contains(text))
+            }
+        }
     }
 
     @Test func aBadIgnoreRegexIsAnError() {
