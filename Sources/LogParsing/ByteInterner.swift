@@ -118,12 +118,14 @@ public struct ByteInterner: Sendable {
             a ^= a >> 32
             i += 8
         }
-        // The last 0–7 bytes, first byte lowest. From 8 bytes on, one load of the word that
-        // ends at the last byte, shifted past the bytes already hashed; from 4, two such loads.
+        // The last 0–7 bytes, first byte lowest. With 8 bytes or more, one load of the word
+        // that ends at the last byte, shifted past the bytes already hashed; with 4 to 7, the
+        // 4 bytes that start the tail and the 4 that end it, shifted past the overlap.
         var tail: UInt64 = 0
         let left = n - i
         if left > 0, n >= 8 {
-            tail = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> UInt64(64 - 8 * left)
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+            tail = word >> UInt64(64 - 8 * left)
         } else if left >= 4 {
             let low = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
             let high = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)))

@@ -279,37 +279,45 @@ public struct Classifier {
     /// table where each has a slot of its own: `slot` of a packed extension is the only place
     /// it can be, so a lookup is one multiplication and one compare.
     private struct AssetTable {
-        static let bits: UInt64 = 7
+        let bits: UInt64
         let multiplier: UInt64
         let slots: [UInt64]
 
-        init(_ keys: [UInt64]) {
-            // Odd multipliers from a fixed sequence until the keys fall in distinct slots: the
-            // same table on every run (a few tries for two dozen keys in 128 slots).
+        init(_ packed: [UInt64]) {
+            let keys = Set(packed)  // `jpg` and `JPG` pack alike
+            // Odd multipliers from a fixed sequence until the keys fall in distinct slots (a few
+            // tries for two dozen keys in 128 slots); a bigger table after 64 tries.
+            var bits: UInt64 = 7
             var candidate: UInt64 = 0x9E37_79B9_7F4A_7C15
+            var tries = 0
             while true {
-                var slots = [UInt64](repeating: 0, count: 1 << Self.bits)
+                var slots = [UInt64](repeating: 0, count: 1 << bits)
                 let fits = keys.allSatisfy { key in
-                    let slot = Self.slot(key, candidate)
+                    let slot = Self.slot(key, candidate, bits)
                     guard slots[slot] == 0 else { return false }
                     slots[slot] = key
                     return true
                 }
                 if fits {
+                    self.bits = bits
                     multiplier = candidate
                     self.slots = slots
                     return
                 }
                 candidate = (candidate &* 0xBF58_476D_1CE4_E5B9 &+ 0x94D0_49BB_1331_11EB) | 1
+                tries += 1
+                if tries % 64 == 0 { bits += 1 }
             }
         }
 
         @inline(__always)
-        static func slot(_ key: UInt64, _ multiplier: UInt64) -> Int { Int(truncatingIfNeeded: (key &* multiplier) >> (64 - bits)) }
+        static func slot(_ key: UInt64, _ multiplier: UInt64, _ bits: UInt64) -> Int {
+            Int(truncatingIfNeeded: (key &* multiplier) >> (64 - bits))
+        }
 
         /// Packed values are never 0 (their top byte holds the count): 0 is an empty slot.
         @inline(__always)
-        func contains(_ key: UInt64) -> Bool { slots[Self.slot(key, multiplier)] == key }
+        func contains(_ key: UInt64) -> Bool { slots[Self.slot(key, multiplier, bits)] == key }
     }
 
     private static let assetTable = AssetTable(assetExtensions.map { packed(Array($0.utf8)[...]) })

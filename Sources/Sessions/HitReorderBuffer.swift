@@ -38,16 +38,11 @@ public struct HitReorderBuffer {
         }
     }
 
-    /// Releases, in order, every held hit earlier than `bound - maxDisorder`.
+    /// Releases, in order, every held hit earlier than `bound - maxDisorder`: `deliver` gets
+    /// them all in one call, so the caller can look ahead among them.
     ///
     /// - Parameter bound: the lowest latest-seen instant over the inputs still being read;
     ///   `nil` when every input is read (everything is released).
-    public mutating func release(upTo bound: Int64?, _ deliver: (Hit) -> Void) {
-        releaseAll(upTo: bound) { hits in hits.forEach(deliver) }
-    }
-
-    /// Releases the same hits as `release(upTo:_:)`, all in one call, in order: the caller can
-    /// look ahead among them.
     public mutating func releaseAll(upTo bound: Int64?, _ deliver: (UnsafeBufferPointer<Hit>) -> Void) {
         if bound != nil, !streaming, pending.count < holdLimit { return }
         if bound != nil { streaming = true }

@@ -245,8 +245,8 @@ public struct HitStage: ParsedChunkConsumer {
 
     /// Passes on every held hit that no hit to come can precede.
     public mutating func release(upTo bound: Int64?) {
-        // The buffer is taken out of `self` while it delivers, so each hit goes straight on
-        // without a copy of the released hits.
+        // The buffer is taken out of `self` while it lends its released hits to the sessionizer
+        // (no copy of them); the sessions they end are handed on after, in the order they ended.
         var buffer = HitReorderBuffer()
         swap(&buffer, &reorder)
         var finished: [Session] = []

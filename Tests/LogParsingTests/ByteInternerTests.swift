@@ -35,6 +35,10 @@ import Testing
         for length in 0...40 {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 201) }
             #expect(bytes.withUnsafeBytes { ByteInterner.hash($0) } == bytewiseHash(bytes), "length \(length)")
+            // At an odd address, as values lie in a line.
+            let shifted = [UInt8(7)] + bytes
+            let unaligned = shifted.withUnsafeBytes { ByteInterner.hash(UnsafeRawBufferPointer(rebasing: $0.dropFirst())) }
+            #expect(unaligned == bytewiseHash(bytes), "length \(length), unaligned")
         }
     }
 

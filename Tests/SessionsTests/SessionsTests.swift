@@ -54,6 +54,13 @@ func hit(_ time: Int64, visitor: Int32 = 0, rank: Int32 = 0, line: Int64 = 0, pa
     }
 }
 
+extension HitReorderBuffer {
+    /// The released hits one by one.
+    mutating func release(upTo bound: Int64?, _ deliver: (Hit) -> Void) {
+        releaseAll(upTo: bound) { $0.forEach(deliver) }
+    }
+}
+
 @Suite struct HitReorderBufferTests {
     @Test func hitsComeOutByInstantThenInputThenLine() {
         var buffer = HitReorderBuffer(maxDisorder: 600, holdLimit: 0)
