@@ -157,9 +157,8 @@ public struct HitStage: ParsedChunkConsumer {
         // started (`prefetch`), then the hits themselves. A big visitor table's reads are
         // cache misses; started together they overlap instead of stalling one hit after another.
         var keys = [VisitorKey](repeating: VisitorKey(address: -1, agent: -1, extra: -1), count: Self.keyBlock)
-        var blockStart = 0
         for (index, raw) in chunk.hits.enumerated() {
-            if index == blockStart {
+            if index % Self.keyBlock == 0 {
                 for (offset, ahead) in chunk.hits[index..<min(index + Self.keyBlock, chunk.hits.count)].enumerated() {
                     let key = VisitorKey(address: ahead.address >= 0 ? table.addresses[Int(ahead.address)] : -1,
                                          agent: ahead.agent >= 0 ? table.agents[Int(ahead.agent)] : -1,
@@ -167,13 +166,12 @@ public struct HitStage: ParsedChunkConsumer {
                     visitors.prefetch(key)
                     keys[offset] = key
                 }
-                blockStart += Self.keyBlock
             }
             guard window.contains(utc: raw.time, offsetMinutes: raw.offsetMinutes) else {
                 hitsOutsideWindow += 1
                 continue
             }
-            let visitorKey = keys[index - (blockStart - Self.keyBlock)]
+            let visitorKey = keys[index % Self.keyBlock]
             let agent = visitorKey.agent
             let visitor = visitors.id(of: visitorKey)
             let path = table.paths[Int(raw.path)]
