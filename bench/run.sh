@@ -66,26 +66,54 @@ LINES=$(wc -l < "$CORPUS.log")
 BYTES=$(stat -c %s "$CORPUS.log")
 echo "corpus: $LINES lines, $((BYTES / 1048576)) MiB plain, $(( $(stat -c %s "$CORPUS.log.gz") / 1048576 )) MiB gzip; $(nproc) cores"
 
-JSON=$WORK/hyperfine-$NAME.json
-# GoAccess takes half a minute a run on the 1× corpus: it runs there only (GOACCESS=0 skips it).
-goaccess_args=()
+# Every command runs once a round, the rounds one after another (hyperfine `--runs 1` a round,
+# each round starting one command further on). A shared machine's speed drifts over minutes:
+# with each command's runs back to back (hyperfine's own order), a slow spell fell on one
+# command's runs and not on the other's, and moved their ratio by a fifth between runs of this
+# script. Interleaved, every command sees the same spells. Round 0 warms the page cache and is
+# not counted.
+names=() commands=()
+bench() { names+=("$1"); commands+=("$2"); }
+bench "pigz -dc" "pigz -dc $CORPUS.log.gz"
+bench "zcat" "bash -c 'zcat $CORPUS.log.gz > /dev/null'"
+bench "uxchurn gz" "$BIN report --quiet -o $WORK/out-gz $CORPUS.log.gz"
+bench "uxchurn gz --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-gz $CORPUS.log.gz"
+bench "pigz -dc, seven rotated files in sequence" "bash -c 'pigz -dc $CORPUS-rotated/access.log.*.gz > /dev/null'"
+bench "uxchurn gz, seven rotated files" "$BIN report --quiet -o $WORK/out-rotated $CORPUS-rotated"
+bench "uxchurn plain" "$BIN report --quiet -o $WORK/out-plain $CORPUS.log"
+bench "uxchurn plain --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-plain $CORPUS.log"
+bench "uxchurn ingress-nginx plain" "$BIN report --quiet -o $WORK/out-ingress $INGRESS.log"
+bench "uxchurn json plain" "$BIN report --quiet -o $WORK/out-json $JSONLOG.log"
+bench "uxchurn two files --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log"
+bench "uxchurn two files --jobs 2" "$BIN report --quiet --jobs 2 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log"
+# GoAccess takes two minutes a run on the 1× corpus: it runs there only (GOACCESS=0 skips it).
 if [ "$SCALE" = 1 ] && [ "${GOACCESS:-1}" = 1 ]; then
-  goaccess_args=(-n "goaccess" "goaccess $CORPUS.log --log-format=COMBINED -o $WORK/goaccess.html --no-progress")
+  bench "goaccess" "goaccess $CORPUS.log --log-format=COMBINED -o $WORK/goaccess.html --no-progress"
 fi
-hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$JSON" \
-  -n "pigz -dc" "pigz -dc $CORPUS.log.gz" \
-  -n "zcat" "bash -c 'zcat $CORPUS.log.gz > /dev/null'" \
-  -n "uxchurn gz" "$BIN report --quiet -o $WORK/out-gz $CORPUS.log.gz" \
-  -n "uxchurn gz --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-gz $CORPUS.log.gz" \
-  -n "pigz -dc, seven rotated files in sequence" "bash -c 'pigz -dc $CORPUS-rotated/access.log.*.gz > /dev/null'" \
-  -n "uxchurn gz, seven rotated files" "$BIN report --quiet -o $WORK/out-rotated $CORPUS-rotated" \
-  -n "uxchurn plain" "$BIN report --quiet -o $WORK/out-plain $CORPUS.log" \
-  -n "uxchurn plain --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-plain $CORPUS.log" \
-  -n "uxchurn ingress-nginx plain" "$BIN report --quiet -o $WORK/out-ingress $INGRESS.log" \
-  -n "uxchurn json plain" "$BIN report --quiet -o $WORK/out-json $JSONLOG.log" \
-  -n "uxchurn two files --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log" \
-  -n "uxchurn two files --jobs 2" "$BIN report --quiet --jobs 2 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log" \
-  "${goaccess_args[@]}" >/dev/null
+ROUNDS=$WORK/rounds-$NAME
+rm -rf "$ROUNDS" && mkdir -p "$ROUNDS"
+for round in $(seq 0 "$RUNS"); do
+  args=()
+  for i in "${!names[@]}"; do
+    j=$(( (i + round + ${#names[@]} - 1) % ${#names[@]} ))
+    args+=(-n "${names[j]}" "${commands[j]}")
+  done
+  hyperfine -N --runs 1 --export-json "$ROUNDS/$round.json" "${args[@]}" >/dev/null
+done
+rm "$ROUNDS/0.json"
+JSON=$WORK/hyperfine-$NAME.json
+# The rounds' times under each command, in one file shaped as hyperfine writes it.
+python3 - "$JSON" "$ROUNDS"/*.json <<'PY'
+import json, sys
+merged = {}
+for path in sorted(sys.argv[2:], key=lambda p: int(p.rsplit("/", 1)[1].split(".")[0])):
+    for result in json.load(open(path))["results"]:
+        entry = merged.setdefault(result["command"], {"command": result["command"], "times": [], "user": [], "system": []})
+        entry["times"] += result["times"]
+        entry["user"].append(result["user"])
+        entry["system"].append(result["system"])
+json.dump({"results": list(merged.values())}, open(sys.argv[1], "w"), indent=1)
+PY
 
 # Peak memory of one uxchurn run on each input (GNU time's maximum resident set size), and on
 # the same visitors over four times the days (its corpus made for this, gzip only).
@@ -102,8 +130,8 @@ python3 - "$JSON" "$BYTES" "$LINES" "$rss_gz" "$rss_plain" "$NAME" "$WORK" "$(st
 import json, sys
 path, size, lines, rss_gz, rss_plain, scale, work, json_size, rss_4x = sys.argv[1:]
 size, lines, json_size, rss_4x = int(size), int(lines), int(json_size), int(rss_4x)
-runs = {r["command"]: sorted(r["times"]) for r in json.load(open(path))["results"]}
-median = {k: v[len(v) // 2] for k, v in runs.items()}
+runs = {r["command"]: r["times"] for r in json.load(open(path))["results"]}
+median = {k: sorted(v)[len(v) // 2] for k, v in runs.items()}
 rows = ["| command | median s | vs pigz -dc |", "|---|---|---|"]
 for name, t in median.items():
     rows.append(f"| {name} | {t:.3f} | {t / median['pigz -dc']:.2f}× |")
@@ -111,6 +139,8 @@ out = "\n".join(rows)
 out += "\n\nThe targets, this run:"
 out += f"\n- gzip ≤ 1.0× pigz -dc: {median['uxchurn gz'] / median['pigz -dc']:.2f}×"
 out += f"\n- gzip ≤ 1.15× plain: {median['uxchurn gz'] / median['uxchurn plain']:.2f}×"
+paired = sorted(gz / plain for gz, plain in zip(runs['uxchurn gz'], runs['uxchurn plain']))
+out += f" (round by round: {paired[0]:.2f}–{paired[-1]:.2f}×)"
 out += f"\n- plain ≥ 1 GB/s: {size / median['uxchurn plain'] / 1e9:.2f} GB/s"
 if "goaccess" in median:
     out += f"\n- plain ≥ 80× GoAccess: {median['goaccess'] / median['uxchurn plain']:.1f}×"
