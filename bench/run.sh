@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # uxchurn's benchmark: whole-process timings against the other tools, in one run, as ratios.
 #
-#   bash bench/run.sh                  # 7 days, 80,000 visitors (~1.3 M lines)
+#   bash bench/run.sh                  # 7 days, 80,000 visitors (~4.6 M lines)
 #   VISITORS=20000 bash bench/run.sh   # the earlier corpus (~1.2 M lines), for comparisons
 #   SCALE=4 bash bench/run.sh          # the same visitors over 4× the days
 #
@@ -68,41 +68,47 @@ echo "corpus: $LINES lines, $((BYTES / 1048576)) MiB plain, $(( $(stat -c %s "$C
 
 # Every command runs once a round, the rounds one after another (hyperfine `--runs 1` a round,
 # each round starting one command further on). A shared machine's speed drifts over minutes:
-# with each command's runs back to back (hyperfine's own order), a slow spell fell on one
-# command's runs and not on the other's, and moved their ratio by a fifth between runs of this
-# script. Interleaved, every command sees the same spells. Round 0 warms the page cache and is
-# not counted.
-names=() commands=()
-bench() { names+=("$1"); commands+=("$2"); }
-bench "pigz -dc" "pigz -dc $CORPUS.log.gz"
-bench "zcat" "bash -c 'zcat $CORPUS.log.gz > /dev/null'"
-bench "uxchurn gz" "$BIN report --quiet -o $WORK/out-gz $CORPUS.log.gz"
-bench "uxchurn gz --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-gz $CORPUS.log.gz"
-bench "pigz -dc, seven rotated files in sequence" "bash -c 'pigz -dc $CORPUS-rotated/access.log.*.gz > /dev/null'"
-bench "uxchurn gz, seven rotated files" "$BIN report --quiet -o $WORK/out-rotated $CORPUS-rotated"
-bench "uxchurn plain" "$BIN report --quiet -o $WORK/out-plain $CORPUS.log"
-bench "uxchurn plain --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-plain $CORPUS.log"
-bench "uxchurn ingress-nginx plain" "$BIN report --quiet -o $WORK/out-ingress $INGRESS.log"
-bench "uxchurn json plain" "$BIN report --quiet -o $WORK/out-json $JSONLOG.log"
-bench "uxchurn two files --jobs 1" "$BIN report --quiet --jobs 1 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log"
-bench "uxchurn two files --jobs 2" "$BIN report --quiet --jobs 2 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log"
+# hyperfine alone runs each command's runs back to back, so a slow spell falls on one command
+# and not on the next; it moved the gzip / plain ratio by a fifth between runs of this script.
+# Round by round, every command sees the same spells. Round 0 warms the page cache and is not
+# counted.
+# Before each timed run its inputs are read once (hyperfine `--prepare`, not timed): every tool
+# reads from the page cache, as it would right after the night's rotation, even where memory
+# outside this run has pushed some of the nearly 6 GB of corpora out between two rounds.
+names=() commands=() inputs=()
+bench() { names+=("$1"); inputs+=("$2"); commands+=("$3"); }
+bench "pigz -dc" "$CORPUS.log.gz" "pigz -dc $CORPUS.log.gz"
+bench "zcat" "$CORPUS.log.gz" "bash -c 'zcat $CORPUS.log.gz > /dev/null'"
+bench "uxchurn gz" "$CORPUS.log.gz" "$BIN report --quiet -o $WORK/out-gz $CORPUS.log.gz"
+bench "uxchurn gz --jobs 1" "$CORPUS.log.gz" "$BIN report --quiet --jobs 1 -o $WORK/out-gz $CORPUS.log.gz"
+bench "pigz -dc, seven rotated files in sequence" "$CORPUS-rotated/*" "bash -c 'pigz -dc $CORPUS-rotated/access.log.*.gz > /dev/null'"
+bench "uxchurn gz, seven rotated files" "$CORPUS-rotated/*" "$BIN report --quiet -o $WORK/out-rotated $CORPUS-rotated"
+bench "uxchurn plain" "$CORPUS.log" "$BIN report --quiet -o $WORK/out-plain $CORPUS.log"
+bench "uxchurn plain --jobs 1" "$CORPUS.log" "$BIN report --quiet --jobs 1 -o $WORK/out-plain $CORPUS.log"
+bench "uxchurn ingress-nginx plain" "$INGRESS.log" "$BIN report --quiet -o $WORK/out-ingress $INGRESS.log"
+bench "uxchurn json plain" "$JSONLOG.log" "$BIN report --quiet -o $WORK/out-json $JSONLOG.log"
+bench "uxchurn two files --jobs 1" "$CORPUS-a.log $CORPUS-b.log" "$BIN report --quiet --jobs 1 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log"
+bench "uxchurn two files --jobs 2" "$CORPUS-a.log $CORPUS-b.log" "$BIN report --quiet --jobs 2 -o $WORK/out-two $CORPUS-a.log $CORPUS-b.log"
 # GoAccess takes two minutes a run on the 1× corpus: it runs there only (GOACCESS=0 skips it).
 if [ "$SCALE" = 1 ] && [ "${GOACCESS:-1}" = 1 ]; then
-  bench "goaccess" "goaccess $CORPUS.log --log-format=COMBINED -o $WORK/goaccess.html --no-progress"
+  bench "goaccess" "$CORPUS.log" "goaccess $CORPUS.log --log-format=COMBINED -o $WORK/goaccess.html --no-progress"
 fi
 ROUNDS=$WORK/rounds-$NAME
 rm -rf "$ROUNDS" && mkdir -p "$ROUNDS"
 for round in $(seq 0 "$RUNS"); do
-  args=()
+  args=() prepares=()
   for i in "${!names[@]}"; do
+    # Round 1 in the order listed above (the table keeps it); round 0 starts with the last.
     j=$(( (i + round + ${#names[@]} - 1) % ${#names[@]} ))
     args+=(-n "${names[j]}" "${commands[j]}")
+    prepares+=(--prepare "bash -c 'cat ${inputs[j]} > /dev/null'")
   done
-  hyperfine -N --runs 1 --export-json "$ROUNDS/$round.json" "${args[@]}" >/dev/null
+  hyperfine -N --runs 1 "${prepares[@]}" --export-json "$ROUNDS/$round.json" "${args[@]}" >/dev/null
 done
 rm "$ROUNDS/0.json"
 JSON=$WORK/hyperfine-$NAME.json
-# The rounds' times under each command, in one file shaped as hyperfine writes it.
+# Each command's times, one a round, in one file laid out like hyperfine's (`command` and
+# `times`; `user` and `system` a list, one a round).
 python3 - "$JSON" "$ROUNDS"/*.json <<'PY'
 import json, sys
 merged = {}
