@@ -70,8 +70,7 @@ echo "corpus: $LINES lines, $((BYTES / 1048576)) MiB plain, $(( $(stat -c %s "$C
 # each round starting one command further on). A shared machine's speed drifts over minutes:
 # hyperfine alone runs each command's runs back to back, so a slow spell falls on one command
 # and not on the next; it moved the gzip / plain ratio by a fifth between runs of this script.
-# Round by round, every command sees the same spells. Round 0 warms the page cache and is not
-# counted.
+# Round by round, every command sees the same spells. Round 0 warms up and is not counted.
 # Before each timed run its inputs are read once (hyperfine `--prepare`, not timed): every tool
 # reads from the page cache, as it would right after the night's rotation, even where memory
 # outside this run has pushed some of the nearly 6 GB of corpora out between two rounds.
@@ -107,18 +106,14 @@ for round in $(seq 0 "$RUNS"); do
 done
 rm "$ROUNDS/0.json"
 JSON=$WORK/hyperfine-$NAME.json
-# Each command's times, one a round, in one file laid out like hyperfine's (`command` and
-# `times`; `user` and `system` a list, one a round).
+# Each command's times, one a round, in one file laid out like hyperfine's (`command`, `times`).
 python3 - "$JSON" "$ROUNDS"/*.json <<'PY'
 import json, sys
-merged = {}
+times = {}
 for path in sorted(sys.argv[2:], key=lambda p: int(p.rsplit("/", 1)[1].split(".")[0])):
     for result in json.load(open(path))["results"]:
-        entry = merged.setdefault(result["command"], {"command": result["command"], "times": [], "user": [], "system": []})
-        entry["times"] += result["times"]
-        entry["user"].append(result["user"])
-        entry["system"].append(result["system"])
-json.dump({"results": list(merged.values())}, open(sys.argv[1], "w"), indent=1)
+        times.setdefault(result["command"], []).extend(result["times"])
+json.dump({"results": [{"command": c, "times": t} for c, t in times.items()]}, open(sys.argv[1], "w"), indent=1)
 PY
 
 # Peak memory of one uxchurn run on each input (GNU time's maximum resident set size), and on
