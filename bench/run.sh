@@ -8,7 +8,8 @@
 # Needs: pigz, goaccess, hyperfine (Debian packages; installed when missing and root).
 # Prints each median and the ratios the targets are stated in (gzip against pigz -dc and
 # against plain, MB/s, GoAccess, --jobs, a rotated folder of seven gzip files, peak RSS at 1×
-# and 4× the days); writes bench/work/results-<visitors>-<scale>.md.
+# and 4× the days), then the CPU seconds of gzip and plain and what they leave of the gzip /
+# plain and GoAccess targets together; writes bench/work/results-<visitors>-<scale>.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${SCALE:-1}
@@ -106,14 +107,19 @@ for round in $(seq 0 "$RUNS"); do
 done
 rm "$ROUNDS/0.json"
 JSON=$WORK/hyperfine-$NAME.json
-# Each command's times, one a round, in one file laid out like hyperfine's (`command`, `times`).
+# Each command's wall times and CPU seconds (user and system), one a round, in one file laid out
+# like hyperfine's (`command`, `times`, `user`, `system`; hyperfine's own `user` and `system` are
+# a mean, here one value a round).
 python3 - "$JSON" "$ROUNDS"/*.json <<'PY'
 import json, sys
-times = {}
+merged = {}
 for path in sorted(sys.argv[2:], key=lambda p: int(p.rsplit("/", 1)[1].split(".")[0])):
     for result in json.load(open(path))["results"]:
-        times.setdefault(result["command"], []).extend(result["times"])
-json.dump({"results": [{"command": c, "times": t} for c, t in times.items()]}, open(sys.argv[1], "w"), indent=1)
+        entry = merged.setdefault(result["command"], {"command": result["command"], "times": [], "user": [], "system": []})
+        entry["times"].extend(result["times"])
+        entry["user"].append(result["user"])
+        entry["system"].append(result["system"])
+json.dump({"results": list(merged.values())}, open(sys.argv[1], "w"), indent=1)
 PY
 
 # Peak memory of one uxchurn run on each input (GNU time's maximum resident set size), and on
@@ -128,11 +134,14 @@ if [ "$SCALE" = 1 ]; then
 fi
 
 python3 - "$JSON" "$BYTES" "$LINES" "$rss_gz" "$rss_plain" "$NAME" "$WORK" "$(stat -c %s "$JSONLOG.log")" "$rss_4x" <<'PY'
-import json, sys
+import json, os, sys
 path, size, lines, rss_gz, rss_plain, scale, work, json_size, rss_4x = sys.argv[1:]
 size, lines, json_size, rss_4x = int(size), int(lines), int(json_size), int(rss_4x)
-runs = {r["command"]: r["times"] for r in json.load(open(path))["results"]}
-median = {k: sorted(v)[len(v) // 2] for k, v in runs.items()}
+results = json.load(open(path))["results"]
+runs = {r["command"]: r["times"] for r in results}
+cpu = {r["command"]: [u + s for u, s in zip(r["user"], r["system"])] for r in results}
+def mid(values): return sorted(values)[len(values) // 2]
+median = {k: mid(v) for k, v in runs.items()}
 rows = ["| command | median s | vs pigz -dc |", "|---|---|---|"]
 for name, t in median.items():
     rows.append(f"| {name} | {t:.3f} | {t / median['pigz -dc']:.2f}× |")
@@ -149,6 +158,22 @@ out += (f"\n- seven rotated gzip files ≤ pigz -dc of them in sequence: "
         f"{median['uxchurn gz, seven rotated files'] / median['pigz -dc, seven rotated files in sequence']:.2f}×")
 if rss_4x:
     out += f"\n- peak RSS at 4× the days < 2× at 1× (gzip): {int(rss_gz) // 1024} → {rss_4x // 1024} MiB, {rss_4x / int(rss_gz):.2f}×"
+# Whether the gzip / plain and GoAccess targets can hold together on this machine. Gzip costs a
+# fixed amount of CPU more than plain (the inflate, less the plain read's copy), whatever the
+# parser's speed, so gzip / plain ≤ 1.15× needs a plain run of at least that extra / 0.15 CPU
+# seconds (when both keep the cores as busy); 80× GoAccess allows a plain run of at most
+# GoAccess / 80 wall seconds, that is at most cores × GoAccess / 80 CPU seconds.
+extra = mid([g - p for g, p in zip(cpu['uxchurn gz'], cpu['uxchurn plain'])])
+plain_cpu = mid(cpu['uxchurn plain'])
+busy = mid([c / t for c, t in zip(cpu['uxchurn plain'], runs['uxchurn plain'])])
+out += (f"\n\nWhether gzip / plain and 80× GoAccess can both hold here (CPU seconds: user + system, medians):"
+        f"\n- gzip {mid(cpu['uxchurn gz']):.2f}, plain {plain_cpu:.2f}, pigz -dc {mid(cpu['pigz -dc']):.2f};"
+        f" gzip's extra over plain in the same round: {extra:.2f}; cores busy in plain: {busy:.2f} of {os.cpu_count()}")
+out += f"\n- gzip ≤ 1.15× plain needs a plain run of ≥ {extra / 0.15:.2f} CPU s (this run: {plain_cpu:.2f})"
+if "goaccess" in median:
+    out += (f"\n- plain ≥ 80× GoAccess allows ≤ {median['goaccess'] / 80:.2f} s wall, ≤ {os.cpu_count() * median['goaccess'] / 80:.2f} CPU s"
+            f" with every core busy ({busy * median['goaccess'] / 80:.2f} at this run's {busy:.2f})")
+out += f"\n- plain ≥ 1 GB/s allows ≤ {os.cpu_count() * size / 1e9:.2f} CPU s with every core busy: gzip / plain ≥ {1 + extra / (os.cpu_count() * size / 1e9):.2f}× there"
 out += f"\n\n- uxchurn on gzip: {median['uxchurn gz'] / median['pigz -dc']:.2f}× pigz -dc, {median['zcat'] / median['uxchurn gz']:.2f}× faster than zcat"
 out += f"\n- gzip --jobs 1 / default --jobs: {median['uxchurn gz --jobs 1'] / median['uxchurn gz']:.2f}×"
 out += f"\n- uxchurn on plain: {size / median['uxchurn plain'] / 1e6:.0f} MB/s, {lines / median['uxchurn plain'] / 1e6:.2f} M lines/s"
